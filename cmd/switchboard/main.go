@@ -1,0 +1,157 @@
+// Command switchboard is a social team's inbox and crisis room in the
+// terminal. Every subcommand lives in its own file and registers itself with
+// addCommand in an init function.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"charm.land/fang/v2"
+	"github.com/spf13/cobra"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// globals are the flags every command shares.
+type globals struct {
+	db     string
+	config string
+	theme  string
+}
+
+// dbPath is the store file to use: --db, or the default under XDG_DATA_HOME.
+func (g *globals) dbPath() string {
+	if g.db != "" {
+		return g.db
+	}
+	return defaultDBPath()
+}
+
+// configPath is the config file to use: --config, or the default under
+// XDG_CONFIG_HOME (which may not exist).
+func (g *globals) configPath() string {
+	if g.config != "" {
+		return g.config
+	}
+	return defaultConfigPath()
+}
+
+func defaultDBPath() string {
+	dir := os.Getenv("XDG_DATA_HOME")
+	if dir == "" {
+		home, _ := os.UserHomeDir()
+		dir = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(dir, "switchboard", "switchboard.db")
+}
+
+func defaultConfigPath() string {
+	dir := os.Getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		home, _ := os.UserHomeDir()
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "switchboard", "config.yaml")
+}
+
+// commandFactories are filled by init functions of the command files.
+var commandFactories []func(*globals) *cobra.Command
+
+// addCommand registers a subcommand; call it from an init function.
+func addCommand(f func(*globals) *cobra.Command) { commandFactories = append(commandFactories, f) }
+
+// rootRun, when set by the TUI's command file, runs the app for a bare
+// `switchboard`.
+var rootRun func(cmd *cobra.Command, g *globals) error
+
+// exitError ends the program with a given status and an optional message;
+// commands use it for results that are not failures of the program itself
+// (e.g. `check` finding a block, `db check` finding damage).
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+// usageError marks a bad invocation (exit status 2).
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usagef(format string, a ...any) error { return &usageError{fmt.Errorf(format, a...)} }
+
+func newRoot() *cobra.Command {
+	g := &globals{}
+	root := &cobra.Command{
+		Use:   "switchboard",
+		Short: "A social team's inbox and crisis room, in the terminal",
+		Long: `switchboard pulls mentions from X, Mastodon, Bluesky, Reddit and news feeds into
+one embedded store, lets operators tag, route, assign and answer them, spots
+crises early and runs them as incidents, and checks every draft against the
+team's social-media policy, offline.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if rootRun == nil {
+				return cmd.Help()
+			}
+			return rootRun(cmd, g)
+		},
+	}
+	root.PersistentFlags().StringVar(&g.db, "db", "", "store file (default $XDG_DATA_HOME/switchboard/switchboard.db)")
+	root.PersistentFlags().StringVar(&g.config, "config", "", "config file (default $XDG_CONFIG_HOME/switchboard/config.yaml)")
+	root.PersistentFlags().StringVar(&g.theme, "theme", "", "colour theme: dark, light, high-contrast, auto")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	for _, f := range commandFactories {
+		root.AddCommand(f(g))
+	}
+	return root
+}
+
+// exitCode maps an error from Execute to the process exit status:
+// 0 success, 1 failure, 2 usage.
+func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	s := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument", "invalid argument", "accepts ", "requires at least", "requires at most", "requires exactly"} {
+		if strings.HasPrefix(s, p) || strings.Contains(s, " "+p) {
+			return 2
+		}
+	}
+	return 1
+}
+
+func main() {
+	root := newRoot()
+	err := fang.Execute(context.Background(), root,
+		fang.WithVersion(version),
+		fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM),
+		fang.WithErrorHandler(func(w io.Writer, styles fang.Styles, err error) {
+			var ee *exitError
+			if errors.As(err, &ee) && ee.msg == "" {
+				return // the command printed its own report
+			}
+			fmt.Fprintln(w, "switchboard: "+err.Error())
+		}),
+	)
+	os.Exit(exitCode(err))
+}

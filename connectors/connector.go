@@ -1,0 +1,136 @@
+// Package connectors is the platform-neutral side of fetching mentions and
+// sending replies. Each platform lives in its own package below this one
+// and implements Connector; the poller (in this package) runs them against
+// the store.
+package connectors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"switchboard/domain"
+)
+
+// Page is one fetch: the items found and the cursor that follows them.
+// The store writes Items and Cursor in one transaction, so a crash can
+// never leave the cursor ahead of the data.
+type Page struct {
+	Items  []domain.Mention
+	Cursor string
+	// More is true when the platform has more items right now and the
+	// poller should fetch again without waiting for the schedule.
+	More bool
+}
+
+// Message is a reply to send through a connector.
+type Message struct {
+	// IdempotencyKey is unique per send attempt chain; platforms that accept
+	// one (Mastodon's Idempotency-Key) get it, the others use it to
+	// reconcile after a crash.
+	IdempotencyKey string
+	Visibility     domain.Visibility
+	Text           string
+	// InReplyTo is the mention being answered.
+	InReplyTo domain.Mention
+}
+
+// SendResult is what the platform said about a sent message.
+type SendResult struct {
+	RemoteID string
+	URL      string
+}
+
+// RateLimit is a connector's normalised rate-limit state.
+type RateLimit struct {
+	Limit     int
+	Remaining int
+	Reset     time.Time // zero when unknown
+}
+
+// HealthState summarises a connector.
+type HealthState string
+
+const (
+	HealthOK          HealthState = "ok"
+	HealthRateLimited HealthState = "rate-limited"
+	HealthAuthFailed  HealthState = "auth-failed"
+	HealthUnreachable HealthState = "unreachable"
+	HealthUnknown     HealthState = "unknown"
+)
+
+// Health is what the header and `poll --once` show for a connector.
+type Health struct {
+	State       HealthState
+	Until       time.Time // for rate-limited
+	LastSuccess time.Time
+	LastError   string // never holds a secret
+	RateLimit   RateLimit
+}
+
+// Connector is one configured account on one platform.
+type Connector interface {
+	// Name is the configured name (e.g. "mastodon-main").
+	Name() string
+	// Platform is the platform the items come from.
+	Platform() domain.Platform
+	// Fetch returns items newer than cursor ("" means first run).
+	Fetch(ctx context.Context, cursor string) (Page, error)
+	// Send posts a private message (Visibility private) or a public reply.
+	Send(ctx context.Context, msg Message) (SendResult, error)
+	// Health reports the connector's last known state.
+	Health() Health
+}
+
+// Reconciler is implemented by connectors that can tell whether a message
+// with an idempotency key was already sent (after a crash mid-send).
+type Reconciler interface {
+	// Lookup returns the sent message's result, found=false if the platform
+	// has no such message, or an error when it cannot tell.
+	Lookup(ctx context.Context, msg Message) (res SendResult, found bool, err error)
+}
+
+// Error kinds a connector returns, so the poller and outbox can decide
+// whether to retry. Wrap them with fmt.Errorf("…: %w", ErrX).
+var (
+	ErrAuth        = errors.New("authentication failed")
+	ErrRateLimited = errors.New("rate limited")
+	ErrUnavailable = errors.New("platform unavailable")
+	ErrBadPayload  = errors.New("malformed payload")
+	ErrPermanent   = errors.New("rejected by platform")
+	ErrCannotDM    = errors.New("cannot send a private message to this author")
+)
+
+// RateLimitError carries when a rate limit resets.
+type RateLimitError struct {
+	Reset time.Time
+	Msg   string
+}
+
+func (e *RateLimitError) Error() string {
+	if e.Reset.IsZero() {
+		return fmt.Sprintf("rate limited: %s", e.Msg)
+	}
+	return fmt.Sprintf("rate limited until %s: %s", e.Reset.UTC().Format(time.RFC3339), e.Msg)
+}
+
+// Unwrap makes errors.Is(err, ErrRateLimited) true.
+func (e *RateLimitError) Unwrap() error { return ErrRateLimited }
+
+// CannotDMError says why a private message is impossible, in words an
+// operator can act on (e.g. "this author accepts messages only from
+// accounts they follow").
+type CannotDMError struct{ Reason string }
+
+func (e *CannotDMError) Error() string { return "cannot send a private message: " + e.Reason }
+
+// Unwrap makes errors.Is(err, ErrCannotDM) true.
+func (e *CannotDMError) Unwrap() error { return ErrCannotDM }
+
+// Retryable reports whether a send or fetch that failed with err may be
+// tried again later.
+func Retryable(err error) bool {
+	return errors.Is(err, ErrRateLimited) || errors.Is(err, ErrUnavailable) ||
+		errors.Is(err, context.DeadlineExceeded)
+}

@@ -1,0 +1,405 @@
+// Package domain holds the plain types every other switchboard package
+// speaks: mentions and the operator state on them, incidents, drafts and
+// audit events. It has no dependencies beyond the standard library.
+package domain
+
+import (
+	"strings"
+	"time"
+)
+
+// Platform names where a mention came from.
+type Platform string
+
+const (
+	PlatformX        Platform = "x"
+	PlatformMastodon Platform = "mastodon"
+	PlatformBluesky  Platform = "bluesky"
+	PlatformReddit   Platform = "reddit"
+	PlatformNews     Platform = "news"
+)
+
+// Platforms lists every known platform, in display order.
+var Platforms = []Platform{PlatformX, PlatformMastodon, PlatformBluesky, PlatformReddit, PlatformNews}
+
+// Valid reports whether p is a known platform.
+func (p Platform) Valid() bool {
+	for _, q := range Platforms {
+		if p == q {
+			return true
+		}
+	}
+	return false
+}
+
+// Kind is what sort of item a mention is.
+type Kind string
+
+const (
+	KindMention Kind = "mention"
+	KindReply   Kind = "reply"
+	KindComment Kind = "comment"
+	KindDM      Kind = "dm"
+	KindReview  Kind = "review"
+	KindNews    Kind = "news"
+)
+
+// Kinds lists every kind.
+var Kinds = []Kind{KindMention, KindReply, KindComment, KindDM, KindReview, KindNews}
+
+// Valid reports whether k is a known kind.
+func (k Kind) Valid() bool {
+	for _, q := range Kinds {
+		if k == q {
+			return true
+		}
+	}
+	return false
+}
+
+// Status is the operator's progress on a mention.
+type Status string
+
+const (
+	StatusOpen    Status = "open"
+	StatusPending Status = "pending"
+	StatusDone    Status = "done"
+	StatusSnoozed Status = "snoozed" // until OperatorState.SnoozedUntil
+)
+
+// Statuses lists every status.
+var Statuses = []Status{StatusOpen, StatusPending, StatusDone, StatusSnoozed}
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	for _, q := range Statuses {
+		if s == q {
+			return true
+		}
+	}
+	return false
+}
+
+// Priority orders the response queue.
+type Priority string
+
+const (
+	PriorityLow    Priority = "low"
+	PriorityNormal Priority = "normal"
+	PriorityHigh   Priority = "high"
+	PriorityUrgent Priority = "urgent"
+)
+
+// Priorities lists every priority, lowest first.
+var Priorities = []Priority{PriorityLow, PriorityNormal, PriorityHigh, PriorityUrgent}
+
+// Valid reports whether p is a known priority ("" counts as normal).
+func (p Priority) Valid() bool {
+	if p == "" {
+		return true
+	}
+	for _, q := range Priorities {
+		if p == q {
+			return true
+		}
+	}
+	return false
+}
+
+// Band is a coarse sentiment class used for indexing and filtering.
+type Band string
+
+const (
+	BandNegative Band = "negative"
+	BandNeutral  Band = "neutral"
+	BandPositive Band = "positive"
+)
+
+// Bands lists every band.
+var Bands = []Band{BandNegative, BandNeutral, BandPositive}
+
+// SentimentBand classifies a compound score in [-1, 1].
+func SentimentBand(score float64) Band {
+	switch {
+	case score <= -0.05:
+		return BandNegative
+	case score >= 0.05:
+		return BandPositive
+	default:
+		return BandNeutral
+	}
+}
+
+// Author is who wrote a mention, as the platform describes them.
+// Every string field is untrusted platform text.
+type Author struct {
+	ID        string `json:"id,omitempty"`
+	Handle    string `json:"handle"`
+	Name      string `json:"name,omitempty"`
+	Followers int64  `json:"followers,omitempty"`
+	Verified  bool   `json:"verified,omitempty"`
+}
+
+// Note is an internal note an operator left on a mention.
+type Note struct {
+	Author string    `json:"author"`
+	At     time.Time `json:"at"`
+	Text   string    `json:"text"`
+}
+
+// OperatorState is what the team did with a mention. Ingest never
+// overwrites it; only operator actions (recorded as Events) change it.
+type OperatorState struct {
+	Tags         []string  `json:"tags,omitempty"`
+	Team         string    `json:"team,omitempty"`
+	Assignee     string    `json:"assignee,omitempty"`
+	Status       Status    `json:"status,omitempty"`
+	SnoozedUntil time.Time `json:"snoozed_until,omitzero"`
+	Priority     Priority  `json:"priority,omitempty"`
+	IncidentID   string    `json:"incident_id,omitempty"`
+	Notes        []Note    `json:"notes,omitempty"`
+	// RespondedAt is when the team first responded (a reply sent or the
+	// mention closed); zero while it is still waiting.
+	RespondedAt time.Time `json:"responded_at,omitzero"`
+}
+
+// HasTag reports whether the state carries tag t.
+func (s OperatorState) HasTag(t string) bool {
+	for _, x := range s.Tags {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+// Mention is one item from a platform: a mention, reply, comment, direct
+// message, review or news article. Platform fields are untrusted text; the
+// original bytes are kept for export and must pass safetext before they
+// reach a terminal.
+type Mention struct {
+	// ID is the store's own id, assigned at first ingest (0 before).
+	ID uint64 `json:"-"`
+
+	Platform  Platform  `json:"platform"`
+	NativeID  string    `json:"id"`
+	URL       string    `json:"url,omitempty"`
+	Kind      Kind      `json:"kind,omitempty"`
+	Author    Author    `json:"author"`
+	Text      string    `json:"text"`
+	Lang      string    `json:"lang,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	FetchedAt time.Time `json:"fetched_at,omitzero"`
+	InReplyTo string    `json:"in_reply_to,omitempty"`
+	Thread    string    `json:"thread,omitempty"`
+	// Connector is the name of the connector that fetched it, if any.
+	Connector string `json:"connector,omitempty"`
+	// Sentiment is a compound score in [-1, 1], computed at ingest.
+	Sentiment float64 `json:"sentiment,omitempty"`
+
+	State OperatorState `json:"state"`
+}
+
+// Key is the mention's identity across fetches: platform and native id.
+func (m *Mention) Key() string { return MentionKey(m.Platform, m.NativeID) }
+
+// MentionKey joins a platform and a native id into a mention key.
+func MentionKey(p Platform, nativeID string) string { return string(p) + ":" + nativeID }
+
+// SplitMentionKey is the inverse of MentionKey.
+func SplitMentionKey(key string) (Platform, string, bool) {
+	p, id, ok := strings.Cut(key, ":")
+	return Platform(p), id, ok
+}
+
+// Band is the mention's sentiment band.
+func (m *Mention) Band() Band { return SentimentBand(m.Sentiment) }
+
+// EffectiveStatus is the status with snoozes that have run out treated as open.
+func (m *Mention) EffectiveStatus(now time.Time) Status {
+	st := m.State.Status
+	if st == "" {
+		return StatusOpen
+	}
+	if st == StatusSnoozed && !m.State.SnoozedUntil.IsZero() && !now.Before(m.State.SnoozedUntil) {
+		return StatusOpen
+	}
+	return st
+}
+
+// EventKind names one kind of operator action.
+type EventKind string
+
+const (
+	EventTag        EventKind = "tag"
+	EventUntag      EventKind = "untag"
+	EventAssign     EventKind = "assign"
+	EventRoute      EventKind = "route" // team
+	EventStatus     EventKind = "status"
+	EventPriority   EventKind = "priority"
+	EventNote       EventKind = "note"
+	EventEscalate   EventKind = "escalate" // link to an incident
+	EventDraftEdit  EventKind = "draft_edit"
+	EventDraft      EventKind = "draft" // draft state change (approval, queue, send)
+	EventIncident   EventKind = "incident"
+	EventChecklist  EventKind = "checklist"
+	EventOutbox     EventKind = "outbox"   // pause or resume sending
+	EventOperator   EventKind = "operator" // operator added or removed
+	EventPolicy     EventKind = "policy"   // policy override recorded
+	EventUndo       EventKind = "undo"
+	EventImportMark EventKind = "import"
+)
+
+// Event is one operator action, appended to the audit log in the same
+// transaction as the change it records. Events are never rewritten.
+type Event struct {
+	Seq    uint64    `json:"seq"`
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Kind   EventKind `json:"kind"`
+	Target string    `json:"target"` // a mention key, incident id, draft id …
+	Field  string    `json:"field,omitempty"`
+	Before string    `json:"before,omitempty"`
+	After  string    `json:"after,omitempty"`
+	// Undoes is the Seq of the event this one reverses, for EventUndo.
+	Undoes uint64 `json:"undoes,omitempty"`
+}
+
+// Severity of an incident: SEV1 is the worst.
+type Severity int
+
+const (
+	Sev1 Severity = 1
+	Sev2 Severity = 2
+	Sev3 Severity = 3
+	Sev4 Severity = 4
+)
+
+// String renders a severity as "SEV1".."SEV4".
+func (s Severity) String() string {
+	if s < Sev1 || s > Sev4 {
+		return "SEV?"
+	}
+	return "SEV" + string(rune('0'+int(s)))
+}
+
+// Scenario is the kind of crisis an incident is.
+type Scenario string
+
+const (
+	ScenarioReputation Scenario = "reputation"
+	ScenarioSecurity   Scenario = "security"
+	ScenarioCompliance Scenario = "compliance"
+	ScenarioLegal      Scenario = "legal"
+	ScenarioFinancial  Scenario = "financial"
+	ScenarioOther      Scenario = "other"
+)
+
+// Scenarios lists every scenario.
+var Scenarios = []Scenario{ScenarioReputation, ScenarioSecurity, ScenarioCompliance, ScenarioLegal, ScenarioFinancial, ScenarioOther}
+
+// IncidentStatus is where an incident is in its life.
+type IncidentStatus string
+
+const (
+	IncidentTriage   IncidentStatus = "triage"
+	IncidentLive     IncidentStatus = "live"
+	IncidentStable   IncidentStatus = "stable"
+	IncidentClosed   IncidentStatus = "closed"
+	IncidentLearning IncidentStatus = "learning"
+)
+
+// IncidentStatuses lists the statuses in lifecycle order.
+var IncidentStatuses = []IncidentStatus{IncidentTriage, IncidentLive, IncidentStable, IncidentClosed, IncidentLearning}
+
+// Roles on an incident.
+var IncidentRoles = []string{"comms", "legal", "support", "security", "scribe"}
+
+// RoleChange records who held an incident role from when.
+type RoleChange struct {
+	Role     string    `json:"role"`
+	Operator string    `json:"operator"`
+	At       time.Time `json:"at"`
+	By       string    `json:"by"`
+}
+
+// ChecklistItem is one step of a playbook on an incident.
+type ChecklistItem struct {
+	Text   string    `json:"text"`
+	Done   bool      `json:"done"`
+	DoneBy string    `json:"done_by,omitempty"`
+	DoneAt time.Time `json:"done_at,omitzero"`
+}
+
+// Incident is a crisis the team runs, with mentions as evidence.
+type Incident struct {
+	ID          string            `json:"id"`
+	Title       string            `json:"title"`
+	Scenario    Scenario          `json:"scenario"`
+	Severity    Severity          `json:"severity"`
+	Status      IncidentStatus    `json:"status"`
+	Lead        string            `json:"lead,omitempty"`
+	Roles       map[string]string `json:"roles,omitempty"`
+	RoleHistory []RoleChange      `json:"role_history,omitempty"`
+	Mentions    []string          `json:"mentions,omitempty"` // mention keys
+	Summary     string            `json:"summary,omitempty"`
+	Impact      string            `json:"impact,omitempty"`
+	Checklist   []ChecklistItem   `json:"checklist,omitempty"`
+	CreatedAt   time.Time         `json:"created_at"`
+	UpdatedAt   time.Time         `json:"updated_at"`
+	ClosedAt    time.Time         `json:"closed_at,omitzero"`
+	// AlertID is the alert it was declared from, if any.
+	AlertID string `json:"alert_id,omitempty"`
+}
+
+// Visibility of a draft reply.
+type Visibility string
+
+const (
+	VisibilityPublic  Visibility = "public"
+	VisibilityPrivate Visibility = "private"
+)
+
+// DraftState is where a draft is in the outbox state machine:
+// draft → (awaiting_approval → approved) → queued → sending → sent | failed | unknown.
+type DraftState string
+
+const (
+	DraftEditing          DraftState = "draft"
+	DraftAwaitingApproval DraftState = "awaiting_approval"
+	DraftApproved         DraftState = "approved"
+	DraftRejected         DraftState = "rejected"
+	DraftQueued           DraftState = "queued"
+	DraftSending          DraftState = "sending"
+	DraftSent             DraftState = "sent"
+	DraftFailed           DraftState = "failed"
+	DraftUnknown          DraftState = "unknown"
+	DraftCancelled        DraftState = "cancelled"
+)
+
+// Draft is a reply an operator is writing to a mention.
+type Draft struct {
+	ID         string     `json:"id"`
+	MentionKey string     `json:"mention"`
+	Platform   Platform   `json:"platform"`
+	Visibility Visibility `json:"visibility"`
+	Text       string     `json:"text"`
+	Author     string     `json:"author"` // operator
+	State      DraftState `json:"state"`
+	// Version increases with every edit; an approval is for one version.
+	Version         int    `json:"version"`
+	ApprovalRole    string `json:"approval_role,omitempty"`
+	ApprovedBy      string `json:"approved_by,omitempty"`
+	ApprovedVersion int    `json:"approved_version,omitempty"`
+	ReviewComment   string `json:"review_comment,omitempty"`
+	// IdempotencyKey is stored before any network call for this send.
+	IdempotencyKey string    `json:"idempotency_key,omitempty"`
+	Attempts       int       `json:"attempts,omitempty"`
+	NextAttempt    time.Time `json:"next_attempt,omitzero"`
+	LastError      string    `json:"last_error,omitempty"`
+	Retryable      bool      `json:"retryable,omitempty"`
+	RemoteID       string    `json:"remote_id,omitempty"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
+	SentAt         time.Time `json:"sent_at,omitzero"`
+}
