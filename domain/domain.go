@@ -261,7 +261,11 @@ type Event struct {
 	Field  string    `json:"field,omitempty"`
 	Before string    `json:"before,omitempty"`
 	After  string    `json:"after,omitempty"`
-	// Undoes is the Seq of the event this one reverses, for EventUndo.
+	// Group is the Seq of the first event of the operator action this
+	// event belongs to: one action on a selection of ten mentions is ten
+	// events with one Group, and undo reverses the whole group.
+	Group uint64 `json:"group,omitempty"`
+	// Undoes is the Group of the action this one reverses, for EventUndo.
 	Undoes uint64 `json:"undoes,omitempty"`
 }
 

@@ -1,0 +1,88 @@
+package store
+
+import (
+	"switchboard/domain"
+)
+
+// index describes one secondary index: a flat bucket of value|timekey keys.
+type index struct {
+	name   string
+	bucket []byte
+	// values lists the index values of a mention (may repeat nothing).
+	values func(m *domain.Mention) []string
+	// counted indexes keep a counter per value in the counts bucket.
+	counted bool
+}
+
+// Index names, as used by Filter and Counts.
+const (
+	IndexStatus   = "status"
+	IndexTag      = "tag"
+	IndexTeam     = "team"
+	IndexAssignee = "assignee"
+	IndexPlatform = "platform"
+	IndexIncident = "incident"
+	IndexBand     = "band"
+	IndexPriority = "priority"
+	IndexWord     = "word"
+)
+
+var indexes = []*index{
+	{name: IndexStatus, bucket: []byte("ix_status"), counted: true, values: func(m *domain.Mention) []string {
+		return []string{string(storedStatus(m))}
+	}},
+	{name: IndexTag, bucket: []byte("ix_tag"), counted: true, values: func(m *domain.Mention) []string {
+		return m.State.Tags
+	}},
+	{name: IndexTeam, bucket: []byte("ix_team"), counted: true, values: func(m *domain.Mention) []string {
+		return []string{m.State.Team}
+	}},
+	{name: IndexAssignee, bucket: []byte("ix_assignee"), counted: true, values: func(m *domain.Mention) []string {
+		return []string{m.State.Assignee}
+	}},
+	{name: IndexPlatform, bucket: []byte("ix_platform"), counted: true, values: func(m *domain.Mention) []string {
+		return []string{string(m.Platform)}
+	}},
+	{name: IndexIncident, bucket: []byte("ix_incident"), counted: true, values: func(m *domain.Mention) []string {
+		return []string{m.State.IncidentID}
+	}},
+	{name: IndexBand, bucket: []byte("ix_band"), counted: true, values: func(m *domain.Mention) []string {
+		return []string{string(m.Band())}
+	}},
+	{name: IndexPriority, bucket: []byte("ix_priority"), counted: true, values: func(m *domain.Mention) []string {
+		return []string{string(storedPriority(m))}
+	}},
+	{name: IndexWord, bucket: []byte("ix_word"), counted: false, values: mentionWords},
+}
+
+func indexByName(name string) *index {
+	for _, ix := range indexes {
+		if ix.name == name {
+			return ix
+		}
+	}
+	return nil
+}
+
+func storedStatus(m *domain.Mention) domain.Status {
+	if m.State.Status == "" {
+		return domain.StatusOpen
+	}
+	return m.State.Status
+}
+
+func storedPriority(m *domain.Mention) domain.Priority {
+	if m.State.Priority == "" {
+		return domain.PriorityNormal
+	}
+	return m.State.Priority
+}
+
+// mentionWords are the searchable words of a mention: its text and its
+// author's handle and name.
+func mentionWords(m *domain.Mention) []string {
+	seen := make(map[string]struct{}, 32)
+	w := appendWords(nil, m.Text, seen)
+	w = appendWords(w, m.Author.Handle, seen)
+	return appendWords(w, m.Author.Name, seen)
+}

@@ -1,0 +1,481 @@
+package store
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	"switchboard/domain"
+)
+
+// Filter selects mentions. Within a field the values are alternatives (any
+// of them); fields combine with AND. A nil slice does not filter; a slice
+// holding "" selects the empty value (e.g. Assignee: []string{""} is
+// "unassigned").
+type Filter struct {
+	Status     []domain.Status
+	Tags       []string // every tag must be present
+	Teams      []string
+	Assignees  []string
+	Platforms  []domain.Platform
+	Incidents  []string
+	Escalated  bool // linked to any incident
+	Bands      []domain.Band
+	Priorities []domain.Priority
+	// Since and Until bound created_at (inclusive, second precision).
+	Since, Until time.Time
+	// Text is a word search over text, author handle and name: every word
+	// must be present (see Words).
+	Text string
+	// Oldest walks oldest-first instead of newest-first.
+	Oldest bool
+}
+
+// IsZero reports whether the filter selects everything.
+func (f Filter) IsZero() bool {
+	return f.Status == nil && f.Tags == nil && f.Teams == nil && f.Assignees == nil && f.Platforms == nil &&
+		f.Incidents == nil && !f.Escalated && f.Bands == nil && f.Priorities == nil && f.Since.IsZero() &&
+		f.Until.IsZero() && strings.TrimSpace(f.Text) == ""
+}
+
+// Page is one page of a query.
+type Page struct {
+	Mentions []domain.Mention
+	// Next continues the query after this page; "" at the end.
+	Next string
+}
+
+// cond is one AND term: a mention matches when it has any of values in ix.
+type cond struct {
+	ix     *index
+	values []string
+	est    int // estimated matches, for choosing the driver
+}
+
+// Query returns up to limit mentions matching f, newest first (or oldest
+// first with f.Oldest), starting after the cursor from a previous page's
+// Next ("" for the first page). It walks the most selective index and
+// leapfrogs the others, so a rare filter value costs as little as a common
+// one.
+func (s *Store) Query(f Filter, after string, limit int) (Page, error) {
+	var page Page
+	if limit <= 0 {
+		limit = 100
+	}
+	var afterKey []byte
+	if after != "" {
+		k, err := base64.RawURLEncoding.DecodeString(after)
+		if err != nil || len(k) != timekeyLen {
+			return page, fmt.Errorf("store: bad page cursor")
+		}
+		afterKey = k
+	}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		it, empty, err := s.plan(tx, f)
+		if err != nil || empty {
+			return err
+		}
+		desc := !f.Oldest
+		lo, hi := bounds(f)
+		start := hi
+		if !desc {
+			start = lo
+		}
+		if afterKey != nil {
+			start = afterKey
+		}
+		cur := it.seek(start)
+		if afterKey != nil && cur != nil && bytes.Equal(cur, afterKey) {
+			cur = it.next()
+		}
+		mb := tx.Bucket(bMentions)
+		for cur != nil && len(page.Mentions) < limit {
+			if (desc && bytes.Compare(cur, lo) < 0) || (!desc && bytes.Compare(cur, hi) > 0) {
+				break
+			}
+			v := mb.Get(cur)
+			if v == nil {
+				return fmt.Errorf("store: index points at missing record %x (run `switchboard db check`)", cur)
+			}
+			m, err := decodeMention(cur, v)
+			if err != nil {
+				return err
+			}
+			page.Mentions = append(page.Mentions, *m)
+			last := append([]byte(nil), cur...)
+			cur = it.next()
+			if cur != nil && len(page.Mentions) == limit {
+				if (desc && bytes.Compare(cur, lo) >= 0) || (!desc && bytes.Compare(cur, hi) <= 0) {
+					page.Next = base64.RawURLEncoding.EncodeToString(last)
+				}
+			}
+		}
+		return nil
+	})
+	return page, err
+}
+
+// bounds are the lowest and highest timekeys f allows.
+func bounds(f Filter) (lo, hi []byte) {
+	lo = make([]byte, timekeyLen)
+	hi = bytes.Repeat([]byte{0xff}, timekeyLen)
+	if !f.Since.IsZero() && f.Since.Unix() > 0 {
+		lo = timekey(f.Since, 0)
+	}
+	if !f.Until.IsZero() {
+		hi = timekey(f.Until, 0xffffffff)
+	}
+	return lo, hi
+}
+
+// plan turns a filter into one iterator: the cheapest condition drives and
+// the others are leapfrogged. empty is true when nothing can match.
+func (s *Store) plan(tx *bolt.Tx, f Filter) (it iterator, empty bool, err error) {
+	desc := !f.Oldest
+	var conds []cond
+	add := func(name string, values []string) {
+		if values == nil {
+			return
+		}
+		conds = append(conds, cond{ix: indexByName(name), values: values})
+	}
+	add(IndexStatus, strs(f.Status))
+	for _, t := range f.Tags {
+		add(IndexTag, []string{t})
+	}
+	add(IndexTeam, f.Teams)
+	add(IndexAssignee, f.Assignees)
+	add(IndexPlatform, strs(f.Platforms))
+	add(IndexIncident, f.Incidents)
+	add(IndexBand, strs(f.Bands))
+	add(IndexPriority, strs(f.Priorities))
+	if f.Escalated {
+		var vals []string
+		for v := range readCounts(tx, IndexIncident) {
+			if v != "" {
+				vals = append(vals, v)
+			}
+		}
+		if len(vals) == 0 {
+			return nil, true, nil
+		}
+		add(IndexIncident, vals)
+	}
+	words := Words(f.Text)
+	if strings.TrimSpace(f.Text) != "" && len(words) == 0 {
+		// only stop words or punctuation: nothing is indexed under them
+		return nil, true, nil
+	}
+	for _, w := range words {
+		// words have no counters: estimate by length, longer is rarer
+		conds = append(conds, cond{ix: indexByName(IndexWord), values: []string{w}, est: 1 << 20 / (len(w) + 1)})
+	}
+	for i := range conds {
+		c := &conds[i]
+		if len(c.values) == 0 {
+			return nil, true, nil
+		}
+		if c.ix.counted {
+			counts := readCounts(tx, c.ix.name)
+			c.est = 0
+			for _, v := range c.values {
+				c.est += counts[v]
+			}
+			if c.est == 0 {
+				return nil, true, nil
+			}
+		}
+	}
+	if len(conds) == 0 {
+		return &prefixIter{c: tx.Bucket(bMentions).Cursor(), desc: desc}, false, nil
+	}
+	// the driver is the condition with the fewest expected matches
+	best := 0
+	for i := range conds {
+		if conds[i].est < conds[best].est {
+			best = i
+		}
+	}
+	conds[0], conds[best] = conds[best], conds[0]
+	its := make([]iterator, len(conds))
+	for i, c := range conds {
+		its[i] = condIter(tx, c, desc)
+	}
+	if len(its) == 1 {
+		return its[0], false, nil
+	}
+	return &leapfrog{its: its, desc: desc}, false, nil
+}
+
+func strs[T ~string](xs []T) []string {
+	if xs == nil {
+		return nil
+	}
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
+
+func condIter(tx *bolt.Tx, c cond, desc bool) iterator {
+	b := tx.Bucket(c.ix.bucket)
+	if len(c.values) == 1 {
+		return &prefixIter{c: b.Cursor(), prefix: ixprefix(c.values[0]), desc: desc}
+	}
+	u := &union{desc: desc}
+	for _, v := range c.values {
+		u.its = append(u.its, &prefixIter{c: b.Cursor(), prefix: ixprefix(v), desc: desc})
+	}
+	return u
+}
+
+// iterator walks timekeys in one direction.
+type iterator interface {
+	// seek moves to the first timekey at or beyond tk in the walk's
+	// direction (≤ tk newest-first, ≥ tk oldest-first); nil at the end.
+	seek(tk []byte) []byte
+	// next moves past the current timekey.
+	next() []byte
+}
+
+// prefixIter walks the keys of one index value (or the mentions bucket,
+// with an empty prefix) and yields their timekeys.
+type prefixIter struct {
+	c      *bolt.Cursor
+	prefix []byte
+	desc   bool
+	buf    []byte
+}
+
+func (p *prefixIter) key(tk []byte) []byte {
+	p.buf = append(append(p.buf[:0], p.prefix...), tk...)
+	return p.buf
+}
+
+func (p *prefixIter) yield(k []byte) []byte {
+	if k == nil || len(k) != len(p.prefix)+timekeyLen || !bytes.HasPrefix(k, p.prefix) {
+		return nil
+	}
+	return k[len(p.prefix):]
+}
+
+func (p *prefixIter) seek(tk []byte) []byte {
+	want := p.key(tk)
+	k, _ := p.c.Seek(want)
+	if p.desc {
+		if k == nil {
+			k, _ = p.c.Last()
+		} else if !bytes.Equal(k, want) {
+			k, _ = p.c.Prev()
+		}
+	}
+	return p.yield(k)
+}
+
+func (p *prefixIter) next() []byte {
+	var k []byte
+	if p.desc {
+		k, _ = p.c.Prev()
+	} else {
+		k, _ = p.c.Next()
+	}
+	return p.yield(k)
+}
+
+// union yields the timekeys of any of its iterators, in order, once each.
+type union struct {
+	its  []iterator
+	cur  [][]byte
+	desc bool
+	last []byte
+}
+
+func (u *union) pick() []byte {
+	var best []byte
+	for _, c := range u.cur {
+		if c == nil {
+			continue
+		}
+		if best == nil || (u.desc && bytes.Compare(c, best) > 0) || (!u.desc && bytes.Compare(c, best) < 0) {
+			best = c
+		}
+	}
+	u.last = append(u.last[:0], best...)
+	if best == nil {
+		return nil
+	}
+	return u.last
+}
+
+func (u *union) seek(tk []byte) []byte {
+	u.cur = u.cur[:0]
+	for _, it := range u.its {
+		u.cur = append(u.cur, it.seek(tk))
+	}
+	return u.pick()
+}
+
+func (u *union) next() []byte {
+	if len(u.last) == 0 {
+		return nil
+	}
+	last := append([]byte(nil), u.last...)
+	for i, c := range u.cur {
+		if c != nil && bytes.Equal(c, last) {
+			u.cur[i] = u.its[i].next()
+		}
+	}
+	return u.pick()
+}
+
+// leapfrog yields the timekeys every iterator has: the first one drives,
+// the others seek to its position and push it along when they are behind.
+type leapfrog struct {
+	its  []iterator
+	desc bool
+	cur  []byte
+}
+
+func (l *leapfrog) align(cand []byte) []byte {
+	for cand != nil {
+		cand = append([]byte(nil), cand...)
+		agreed := true
+		for _, it := range l.its[1:] {
+			k := it.seek(cand)
+			if k == nil {
+				return nil
+			}
+			if !bytes.Equal(k, cand) {
+				cand = l.its[0].seek(k)
+				agreed = false
+				break
+			}
+		}
+		if agreed {
+			l.cur = cand
+			return cand
+		}
+	}
+	return nil
+}
+
+func (l *leapfrog) seek(tk []byte) []byte { return l.align(l.its[0].seek(tk)) }
+func (l *leapfrog) next() []byte          { return l.align(l.its[0].next()) }
+
+// Get loads one mention by store id.
+func (s *Store) Get(id uint64) (domain.Mention, error) {
+	var m *domain.Mention
+	err := s.db.View(func(tx *bolt.Tx) error {
+		tk, err := timekeyOf(tx, id)
+		if err != nil {
+			return err
+		}
+		m, err = getMention(tx, tk)
+		return err
+	})
+	if err != nil {
+		return domain.Mention{}, err
+	}
+	return *m, nil
+}
+
+// GetByKey loads one mention by its key (platform:native id).
+func (s *Store) GetByKey(key string) (domain.Mention, error) {
+	var m *domain.Mention
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bKeys).Get([]byte(key))
+		if v == nil {
+			return ErrNotFound
+		}
+		tk, err := timekeyOf(tx, uint64(getU32(v)))
+		if err != nil {
+			return err
+		}
+		m, err = getMention(tx, tk)
+		return err
+	})
+	if err != nil {
+		return domain.Mention{}, err
+	}
+	return *m, nil
+}
+
+// Counts are the index counters: index → value → status → mentions.
+type Counts map[string]map[string]map[domain.Status]int
+
+// Get sums the counter of value in index over the given statuses (all
+// statuses when none are given).
+func (c Counts) Get(index, value string, statuses ...domain.Status) int {
+	byStatus := c[index][value]
+	if len(statuses) == 0 {
+		n := 0
+		for _, v := range byStatus {
+			n += v
+		}
+		return n
+	}
+	n := 0
+	for _, st := range statuses {
+		n += byStatus[st]
+	}
+	return n
+}
+
+// Total is the number of mentions in the given statuses (all when none).
+func (c Counts) Total(statuses ...domain.Status) int {
+	n := 0
+	for v := range c[IndexStatus] {
+		n += c.Get(IndexStatus, v, statuses...)
+	}
+	return n
+}
+
+// Values lists the values an index holds, e.g. every tag in use.
+func (c Counts) Values(index string) []string {
+	var out []string
+	for v := range c[index] {
+		out = append(out, v)
+	}
+	return out
+}
+
+// Counts reads every counter. It reads, it does not count: the store keeps
+// the counters in the same transaction as the records.
+func (s *Store) Counts() (Counts, error) {
+	c := Counts{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bCounts).ForEach(func(k, v []byte) error {
+			parts := strings.SplitN(string(k), "\x00", 3)
+			if len(parts) != 3 {
+				return nil
+			}
+			ix, val, st := parts[0], parts[1], domain.Status(parts[2])
+			if c[ix] == nil {
+				c[ix] = map[string]map[domain.Status]int{}
+			}
+			if c[ix][val] == nil {
+				c[ix][val] = map[domain.Status]int{}
+			}
+			c[ix][val][st] = int(getU64(v))
+			return nil
+		})
+	})
+	return c, err
+}
+
+// readCounts sums one index's counters per value.
+func readCounts(tx *bolt.Tx, index string) map[string]int {
+	out := map[string]int{}
+	c := tx.Bucket(bCounts).Cursor()
+	prefix := []byte(index + "\x00")
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		rest := string(k[len(prefix):])
+		val, _, _ := strings.Cut(rest, "\x00")
+		out[val] += int(getU64(v))
+	}
+	return out
+}

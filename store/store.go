@@ -1,0 +1,221 @@
+// Package store is switchboard's embedded database, on bbolt. It holds every
+// mention with the operator state on it, the append-only audit log of
+// operator actions, connector cursors, and (through files added by the
+// features that need them) incidents and drafts.
+//
+// Layout: mentions are keyed by time (big-endian unix seconds) and id, so a
+// reverse cursor walk is newest-first. Every filterable field has a flat
+// index bucket of value|time|id keys, and a counter per index value, both
+// written in the same transaction as the record. Word search is an index
+// too. Subscribers get each committed change through the change feed.
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	"switchboard/domain"
+)
+
+// SchemaVersion is the layout this binary reads and writes.
+const SchemaVersion = 1
+
+// Bucket names.
+var (
+	bMeta     = []byte("meta")
+	bMentions = []byte("mentions") // timekey → record JSON
+	bIDs      = []byte("ids")      // id(4) → timekey
+	bKeys     = []byte("keys")     // "platform:native" → id(4)
+	bCounts   = []byte("counts")   // index name 0 value → uint64
+	bCursors  = []byte("cursors")  // connector name → cursor
+	bEvents   = []byte("events")   // seq(8) → event JSON
+	bEvTarget = []byte("ev_target")
+	bEvActor  = []byte("ev_actor")
+	bUndone   = []byte("undone") // group(8) → undo group(8)
+)
+
+var (
+	keySchema = []byte("schema")
+	keyIDSeq  = []byte("mention_seq")
+)
+
+// Options tune Open.
+type Options struct {
+	// Timeout to wait for another process's lock (default 1 s).
+	Timeout time.Duration
+	// ReadOnly opens the file for reading only (shared lock).
+	ReadOnly bool
+	// Enrich is called for every mention ingested for the first time,
+	// inside the write transaction, before it is indexed: it may set the
+	// sentiment score and operator state (routing rules) and returns the
+	// events that describe the state it set (actor "rules"), which are
+	// logged with the mention and can be undone like any other action.
+	Enrich func(m *domain.Mention) []domain.Event
+	// Holder describes this process to others that find the store locked,
+	// e.g. "switchboard serve; connect with: ssh -p 2222 localhost".
+	Holder string
+	// Now is the clock for events (time.Now by default).
+	Now func() time.Time
+}
+
+// Store is an open switchboard database.
+type Store struct {
+	db   *bolt.DB
+	path string
+	opts Options
+	feed feed
+	// writeMu serialises our own writers so that publish order matches
+	// commit order.
+	writeMu sync.Mutex
+}
+
+// ErrLocked is returned (wrapped) when another process holds the store.
+var ErrLocked = errors.New("store is in use by another process")
+
+// ErrNewerSchema is returned when the file was written by a newer binary.
+var ErrNewerSchema = errors.New("store was written by a newer switchboard")
+
+// ErrNotFound is returned for a missing mention, incident or draft.
+var ErrNotFound = errors.New("not found")
+
+// holderInfo is written beside the store while a writer holds it.
+type holderInfo struct {
+	PID     int       `json:"pid"`
+	Since   time.Time `json:"since"`
+	Holder  string    `json:"holder"`
+	Command string    `json:"command"`
+}
+
+func holderPath(path string) string { return path + ".holder" }
+
+// Open opens (creating if needed) the store at path.
+func Open(path string, opts Options) (*Store, error) {
+	if opts.Timeout == 0 {
+		opts.Timeout = time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if !opts.ReadOnly {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:        opts.Timeout,
+		ReadOnly:       opts.ReadOnly,
+		FreelistType:   bolt.FreelistMapType,
+		NoFreelistSync: false,
+	})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, lockedError(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path, opts: opts}
+	if err := s.init(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if !opts.ReadOnly {
+		s.writeHolder()
+	}
+	return s, nil
+}
+
+func lockedError(path string) error {
+	msg := fmt.Sprintf("%s is in use by another switchboard process", path)
+	if b, err := os.ReadFile(holderPath(path)); err == nil {
+		var h holderInfo
+		if json.Unmarshal(b, &h) == nil {
+			msg += fmt.Sprintf(" (pid %d, since %s", h.PID, h.Since.Local().Format("2006-01-02 15:04"))
+			if h.Command != "" {
+				msg += ", " + h.Command
+			}
+			msg += ")"
+			if h.Holder != "" {
+				msg += "; " + h.Holder
+			}
+		}
+	}
+	msg += ". Use that process (for `switchboard serve`, connect to it with ssh), or stop it, or give another --db"
+	return fmt.Errorf("%w: %s", ErrLocked, msg)
+}
+
+func (s *Store) writeHolder() {
+	h := holderInfo{PID: os.Getpid(), Since: time.Now(), Holder: s.opts.Holder}
+	if len(os.Args) > 1 {
+		h.Command = "switchboard " + os.Args[1]
+	}
+	b, _ := json.Marshal(h)
+	_ = os.WriteFile(holderPath(s.path), b, 0o600)
+}
+
+func (s *Store) init() error {
+	if s.opts.ReadOnly {
+		return s.db.View(func(tx *bolt.Tx) error {
+			m := tx.Bucket(bMeta)
+			if m == nil {
+				return fmt.Errorf("store: %s is not a switchboard store (no meta bucket)", s.path)
+			}
+			return checkSchema(m)
+		})
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for _, name := range allBuckets() {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("store: create bucket %s: %w", name, err)
+			}
+		}
+		m := tx.Bucket(bMeta)
+		if m.Get(keySchema) == nil {
+			return m.Put(keySchema, u64(SchemaVersion))
+		}
+		return checkSchema(m)
+	})
+}
+
+func checkSchema(m *bolt.Bucket) error {
+	v := m.Get(keySchema)
+	if len(v) != 8 {
+		return fmt.Errorf("store: schema version is missing or damaged")
+	}
+	if n := getU64(v); n > SchemaVersion {
+		return fmt.Errorf("%w: it has schema %d and this binary knows schema %d; upgrade switchboard to open it", ErrNewerSchema, n, SchemaVersion)
+	}
+	return nil
+}
+
+func allBuckets() [][]byte {
+	bs := [][]byte{bMeta, bMentions, bIDs, bKeys, bCounts, bCursors, bEvents, bEvTarget, bEvActor, bUndone}
+	for _, ix := range indexes {
+		bs = append(bs, ix.bucket)
+	}
+	return append(bs, extraBuckets...)
+}
+
+// extraBuckets are created at open by feature files (incidents, drafts …)
+// that add their own buckets in an init function.
+var extraBuckets [][]byte
+
+// Close closes the store and ends every subscription.
+func (s *Store) Close() error {
+	s.feed.closeAll()
+	if !s.opts.ReadOnly {
+		_ = os.Remove(holderPath(s.path))
+	}
+	return s.db.Close()
+}
+
+// Path is the store's file.
+func (s *Store) Path() string { return s.path }
+
+// now is the store's clock.
+func (s *Store) now() time.Time { return s.opts.Now().UTC() }

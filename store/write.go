@@ -1,0 +1,226 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	bolt "go.etcd.io/bbolt"
+	"switchboard/domain"
+)
+
+// txw is one write transaction: it collects counter deltas and events, and
+// after commit the store publishes what changed on the change feed.
+type txw struct {
+	s       *Store
+	tx      *bolt.Tx
+	counts  map[string]int64
+	events  []domain.Event
+	changed []uint64
+	added   []uint64
+	group   uint64 // current event group, 0 = start a new one per event
+	// puts and dels of index keys, sorted before they are applied: bbolt
+	// is fastest when keys arrive in order.
+	puts map[*index][][]byte
+	dels map[*index][][]byte
+	// extra lets feature files publish their own changes.
+	extra []Change
+}
+
+// update runs fn in one write transaction and publishes the result.
+func (s *Store) update(fn func(w *txw) error) (*txw, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	var w *txw
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		w = &txw{s: s, tx: tx, counts: map[string]int64{}, puts: map[*index][][]byte{}, dels: map[*index][][]byte{}}
+		if err := fn(w); err != nil {
+			return err
+		}
+		return w.flush()
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(w.events) > 0 || len(w.changed) > 0 || len(w.added) > 0 || len(w.extra) > 0 {
+		s.feed.publish(Update{Events: w.events, New: w.added, Changed: w.changed, Changes: w.extra})
+	}
+	return w, nil
+}
+
+func (w *txw) flush() error {
+	for ix, keys := range w.dels {
+		b := w.tx.Bucket(ix.bucket)
+		sortKeys(keys)
+		for _, k := range keys {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+	}
+	for ix, keys := range w.puts {
+		b := w.tx.Bucket(ix.bucket)
+		sortKeys(keys)
+		for _, k := range keys {
+			if err := b.Put(k, nil); err != nil {
+				return fmt.Errorf("store: index %s: %w", ix.name, err)
+			}
+		}
+	}
+	cb := w.tx.Bucket(bCounts)
+	for k, d := range w.counts {
+		if d == 0 {
+			continue
+		}
+		n := int64(getU64(cb.Get([]byte(k)))) + d
+		if n <= 0 {
+			if err := cb.Delete([]byte(k)); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := cb.Put([]byte(k), u64(uint64(n))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sortKeys(keys [][]byte) {
+	sort.Slice(keys, func(i, j int) bool { return string(keys[i]) < string(keys[j]) })
+}
+
+// counterKey is the counter of mentions with value in index and status st.
+func counterKey(index, value string, st domain.Status) string {
+	return index + "\x00" + value + "\x00" + string(st)
+}
+
+// addIndex schedules the index keys and counters of m at tk.
+func (w *txw) addIndex(m *domain.Mention, tk []byte) {
+	st := storedStatus(m)
+	for _, ix := range indexes {
+		for _, v := range ix.values(m) {
+			w.puts[ix] = append(w.puts[ix], ixkey(v, tk))
+			if ix.counted {
+				w.counts[counterKey(ix.name, v, st)]++
+			}
+		}
+	}
+}
+
+// reindex schedules the index changes from old to m (same timekey).
+func (w *txw) reindex(old, m *domain.Mention, tk []byte) {
+	ost, nst := storedStatus(old), storedStatus(m)
+	for _, ix := range indexes {
+		ov, nv := ix.values(old), ix.values(m)
+		for _, v := range ov {
+			if !contains(nv, v) {
+				w.dels[ix] = append(w.dels[ix], ixkey(v, tk))
+			}
+			if ix.counted {
+				w.counts[counterKey(ix.name, v, ost)]--
+			}
+		}
+		for _, v := range nv {
+			if !contains(ov, v) {
+				w.puts[ix] = append(w.puts[ix], ixkey(v, tk))
+			}
+			if ix.counted {
+				w.counts[counterKey(ix.name, v, nst)]++
+			}
+		}
+	}
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// putMention writes the record.
+func (w *txw) putMention(m *domain.Mention, tk []byte) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("store: encode mention: %w", err)
+	}
+	return w.tx.Bucket(bMentions).Put(tk, b)
+}
+
+// appendEvent writes ev to the audit log with the next sequence number.
+// Events of one call of startGroup share a group.
+func (w *txw) appendEvent(ev domain.Event) (domain.Event, error) {
+	b := w.tx.Bucket(bEvents)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return ev, err
+	}
+	ev.Seq = seq
+	if ev.At.IsZero() {
+		ev.At = w.s.now()
+	}
+	if w.group == 0 {
+		w.group = seq
+	}
+	if ev.Group == 0 {
+		ev.Group = w.group
+	}
+	data, err := json.Marshal(ev)
+	if err != nil {
+		return ev, err
+	}
+	if err := b.Put(u64(seq), data); err != nil {
+		return ev, err
+	}
+	if err := w.tx.Bucket(bEvTarget).Put(evIndexKey(ev.Target, seq), nil); err != nil {
+		return ev, err
+	}
+	if err := w.tx.Bucket(bEvActor).Put(evIndexKey(ev.Actor, seq), nil); err != nil {
+		return ev, err
+	}
+	w.events = append(w.events, ev)
+	return ev, nil
+}
+
+// newGroup makes the next event start a new group.
+func (w *txw) newGroup() { w.group = 0 }
+
+func evIndexKey(s string, seq uint64) []byte {
+	k := make([]byte, 0, len(s)+9)
+	k = append(k, s...)
+	k = append(k, 0)
+	return append(k, u64(seq)...)
+}
+
+// getMention loads the record at tk.
+func getMention(tx *bolt.Tx, tk []byte) (*domain.Mention, error) {
+	v := tx.Bucket(bMentions).Get(tk)
+	if v == nil {
+		return nil, ErrNotFound
+	}
+	return decodeMention(tk, v)
+}
+
+func decodeMention(tk, v []byte) (*domain.Mention, error) {
+	m := new(domain.Mention)
+	if err := json.Unmarshal(v, m); err != nil {
+		return nil, fmt.Errorf("store: damaged record %x: %w", tk, err)
+	}
+	m.ID = uint64(timekeyID(tk))
+	return m, nil
+}
+
+// timekeyOf finds a mention's timekey by id.
+func timekeyOf(tx *bolt.Tx, id uint64) ([]byte, error) {
+	if id == 0 || id > 0xffffffff {
+		return nil, ErrNotFound
+	}
+	tk := tx.Bucket(bIDs).Get(u32(uint32(id)))
+	if tk == nil {
+		return nil, ErrNotFound
+	}
+	return append([]byte(nil), tk...), nil
+}
