@@ -27,8 +27,10 @@ func putTimekey(k []byte, t time.Time, id uint32) {
 	binary.BigEndian.PutUint32(k[4:8], id)
 }
 
-func timekeyTime(k []byte) time.Time { return time.Unix(int64(binary.BigEndian.Uint32(k[0:4])), 0).UTC() }
-func timekeyID(k []byte) uint32      { return binary.BigEndian.Uint32(k[4:8]) }
+func timekeyTime(k []byte) time.Time {
+	return time.Unix(int64(binary.BigEndian.Uint32(k[0:4])), 0).UTC()
+}
+func timekeyID(k []byte) uint32 { return binary.BigEndian.Uint32(k[4:8]) }
 
 func u32(v uint32) []byte {
 	b := make([]byte, 4)

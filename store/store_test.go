@@ -40,7 +40,7 @@ func TestIngestIsIdempotentAndKeepsOperatorState(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.Text = "the app is broken again" // edited on the platform
-	m.State.Tags = []string{"ignored"}  // a fetch never sets operator state
+	m.State.Tags = []string{"ignored"} // a fetch never sets operator state
 	res2, err := s.Ingest([]domain.Mention{m, m})
 	if err != nil {
 		t.Fatal(err)
@@ -300,4 +300,3 @@ func TestLockedStoreFailsFastAndSaysWho(t *testing.T) {
 		t.Fatalf("message does not say how to reach the holder: %s", msg)
 	}
 }
-
