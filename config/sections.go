@@ -1,0 +1,9 @@
+package config
+
+// Sections are top-level config sections owned by other packages. To add
+// one, add a field here with its yaml tag (e.g.
+// `Inbox InboxConfig `yaml:"inbox"“) and put its type, defaults and
+// checks in a file of your own in this package. Give the type an
+// UnmarshalYAML(*yaml.Node) error method to check values with line
+// numbers; unknown keys inside it are rejected like everywhere else.
+type Sections struct{}
