@@ -56,15 +56,15 @@ func (s *memSink) Cursor(conn string) (string, error) {
 // seqConn serves items 0..total-1 in pages of size; the cursor is the
 // offset. errs, if set, is consulted before each fetch.
 type seqConn struct {
-	name  string
-	total int
-	size  int
-	mu    sync.Mutex
-	calls []string // cursors asked for
-	errs  func(call int) error
-	block chan struct{} // when set, a fetch at offset blockAt waits on it or ctx
+	name    string
+	total   int
+	size    int
+	mu      sync.Mutex
+	calls   []string // cursors asked for
+	errs    func(call int) error
+	block   chan struct{} // when set, a fetch at offset blockAt waits on it or ctx
 	blockAt int
-	rl    RateLimit
+	rl      RateLimit
 }
 
 func item(i int) domain.Mention {
