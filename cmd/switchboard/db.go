@@ -1,0 +1,129 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/spf13/cobra"
+	"switchboard/store"
+)
+
+func init() {
+	addCommand(func(g *globals) *cobra.Command {
+		db := &cobra.Command{
+			Use:   "db",
+			Short: "Look after the store: stats, check, compact, backup",
+		}
+		db.AddCommand(&cobra.Command{
+			Use:   "stats",
+			Short: "Counts, and the file's size against the size in use",
+			Args:  cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				s, err := openStoreReadOnly(g)
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				st, err := s.Stats()
+				if err != nil {
+					return err
+				}
+				w := cmd.OutOrStdout()
+				fmt.Fprintf(w, "store      %s\n", s.Path())
+				fmt.Fprintf(w, "mentions   %d\n", st.Mentions)
+				for _, k := range sortedKeys(st.ByStatus) {
+					fmt.Fprintf(w, "  %-8s %d\n", k, st.ByStatus[k])
+				}
+				for _, k := range sortedKeys(st.ByPlatform) {
+					fmt.Fprintf(w, "  %-8s %d\n", k, st.ByPlatform[k])
+				}
+				fmt.Fprintf(w, "events     %d\n", st.Events)
+				fmt.Fprintf(w, "cursors    %d\n", st.Cursors)
+				fmt.Fprintf(w, "file size  %s\n", bytesHuman(st.FileSize))
+				fmt.Fprintf(w, "in use     %s (%d free pages of %d bytes)\n", bytesHuman(st.InUse), st.FreePages, st.PageSize)
+				if st.Mentions > 0 {
+					fmt.Fprintf(w, "per mention %s\n", bytesHuman(st.InUse/int64(st.Mentions)))
+				}
+				return nil
+			},
+		})
+		db.AddCommand(&cobra.Command{
+			Use:   "check",
+			Short: "Verify every index and counter against the records (exit 1 if not consistent)",
+			Args:  cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				s, err := openStoreReadOnly(g)
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				probs, err := s.Check()
+				if err != nil {
+					return err
+				}
+				if len(probs) == 0 {
+					fmt.Fprintln(cmd.OutOrStdout(), "ok: every index, counter and lookup agrees with the records")
+					return nil
+				}
+				for _, p := range probs {
+					fmt.Fprintln(cmd.OutOrStdout(), p.String())
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%d problems\n", len(probs))
+				return &exitError{code: 1}
+			},
+		})
+		db.AddCommand(&cobra.Command{
+			Use:   "compact",
+			Short: "Rewrite the store without free space (the store must not be in use)",
+			Args:  cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				before, after, err := store.Compact(g.dbPath())
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "compacted %s: %s → %s\n", g.dbPath(), bytesHuman(before), bytesHuman(after))
+				return nil
+			},
+		})
+		db.AddCommand(&cobra.Command{
+			Use:   "backup FILE",
+			Short: "Write a consistent copy of the store while it stays in use",
+			Args:  cobra.ExactArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				s, err := openStoreReadOnly(g)
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				n, err := s.Backup(args[0])
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "backed up %s to %s (%s)\n", s.Path(), args[0], bytesHuman(n))
+				return nil
+			},
+		})
+		return db
+	})
+}
+
+func sortedKeys[K ~string, V any](m map[K]V) []K {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	return keys
+}
+
+func bytesHuman(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

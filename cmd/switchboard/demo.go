@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+	"switchboard/connectors"
+	"switchboard/connectors/demo"
+	"switchboard/store"
+)
+
+// demoHistoryHours is how much simulated history a demo store starts with.
+const demoHistoryHours = 12
+
+func init() {
+	addCommand(func(g *globals) *cobra.Command {
+		var seed int64
+		var speed float64
+		cmd := &cobra.Command{
+			Use:   "demo",
+			Short: "Open the app on a simulated live stream",
+			Long: `Open switchboard on a simulated live stream about the brand "Acme": hours of
+realistic history across X, Mastodon, Bluesky, Reddit and news, in English and
+Dutch, then new mentions every few seconds and, after about a minute, a
+scripted crisis (a fake support account claims a product is free; complaints
+surge). The store is temporary unless --db is given. The same --seed gives the
+same stream; --speed runs simulated time faster.`,
+			Example: "  switchboard demo\n  switchboard demo --seed 7 --speed 5 --db /tmp/demo.db",
+			Args:    cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				if speed <= 0 {
+					return usagef("--speed must be above 0")
+				}
+				ctx := cmd.Context()
+				s, cleanup, err := openDemoStore(g, seed)
+				if err != nil {
+					return err
+				}
+				defer cleanup()
+				live := demo.New(demo.Options{Seed: seed, Speed: speed})
+				poller := connectors.NewPoller(s, connectors.PollerOptions{})
+				poller.Add(live, time.Second)
+				ctx, cancel := context.WithCancel(ctx)
+				defer cancel()
+				go poller.Run(ctx)
+				return runApp(ctx, cmd, g, appDeps{store: s, poller: poller, demo: live})
+			},
+		}
+		cmd.Flags().Int64Var(&seed, "seed", 1, "seed of the simulation")
+		cmd.Flags().Float64Var(&speed, "speed", 1, "simulated seconds per real second")
+		return cmd
+	})
+}
+
+// openDemoStore opens --db, or a temporary store removed on exit, and fills
+// an empty one with simulated history.
+func openDemoStore(g *globals, seed int64) (*store.Store, func(), error) {
+	path := g.db
+	var dir string
+	if path == "" {
+		var err error
+		dir, err = os.MkdirTemp("", "switchboard-demo-")
+		if err != nil {
+			return nil, nil, err
+		}
+		path = filepath.Join(dir, "demo.db")
+	}
+	opts := storeOptions(g)
+	s, err := store.Open(path, opts)
+	if err != nil {
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
+		return nil, nil, err
+	}
+	cleanup := func() {
+		s.Close()
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
+	}
+	c, err := s.Counts()
+	if err == nil && c.Total() == 0 {
+		hist := demo.History(seed, time.Now(), demoHistoryHours)
+		for len(hist) > 0 && err == nil {
+			n := min(len(hist), 5000)
+			_, err = s.Ingest(hist[:n])
+			hist = hist[n:]
+		}
+	}
+	if err != nil {
+		cleanup()
+		return nil, nil, fmt.Errorf("demo: filling the store: %w", err)
+	}
+	return s, cleanup, nil
+}

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bufio"
+
+	"github.com/spf13/cobra"
+	"switchboard/exchange"
+)
+
+func init() {
+	addCommand(func(g *globals) *cobra.Command {
+		var format string
+		var ff filterFlags
+		cmd := &cobra.Command{
+			Use:   "export [filters]",
+			Short: "Export mentions with their operator state",
+			Long: `Export mentions, oldest first, with their operator state, as JSON Lines (the
+import format) or CSV. Export, import into an empty store and export again
+gives identical output. CSV cells that a spreadsheet would run as a formula
+are prefixed with a quote.`,
+			Example: "  switchboard export > all.jsonl\n  switchboard export --format csv --status open --tag billing > open-billing.csv",
+			Args:    cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				f, err := ff.filter()
+				if err != nil {
+					return err
+				}
+				f.Oldest = true
+				w := bufio.NewWriterSize(cmd.OutOrStdout(), 64<<10)
+				enc, err := exchange.NewEncoder(w, format)
+				if err != nil {
+					return usagef("--format: %v", err)
+				}
+				s, err := openStoreReadOnly(g)
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				cursor := ""
+				for {
+					page, err := s.Query(f, cursor, 1000)
+					if err != nil {
+						return err
+					}
+					for i := range page.Mentions {
+						if err := enc.Encode(&page.Mentions[i]); err != nil {
+							return err
+						}
+					}
+					if page.Next == "" {
+						break
+					}
+					cursor = page.Next
+				}
+				if err := enc.Flush(); err != nil {
+					return err
+				}
+				return w.Flush()
+			},
+		}
+		cmd.Flags().StringVar(&format, "format", "jsonl", "jsonl or csv")
+		ff.register(cmd.Flags())
+		return cmd
+	})
+}
