@@ -6,4 +6,7 @@ package config
 // checks in a file of your own in this package. Give the type an
 // UnmarshalYAML(*yaml.Node) error method to check values with line
 // numbers; unknown keys inside it are rejected like everywhere else.
-type Sections struct{}
+type Sections struct {
+	// Inbox is the terminal UI and routing rules (inbox.go).
+	Inbox Inbox `yaml:"inbox"`
+}
