@@ -99,8 +99,8 @@ type Styles struct {
 	}
 	Inbox struct {
 		Header, Row, Cursor, Selected, SelectedCursor, Dim lipgloss.Style
-		ViewTab, ViewTabActive, NewMarker, Empty, Error  lipgloss.Style
-		Filter                                           lipgloss.Style
+		ViewTab, ViewTabActive, NewMarker, Empty, Error    lipgloss.Style
+		Filter                                             lipgloss.Style
 	}
 	// Mark styles small state marks inside a row.
 	Mark struct {
