@@ -220,12 +220,12 @@ func TestDecodeDocumentedStatus(t *testing.T) {
 func TestPlainText(t *testing.T) {
 	cases := map[string]string{
 		`<p>Hello <a href="x">@<span>acme</span></a>!</p><p>Second</p>`: "Hello @acme!\n\nSecond",
-		`line one<br>line two<br/>three`:                                 "line one\nline two\nthree",
-		`&lt;script&gt; is text &amp;&#39;s`:                             "<script> is text &'s",
-		`<p>unclosed <b`:                                                 "unclosed",
-		`<script>alert(1)</script>after`:                                 "after",
-		`<p>a</p><p></p><p></p><p>b</p>`:                                 "a\n\nb",
-		`plain`:                                                          "plain",
+		`line one<br>line two<br/>three`:                                "line one\nline two\nthree",
+		`&lt;script&gt; is text &amp;&#39;s`:                            "<script> is text &'s",
+		`<p>unclosed <b`:                                                "unclosed",
+		`<script>alert(1)</script>after`:                                "after",
+		`<p>a</p><p></p><p></p><p>b</p>`:                                "a\n\nb",
+		`plain`:                                                         "plain",
 	}
 	for in, want := range cases {
 		if got := PlainText(in); got != want {
@@ -475,7 +475,11 @@ func TestFactory(t *testing.T) {
 	if err != nil || c.Name() != "m" || c.(*Connector).token != testToken {
 		t.Fatalf("%v %v", c, err)
 	}
-	spec.Decode = func(v any) error { v.(*Settings).Server = "https://social.example"; v.(*Settings).TokenEnv = "MISSING"; return nil }
+	spec.Decode = func(v any) error {
+		v.(*Settings).Server = "https://social.example"
+		v.(*Settings).TokenEnv = "MISSING"
+		return nil
+	}
 	if _, err := Factory(spec); err == nil || !strings.Contains(err.Error(), "MISSING") {
 		t.Fatalf("missing env: %v", err)
 	}
