@@ -407,3 +407,54 @@ type Draft struct {
 	UpdatedAt      time.Time `json:"updated_at"`
 	SentAt         time.Time `json:"sent_at,omitzero"`
 }
+
+// Role is an operator's role; each role can do what the one before it can.
+type Role string
+
+const (
+	RoleViewer Role = "viewer" // reads
+	RoleAgent  Role = "agent"  // triages and drafts
+	RoleLegal  Role = "legal"  // also approves drafts
+	RoleLead   Role = "lead"   // also runs incidents and pauses sending
+	RoleAdmin  Role = "admin"  // also manages operators
+)
+
+// Roles lists the roles from least to most powerful.
+var Roles = []Role{RoleViewer, RoleAgent, RoleLegal, RoleLead, RoleAdmin}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, q := range Roles {
+		if r == q {
+			return true
+		}
+	}
+	return false
+}
+
+// Permission is one kind of write an operator may be allowed.
+type Permission string
+
+const (
+	PermTriage   Permission = "triage"   // tag, route, assign, status, note, undo
+	PermDraft    Permission = "draft"    // write drafts and queue them
+	PermApprove  Permission = "approve"  // approve or reject drafts
+	PermIncident Permission = "incident" // declare and run incidents, escalate
+	PermPause    Permission = "pause"    // pause and resume all sending
+	PermAdmin    Permission = "admin"    // manage operators
+)
+
+// Can reports whether role r has permission p.
+func (r Role) Can(p Permission) bool {
+	switch p {
+	case PermTriage, PermDraft:
+		return r == RoleAgent || r == RoleLegal || r == RoleLead || r == RoleAdmin
+	case PermApprove:
+		return r == RoleLegal || r == RoleLead || r == RoleAdmin
+	case PermIncident, PermPause:
+		return r == RoleLead || r == RoleAdmin
+	case PermAdmin:
+		return r == RoleAdmin
+	}
+	return false
+}

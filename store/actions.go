@@ -39,6 +39,13 @@ func (s *Store) Apply(actor string, ids []uint64, a Action) ([]domain.Event, err
 	if err := validateAction(a); err != nil {
 		return nil, err
 	}
+	perm := domain.PermTriage
+	if a.Kind == domain.EventEscalate {
+		perm = domain.PermIncident
+	}
+	if err := s.authorize(actor, perm); err != nil {
+		return nil, err
+	}
 	w, err := s.update(func(w *txw) error {
 		for _, id := range ids {
 			tk, err := timekeyOf(w.tx, id)
@@ -267,6 +274,9 @@ func inverse(m *domain.Mention, ev domain.Event) (Action, bool) {
 // Undo reverses actor's most recent action that is not undone yet (all the
 // mentions it changed), as a new group of undo events.
 func (s *Store) Undo(actor string) ([]domain.Event, error) {
+	if err := s.authorize(actor, domain.PermTriage); err != nil {
+		return nil, err
+	}
 	var group uint64
 	err := s.db.View(func(tx *bolt.Tx) error {
 		g, err := lastGroup(tx, actor)
@@ -317,6 +327,9 @@ func undoable(k domain.EventKind) bool {
 // action has overwritten are left alone.
 func (s *Store) UndoGroup(actor string, group uint64) ([]domain.Event, error) {
 	if err := validLabel("actor", actor); err != nil {
+		return nil, err
+	}
+	if err := s.authorize(actor, domain.PermTriage); err != nil {
 		return nil, err
 	}
 	w, err := s.update(func(w *txw) error {

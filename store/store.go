@@ -62,7 +62,30 @@ type Options struct {
 	Holder string
 	// Now is the clock for events (time.Now by default).
 	Now func() time.Time
+	// Authorize, when set, is asked before every write an actor makes;
+	// an error refuses the write and says why. Permissions are enforced
+	// here, in the core, not only by the keys a screen offers. Nil allows
+	// everything (a single local user).
+	Authorize func(actor string, p domain.Permission) error
 }
+
+// ErrForbidden wraps a refusal by Options.Authorize.
+var ErrForbidden = errors.New("not allowed")
+
+// authorize checks that actor may do p.
+func (s *Store) authorize(actor string, p domain.Permission) error {
+	if s.opts.Authorize == nil {
+		return nil
+	}
+	if err := s.opts.Authorize(actor, p); err != nil {
+		return fmt.Errorf("%w: %v", ErrForbidden, err)
+	}
+	return nil
+}
+
+// Authorize checks that actor may do p, for feature code outside the
+// store that must refuse early (e.g. before a network call).
+func (s *Store) Authorize(actor string, p domain.Permission) error { return s.authorize(actor, p) }
 
 // Store is an open switchboard database.
 type Store struct {

@@ -291,3 +291,30 @@ func TestLockedStoreFailsFastAndSaysWho(t *testing.T) {
 		t.Fatalf("message does not say how to reach the holder: %s", msg)
 	}
 }
+
+func TestAuthorizeRefusesInTheCore(t *testing.T) {
+	roles := map[string]domain.Role{"vera": domain.RoleViewer, "ana": domain.RoleAgent, "lee": domain.RoleLead}
+	s := openTemp(t, Options{Authorize: func(actor string, p domain.Permission) error {
+		if !roles[actor].Can(p) {
+			return fmt.Errorf("%s is a %s and may not %s", actor, roles[actor], p)
+		}
+		return nil
+	}})
+	res, _ := s.Ingest([]domain.Mention{mention(domain.PlatformX, "a", t0, "x")})
+	_, err := s.Apply("vera", res.IDs, Action{Kind: domain.EventTag, Value: "x"})
+	if !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), "vera is a viewer") {
+		t.Fatalf("viewer tagged: %v", err)
+	}
+	if _, err := s.Apply("ana", res.IDs, Action{Kind: domain.EventTag, Value: "x"}); err != nil {
+		t.Fatalf("agent refused: %v", err)
+	}
+	if _, err := s.Apply("ana", res.IDs, Action{Kind: domain.EventEscalate, Value: "INC-1"}); !errors.Is(err, ErrForbidden) {
+		t.Fatalf("agent escalated: %v", err)
+	}
+	if _, err := s.Apply("lee", res.IDs, Action{Kind: domain.EventEscalate, Value: "INC-1"}); err != nil {
+		t.Fatalf("lead refused: %v", err)
+	}
+	if _, err := s.Undo("vera"); !errors.Is(err, ErrForbidden) {
+		t.Fatalf("viewer undid: %v", err)
+	}
+}
