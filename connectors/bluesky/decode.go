@@ -66,11 +66,11 @@ type FacetFeature struct {
 }
 
 type wirePost struct {
-	Type      string  `json:"$type"`
-	Text      *string `json:"text"`
-	CreatedAt string  `json:"createdAt"`
+	Type      string   `json:"$type"`
+	Text      *string  `json:"text"`
+	CreatedAt string   `json:"createdAt"`
 	Langs     []string `json:"langs"`
-	Facets    []Facet `json:"facets"`
+	Facets    []Facet  `json:"facets"`
 	Reply     *struct {
 		Root   strongRef `json:"root"`
 		Parent strongRef `json:"parent"`
@@ -91,7 +91,7 @@ type wireNotification struct {
 // error wrapping connectors.ErrBadPayload: nothing is half-returned.
 func DecodeNotifications(body []byte, fetched time.Time) (NotificationsPage, error) {
 	var w struct {
-		Cursor        string             `json:"cursor"`
+		Cursor        string              `json:"cursor"`
 		Notifications *[]wireNotification `json:"notifications"`
 	}
 	if err := json.Unmarshal(body, &w); err != nil {

@@ -29,8 +29,8 @@ type reply struct {
 
 type fakeNote struct {
 	uri, reason, text, author string
-	indexed                    time.Time
-	record                     map[string]any
+	indexed                   time.Time
+	record                    map[string]any
 }
 
 // fakePDS is a local PDS for the XRPC calls the connector makes. Its
@@ -43,7 +43,7 @@ type fakePDS struct {
 	srv *httptest.Server
 
 	mu        sync.Mutex
-	notes     []fakeNote // newest first
+	notes     []fakeNote      // newest first
 	access    map[string]bool // token -> still valid
 	refresh   map[string]bool
 	logins    int
@@ -241,7 +241,7 @@ func (f *fakePDS) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, 200, map[string]any{"convo": map[string]any{"id": "convo-" + members[0][8:], "rev": "222",
 			"members": []map[string]any{{"did": testDID, "handle": testHandle}, {"did": members[0], "handle": "x.bsky.social"}},
-			"muted": false, "unreadCount": 0}})
+			"muted":   false, "unreadCount": 0}})
 	case "chat.bsky.convo.sendMessage":
 		var in struct {
 			ConvoID string `json:"convoId"`
