@@ -108,6 +108,10 @@ func (c *Connector) Health() connectors.Health {
 	return connectors.Health{State: connectors.HealthUnknown, LastSuccess: c.last, RateLimit: c.rl}
 }
 
+// PlainText turns a status's HTML content into plain text (see
+// connectors.HTMLText).
+func PlainText(s string) string { return connectors.HTMLText(s) }
+
 // Wire types: the parts of the documented entities switchboard reads.
 type account struct {
 	ID          string `json:"id"`

@@ -1,16 +1,17 @@
-package mastodon
+package connectors
 
 import (
 	"html"
 	"strings"
 )
 
-// PlainText turns a status's HTML content into plain text: tags are
+// HTMLText turns HTML content (a Mastodon status, a feed entry) into plain text: tags are
 // dropped, entities decoded, <br> and paragraph ends become line breaks,
 // and mention and link anchors keep their text (Mastodon splits a long
 // link over "invisible" and "ellipsis" spans; joined, they are the whole
-// URL). The result is still untrusted text for safetext.
-func PlainText(s string) string {
+// URL); script and style bodies are dropped. The result is still
+// untrusted text for safetext.
+func HTMLText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
