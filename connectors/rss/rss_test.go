@@ -85,8 +85,8 @@ func TestUnwrap(t *testing.T) {
 		"https://www.google.nl/url?q=https://b.example/&sa=U":                         "https://b.example/",
 		"https://www.google.com/url?url=javascript:alert(1)":                          "https://www.google.com/url?url=javascript:alert(1)",
 		"https://evil.example/url?url=https://a.example/":                             "https://evil.example/url?url=https://a.example/",
-		"https://a.example/story": "https://a.example/story",
-		"":                        "",
+		"https://a.example/story":                                                     "https://a.example/story",
+		"":                                                                            "",
 	}
 	for in, want := range cases {
 		if got := Unwrap(in); got != want {
