@@ -1,0 +1,235 @@
+package policy
+
+import (
+	_ "embed"
+	"fmt"
+	"sort"
+	"sync"
+
+	"switchboard/domain"
+	"switchboard/policy/textlen"
+)
+
+//go:embed default.yaml
+var defaultYAML []byte
+
+var (
+	defaultOnce sync.Once
+	defaultPack *Pack
+)
+
+// DefaultYAML is the source of the built-in pack (a starting point for a
+// team's own).
+func DefaultYAML() []byte { return append([]byte(nil), defaultYAML...) }
+
+// Default returns the built-in pack, compiled once.
+func Default() *Pack {
+	defaultOnce.Do(func() {
+		p, errs := Parse(defaultYAML, "default.yaml")
+		if p == nil {
+			panic(fmt.Sprintf("policy: built-in pack is broken: %v", errs))
+		}
+		defaultPack = p
+	})
+	return defaultPack
+}
+
+// Templates returns the pack's pre-approved replies and holding statements.
+func (p *Pack) Templates() []Template { return append([]Template(nil), p.templates...) }
+
+// Template returns the template with the given id.
+func (p *Pack) Template(id string) (Template, bool) {
+	for _, t := range p.templates {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return Template{}, false
+}
+
+// Playbook returns the playbook for a crisis scenario (see
+// domain.Scenario*), falling back to "other".
+func (p *Pack) Playbook(scenario string) (Playbook, bool) {
+	if pb, ok := p.playbooks[scenario]; ok {
+		return pb, true
+	}
+	pb, ok := p.playbooks[string(domain.ScenarioOther)]
+	return pb, ok
+}
+
+// Playbooks returns every playbook, sorted by scenario.
+func (p *Pack) Playbooks() []Playbook {
+	out := make([]Playbook, 0, len(p.playbooks))
+	for _, pb := range p.playbooks {
+		out = append(out, pb)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Scenario < out[j].Scenario })
+	return out
+}
+
+// Rules returns the pack's rules as written, in file order.
+func (p *Pack) Rules() []Rule {
+	out := make([]Rule, len(p.rules))
+	for i, r := range p.rules {
+		out[i] = r.Rule
+	}
+	return out
+}
+
+// Areas returns the rules grouped by risk area (rules without one under
+// "general"), areas in order of first appearance.
+func (p *Pack) Areas() (areas []string, rules map[string][]Rule) {
+	rules = map[string][]Rule{}
+	for _, r := range p.rules {
+		a := r.Area
+		if a == "" {
+			a = "general"
+		}
+		if _, ok := rules[a]; !ok {
+			areas = append(areas, a)
+		}
+		rules[a] = append(rules[a], r.Rule)
+	}
+	return areas, rules
+}
+
+// List returns a named term list.
+func (p *Pack) List(name string) []string { return append([]string(nil), p.lists[name]...) }
+
+// Length measures text for a platform with the built-in limits.
+func Length(platform domain.Platform, text string) (n, limit int) {
+	c := measure(platform, text, nil)
+	return c.Length, c.Limit
+}
+
+// Length measures text for a platform, with the pack's limits (e.g. a
+// Mastodon instance's own limit).
+func (p *Pack) Length(platform domain.Platform, text string) textlen.Count {
+	return measure(platform, text, p.Limits)
+}
+
+func measure(platform domain.Platform, text string, limits map[string]int) textlen.Count {
+	var c textlen.Count
+	switch platform {
+	case domain.PlatformX:
+		c, _ = textlen.X(text)
+	case domain.PlatformMastodon:
+		c = textlen.Mastodon(text, limits["mastodon"])
+	case domain.PlatformBluesky:
+		c = textlen.Bluesky(text)
+	case domain.PlatformReddit:
+		c = textlen.Reddit(text)
+	default:
+		return textlen.Generic(text, limits["generic"])
+	}
+	if l, ok := limits[string(platform)]; ok && l > 0 && platform != domain.PlatformMastodon {
+		c.Limit = l
+		c.Over = overAt(text, platform, l, nil)
+	}
+	return c
+}
+
+// overAt finds where text first passes limit on platform (-1: never), by
+// bisecting on rune boundaries.
+func overAt(text string, platform domain.Platform, limit int, p *Pack) int {
+	n := func(s string) int {
+		switch platform {
+		case domain.PlatformX:
+			c, _ := textlen.X(s)
+			return c.Length
+		case domain.PlatformMastodon:
+			return textlen.Mastodon(s, 0).Length
+		case domain.PlatformBluesky:
+			return textlen.Bluesky(s).Length
+		case domain.PlatformReddit:
+			return textlen.Reddit(s).Length
+		}
+		return textlen.Graphemes(s)
+	}
+	if n(text) <= limit {
+		return -1
+	}
+	var bounds []int
+	for i := range text {
+		bounds = append(bounds, i)
+	}
+	lo, hi := 0, len(bounds)-1 // find the first boundary b with n(text[:next]) > limit
+	for lo < hi {
+		mid := (lo + hi) / 2
+		end := len(text)
+		if mid+1 < len(bounds) {
+			end = bounds[mid+1]
+		}
+		if n(text[:end]) > limit {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return bounds[lo]
+}
+
+// ExampleFailure is a rule example that did not behave.
+type ExampleFailure struct {
+	RuleID string
+	Bad    bool // a bad example that did not fire (else a good one that did)
+	Text   string
+	Got    []Finding // for a good example: the rule's findings
+}
+
+func (e ExampleFailure) String() string {
+	if e.Bad {
+		return fmt.Sprintf("%s: bad example not flagged: %q", e.RuleID, e.Text)
+	}
+	return fmt.Sprintf("%s: good example flagged (%s): %q", e.RuleID, e.Got[0].Message, e.Text)
+}
+
+// ExampleContext is the context a rule's examples are checked in: its
+// first platform, its visibility, reply if it only applies to replies,
+// its first language.
+func ExampleContext(r Rule) Context {
+	ctx := Context{Platform: domain.Platform("generic"), Visibility: domain.VisibilityPublic}
+	if len(r.When.Platforms) > 0 {
+		ctx.Platform = domain.Platform(r.When.Platforms[0])
+	}
+	if r.When.Visibility != "" {
+		ctx.Visibility = domain.Visibility(r.When.Visibility)
+	}
+	ctx.Reply = r.When.Type == "reply"
+	if len(r.When.Lang) > 0 {
+		ctx.Lang = r.When.Lang[0]
+	}
+	return ctx
+}
+
+// TestExamples runs every rule's examples: each bad one must produce a
+// finding of that rule, no good one may. It returns how many examples ran
+// and the failures.
+func (p *Pack) TestExamples() (ran int, failures []ExampleFailure) {
+	for _, r := range p.rules {
+		ctx := ExampleContext(r.Rule)
+		for _, bad := range r.Examples.Bad {
+			ran++
+			if len(findingsOf(p.Check(bad, ctx), r.ID)) == 0 {
+				failures = append(failures, ExampleFailure{RuleID: r.ID, Bad: true, Text: bad})
+			}
+		}
+		for _, good := range r.Examples.Good {
+			ran++
+			if got := findingsOf(p.Check(good, ctx), r.ID); len(got) > 0 {
+				failures = append(failures, ExampleFailure{RuleID: r.ID, Text: good, Got: got})
+			}
+		}
+	}
+	return ran, failures
+}
+
+func findingsOf(fs []Finding, id string) []Finding {
+	var out []Finding
+	for _, f := range fs {
+		if f.RuleID == id && !f.Overridden {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -1,0 +1,150 @@
+package policy
+
+import (
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// folded is a text reduced for term matching: compatibility-decomposed,
+// accents dropped, lower-cased, whitespace runs collapsed to one space,
+// typographic apostrophes and hyphens made ASCII. src maps every folded
+// byte to the byte offset of the original rune it came from.
+type folded struct {
+	b   []byte
+	src []int32
+}
+
+var foldPool = sync.Pool{New: func() any { return &folded{b: make([]byte, 0, 512), src: make([]int32, 0, 512)} }}
+
+// isAccent reports whether r is a combining mark that only decorates a
+// letter (Latin, Greek, Cyrillic diacritics, Hebrew points, Arabic
+// harakat); marks that change a letter in other scripts are kept.
+func isAccent(r rune) bool {
+	return (r >= 0x300 && r <= 0x36F) || (r >= 0x1AB0 && r <= 0x1AFF) || (r >= 0x1DC0 && r <= 0x1DFF) ||
+		(r >= 0x20D0 && r <= 0x20DC) || (r >= 0xFE20 && r <= 0xFE2F) || (r >= 0x591 && r <= 0x5C7) ||
+		(r >= 0x64B && r <= 0x65F) || r == 0x670
+}
+
+func foldRune(r rune) rune {
+	switch r {
+	case '\u2019', '\u2018', '\u02BC', '\u2032', '`':
+		return '\''
+	case '\u2010', '\u2011', '\u2012', '\u2013', '\u2212':
+		return '-'
+	case 'ς':
+		return 'σ'
+	case '\uFF03':
+		return '#'
+	case '\uFF20':
+		return '@'
+	}
+	return unicode.ToLower(r)
+}
+
+// fold appends the folded form of s to f.
+func (f *folded) fold(s string) {
+	f.b, f.src = f.b[:0], f.src[:0]
+	space := true // drop leading whitespace
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+				if !space {
+					f.b = append(f.b, ' ')
+					f.src = append(f.src, int32(i))
+					space = true
+				}
+			default:
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
+				} else if c == '`' {
+					c = '\''
+				}
+				f.b = append(f.b, c)
+				f.src = append(f.src, int32(i))
+				space = false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			if !space {
+				f.b = append(f.b, ' ')
+				f.src = append(f.src, int32(i))
+				space = true
+			}
+			i += size
+			continue
+		}
+		if r == '\u200B' || r == '\u200C' || r == '\u2060' || r == '\u00AD' || r == '\uFEFF' {
+			i += size // invisible characters used to dodge filters
+			continue
+		}
+		d := norm.NFKD.PropertiesString(s[i : i+size]).Decomposition()
+		if len(d) == 0 {
+			f.addRune(foldRune(r), i)
+		} else {
+			for len(d) > 0 {
+				dr, ds := utf8.DecodeRune(d)
+				d = d[ds:]
+				if isAccent(dr) {
+					continue
+				}
+				f.addRune(foldRune(dr), i)
+			}
+		}
+		space = false
+		i += size
+	}
+}
+
+func (f *folded) addRune(r rune, src int) {
+	if isAccent(r) {
+		return
+	}
+	n := len(f.b)
+	f.b = utf8.AppendRune(f.b, r)
+	for k := n; k < len(f.b); k++ {
+		f.src = append(f.src, int32(src))
+	}
+}
+
+// foldString folds a term the same way as text.
+func foldString(s string) string {
+	f := &folded{}
+	f.fold(s)
+	// Trim a trailing collapsed space.
+	b := f.b
+	for len(b) > 0 && b[len(b)-1] == ' ' {
+		b = b[:len(b)-1]
+	}
+	return string(b)
+}
+
+// noSpaceScript reports whether r belongs to a script written without
+// spaces between words, where whole-word matching cannot ask for a boundary.
+func noSpaceScript(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar) ||
+		(r >= 0x3000 && r <= 0x303F) || (r >= 0xFF00 && r <= 0xFFEF)
+}
+
+func isWord(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+}
+
+// boundaryOK reports whether a term edge rune e meets its neighbour n (n < 0
+// at the text's edge) at a word boundary.
+func boundaryOK(e, n rune) bool {
+	if n < 0 || !isWord(e) || !isWord(n) {
+		return true
+	}
+	return noSpaceScript(e) || noSpaceScript(n)
+}
