@@ -202,6 +202,9 @@ type Detector struct {
 	delay int64 // hours before an hour joins the time-of-day profile
 
 	streams map[string]*stream
+	byPlat  map[domain.Platform]*stream
+	byTag   map[string]*stream
+	byKw    []*stream
 	kwLower []string // lower-cased keywords
 	kwASCII bool
 	kwName  []string // stream names
@@ -211,6 +214,7 @@ type Detector struct {
 	impCache map[string]impVerdict // by raw handle
 	impOpen  map[string]*alertState
 
+	brand    *stream
 	started  bool
 	first    int64 // earliest minute observed
 	now      int64 // latest minute observed (the watermark)
@@ -233,7 +237,7 @@ type bucket struct{ n, neg int32 }
 
 type recent struct {
 	minute   int64
-	key      string
+	nativeID string
 	author   string
 	platform domain.Platform
 	text     string
@@ -283,6 +287,8 @@ func New(cfg Config) *Detector {
 		base:     int64(cfg.Baseline / time.Minute),
 		delay:    (int64(cfg.Window/time.Minute)+59)/60 + 1,
 		streams:  map[string]*stream{},
+		byPlat:   map[domain.Platform]*stream{},
+		byTag:    map[string]*stream{},
 		imp:      newImpersonator(cfg.Handles, cfg.BrandName),
 		impCache: map[string]impVerdict{},
 		impOpen:  map[string]*alertState{},
@@ -297,6 +303,7 @@ func New(cfg Config) *Detector {
 		}
 		d.kwLower = append(d.kwLower, strings.ToLower(kw))
 		d.kwName = append(d.kwName, KeywordStream(kw))
+		d.byKw = append(d.byKw, nil)
 		for i := 0; i < len(kw); i++ {
 			if kw[i] >= 0x80 {
 				d.kwASCII = false
@@ -336,22 +343,40 @@ func (d *Detector) Observe(m *domain.Mention) []Alert {
 		return raised
 	}
 
-	r := recent{minute: minute, key: m.Key(), author: m.Author.Handle, platform: m.Platform,
+	r := recent{minute: minute, nativeID: m.NativeID, author: m.Author.Handle, platform: m.Platform,
 		text: m.Text, neg: m.Sentiment <= -0.05}
-	raised = d.feed(StreamBrand, m, &r, raised)
+	if d.brand == nil {
+		d.brand = d.stream(StreamBrand)
+	}
+	raised = d.feed(d.brand, &r, raised)
 	if m.Platform != "" {
-		raised = d.feed(PlatformStream(m.Platform), m, &r, raised)
+		s, ok := d.byPlat[m.Platform]
+		if !ok {
+			s = d.stream(PlatformStream(m.Platform))
+			d.byPlat[m.Platform] = s
+		}
+		raised = d.feed(s, &r, raised)
 	}
 	if len(d.kwLower) > 0 {
 		text := d.fold(m.Text)
 		for i, kw := range d.kwLower {
 			if strings.Contains(text, kw) {
-				raised = d.feed(d.kwName[i], m, &r, raised)
+				if d.byKw[i] == nil {
+					d.byKw[i] = d.stream(d.kwName[i])
+				}
+				raised = d.feed(d.byKw[i], &r, raised)
 			}
 		}
 	}
 	for _, tag := range m.State.Tags {
-		raised = d.feed(TagStream(tag), m, &r, raised)
+		s, ok := d.byTag[tag]
+		if !ok {
+			s = d.stream(TagStream(tag))
+			if s != nil {
+				d.byTag[tag] = s
+			}
+		}
+		raised = d.feed(s, &r, raised)
 	}
 	return raised
 }
@@ -386,19 +411,20 @@ func (d *Detector) stream(name string) *stream {
 	return s
 }
 
-// feed adds one mention to a stream and evaluates its alerts.
-func (d *Detector) feed(name string, m *domain.Mention, r *recent, raised []Alert) []Alert {
-	s := d.stream(name)
+// feed adds one mention to a stream (nil: not tracked) and evaluates its
+// alerts.
+func (d *Detector) feed(s *stream, r *recent, raised []Alert) []Alert {
 	if s == nil {
 		return raised
 	}
 	inWindow := d.add(s, r.minute, r.neg)
 	s.recent[s.rn%recentSize] = *r
 	s.rn++
-	for _, a := range []*alertState{s.vol, s.neg} {
-		if a != nil {
-			a.gather(r)
-		}
+	if s.vol != nil {
+		s.vol.gather(r)
+	}
+	if s.neg != nil {
+		s.neg.gather(r)
 	}
 	if !inWindow {
 		return raised
@@ -696,7 +722,7 @@ func (a *alertState) gather(r *recent) {
 	}
 	a.platforms[r.platform]++
 	if len(a.Samples) < maxSamples {
-		a.Samples = append(a.Samples, r.key)
+		a.Samples = append(a.Samples, domain.MentionKey(r.platform, r.nativeID))
 	}
 	if len(a.texts) < maxTexts && r.text != "" {
 		a.texts = append(a.texts, r.text)
@@ -726,7 +752,7 @@ func (d *Detector) impersonation(m *domain.Mention) *alertState {
 	if m.CreatedAt.IsZero() {
 		minute = d.now
 	}
-	r := recent{minute: minute, key: m.Key(), author: h, platform: m.Platform, text: m.Text, neg: m.Sentiment <= -0.05}
+	r := recent{minute: minute, nativeID: m.NativeID, author: h, platform: m.Platform, text: m.Text, neg: m.Sentiment <= -0.05}
 	id := authorStream(m.Author)
 	if a := d.impOpen[id]; a != nil {
 		a.gather(&r)

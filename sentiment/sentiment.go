@@ -8,6 +8,11 @@
 // outages, fraud, praise); they are not VADER's own list. Text in another
 // language gets a neutral fallback: only emoji and emoticons count.
 //
+// github.com/jonreiter/govader (MIT, ships VADER's 7,500-word lexicon)
+// was considered and not used: it is English only, so Dutch would need
+// this engine anyway, and it pulls in gonum and unpacks its lexicon at
+// start-up; see docs/benchmarks.md.
+//
 // Score is pure, safe for concurrent use and allocation-free for texts up
 // to a few hundred words.
 package sentiment
