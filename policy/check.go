@@ -228,8 +228,8 @@ type checker struct {
 	cards []span
 	cardsDone,
 	linksDone bool
-	links []link
-	tags  []span
+	links    []link
+	tags     []span
 	tagsDone bool
 }
 

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"switchboard/policy"
+	"switchboard/safetext"
+)
+
+func init() { addCommand(newPolicyCmd) }
+
+func newPolicyCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "policy",
+		Short: "Lint, test and show policy packs",
+	}
+	cmd.AddCommand(newPolicyLintCmd(), newPolicyTestCmd(), newPolicyShowCmd())
+	return cmd
+}
+
+// readPack parses FILE (or the built-in pack when FILE is absent) and
+// prints every lint problem; ok is false when there are errors.
+func readPack(cmd *cobra.Command, args []string) (p *policy.Pack, errs []policy.LintError, name string, err error) {
+	if len(args) == 0 {
+		p, errs = policy.Parse(policy.DefaultYAML(), "default.yaml")
+		return p, errs, "default.yaml", nil
+	}
+	data, err := os.ReadFile(args[0])
+	if err != nil {
+		return nil, nil, args[0], &exitError{code: 2, msg: err.Error()}
+	}
+	p, errs = policy.Parse(data, args[0])
+	return p, errs, args[0], nil
+}
+
+func newPolicyLintCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "lint [FILE]",
+		Short: "Report every problem in a pack, with line and column",
+		Long: `lint compiles a pack (the built-in one without FILE) and prints each problem
+as file:line:col: error|warning: message. Exit status 1 if there is any error.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, errs, name, err := readPack(cmd, args)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			for _, e := range errs {
+				fmt.Fprintln(out, safetext.Line(e.Error()))
+			}
+			if p == nil {
+				return &exitError{code: 1}
+			}
+			fmt.Fprintf(out, "%s: ok: %s %s, %d rules\n", safetext.Line(name), safetext.Line(p.ID), safetext.Line(p.Version), len(p.Rules()))
+			return nil
+		},
+	}
+}
+
+func newPolicyTestCmd() *cobra.Command {
+	var verbose bool
+	cmd := &cobra.Command{
+		Use:   "test [FILE]",
+		Short: "Run every rule's examples: bad must fire, good must not",
+		Long: `test runs the examples of every rule of a pack (the built-in one without
+FILE) in the context the rule applies to. Exit status 1 if an example fails,
+2 if the pack does not compile.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, errs, _, err := readPack(cmd, args)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if p == nil {
+				for _, e := range errs {
+					fmt.Fprintln(cmd.ErrOrStderr(), safetext.Line(e.Error()))
+				}
+				return &exitError{code: 2, msg: "the pack does not compile"}
+			}
+			ran, fails := p.TestExamples()
+			for _, f := range fails {
+				fmt.Fprintln(out, "FAIL "+safetext.Line(f.String()))
+			}
+			if verbose {
+				for _, r := range p.Rules() {
+					fmt.Fprintf(out, "rule %s: %d bad, %d good\n", r.ID, len(r.Examples.Bad), len(r.Examples.Good))
+				}
+			}
+			fmt.Fprintf(out, "%d examples, %d failed\n", ran, len(fails))
+			if len(fails) > 0 {
+				return &exitError{code: 1}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "list every rule")
+	return cmd
+}
+
+func newPolicyShowCmd() *cobra.Command {
+	var asYAML bool
+	cmd := &cobra.Command{
+		Use:   "show [FILE]",
+		Short: "Show a pack's rules by risk area (or the built-in pack's YAML)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			out := cmd.OutOrStdout()
+			if asYAML && len(args) == 0 {
+				_, err := out.Write(policy.DefaultYAML())
+				return err
+			}
+			p, errs, _, err := readPack(cmd, args)
+			if err != nil {
+				return err
+			}
+			if p == nil {
+				for _, e := range errs {
+					fmt.Fprintln(cmd.ErrOrStderr(), safetext.Line(e.Error()))
+				}
+				return &exitError{code: 2, msg: "the pack does not compile"}
+			}
+			fmt.Fprintf(out, "%s %s (owner %s", safetext.Line(p.ID), safetext.Line(p.Version), safetext.Line(p.Owner))
+			if !p.ReviewBy.IsZero() {
+				fmt.Fprintf(out, ", review by %s", p.ReviewBy.Format("2006-01-02"))
+				if p.ReviewOverdue(time.Now()) {
+					fmt.Fprint(out, " — OVERDUE")
+				}
+			}
+			fmt.Fprintln(out, ")")
+			areas, rules := p.Areas()
+			for _, a := range areas {
+				fmt.Fprintf(out, "\n%s\n", strings.ToUpper(a))
+				for _, r := range rules[a] {
+					fmt.Fprintf(out, "  %-24s %-8s %-10s %s\n", safetext.Line(r.ID), r.Severity, r.Kind, safetext.Line(r.Cite))
+				}
+			}
+			if t := p.Templates(); len(t) > 0 {
+				fmt.Fprintf(out, "\n%d templates, %d playbooks\n", len(t), len(p.Playbooks()))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asYAML, "yaml", false, "print the built-in pack's YAML (a starting point for your own)")
+	return cmd
+}
