@@ -37,6 +37,8 @@ type PollerOptions struct {
 	// OnChange, if set, is called (outside the poller's lock) whenever a
 	// connector's health changes.
 	OnChange func(name string, h Health)
+	// OnRound, if set, is called after every round Run makes (for logs).
+	OnRound func(RoundResult)
 }
 
 // RoundResult is what one round of one connector did.
@@ -180,6 +182,9 @@ func (p *Poller) loop(ctx context.Context, e *entry) {
 		res := p.round(ctx, e)
 		if ctx.Err() != nil {
 			return
+		}
+		if p.opts.OnRound != nil {
+			p.opts.OnRound(res)
 		}
 		wait := e.every
 		if res.Err != nil {

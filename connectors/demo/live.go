@@ -259,3 +259,24 @@ func (c *Connector) Delivered() int {
 
 var _ connectors.Connector = (*Connector)(nil)
 var _ connectors.Reconciler = (*Connector)(nil)
+
+// Settings are the fields of a `type: demo` config entry.
+type Settings struct {
+	Seed  int64   `yaml:"seed"`
+	Speed float64 `yaml:"speed"`
+}
+
+// Factory is the connectors.Factory for type "demo": the live simulated
+// stream, starting when the connector is built.
+func Factory(spec connectors.Spec) (connectors.Connector, error) {
+	var s Settings
+	if spec.Decode != nil {
+		if err := spec.Decode(&s); err != nil {
+			return nil, err
+		}
+	}
+	if s.Speed < 0 || s.Speed > 1000 {
+		return nil, fmt.Errorf("connector %s: speed %v is not between 0 and 1000", spec.Name, s.Speed)
+	}
+	return New(Options{Name: spec.Name, Seed: s.Seed, Speed: s.Speed}), nil
+}

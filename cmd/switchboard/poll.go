@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"switchboard/config"
+	"switchboard/connectors"
+	"switchboard/safetext"
+)
+
+func init() {
+	addCommand(func(g *globals) *cobra.Command {
+		var once bool
+		cmd := &cobra.Command{
+			Use:   "poll",
+			Short: "Fetch mentions from the configured connectors into the store (headless)",
+			Long: `poll runs every connector of the config file on its own schedule and stores
+what they fetch, until interrupted. With --once it fetches every connector once
+and prints, per connector, "name: N new, M duplicates" or its error (exit 1 if
+any failed).`,
+			Args: cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				cfg, err := config.Load(g.config)
+				if err != nil {
+					return err
+				}
+				conns, err := buildConnectors(cfg, os.Getenv)
+				if err != nil {
+					return err
+				}
+				if len(conns) == 0 {
+					where := cfg.Path
+					if where == "" {
+						where = config.DefaultPath() + " (which does not exist)"
+					}
+					return fmt.Errorf("no connectors configured in %s; add a connectors: list (see README, Connectors and configuration)", where)
+				}
+				s, err := openStore(g)
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				out, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
+				opts := connectors.PollerOptions{}
+				if !once {
+					opts.OnChange = func(name string, h connectors.Health) { logHealth(errw, name, h) }
+					opts.OnRound = func(r connectors.RoundResult) {
+						if r.Err == nil && r.New > 0 {
+							fmt.Fprintf(errw, "%s %s: %d new\n", time.Now().Format(time.TimeOnly), safetext.Line(r.Name), r.New)
+						}
+					}
+				}
+				p := connectors.NewPoller(s, opts)
+				for _, c := range conns {
+					p.Add(c.conn, c.every)
+				}
+				if once {
+					failed := 0
+					for _, r := range p.Once(cmd.Context()) {
+						if r.Err != nil {
+							failed++
+							fmt.Fprintf(out, "%s: error: %s\n", safetext.Line(r.Name), safetext.Line(r.Err.Error()))
+							continue
+						}
+						fmt.Fprintf(out, "%s: %d new, %d duplicates", safetext.Line(r.Name), r.New, r.Duplicates)
+						if r.Invalid > 0 {
+							fmt.Fprintf(out, ", %d unusable skipped", r.Invalid)
+						}
+						fmt.Fprintln(out)
+					}
+					if failed > 0 {
+						return &exitError{code: 1}
+					}
+					return nil
+				}
+				fmt.Fprintf(errw, "polling %d connectors into %s; interrupt to stop\n", len(conns), s.Path())
+				if err := p.Run(cmd.Context()); err != nil && err != context.Canceled {
+					return err
+				}
+				return nil
+			},
+		}
+		cmd.Flags().BoolVar(&once, "once", false, "fetch every connector once, print what each stored, and exit")
+		return cmd
+	})
+}
+
+type builtConnector struct {
+	conn  connectors.Connector
+	every time.Duration
+}
+
+// buildConnectors makes the config's connectors through the platforms map;
+// errors name the config file and line.
+func buildConnectors(cfg *config.Config, getenv func(string) string) ([]builtConnector, error) {
+	var out []builtConnector
+	for i := range cfg.Connectors {
+		cc := &cfg.Connectors[i]
+		f, ok := platforms[cc.Type]
+		if !ok {
+			known := make([]string, 0, len(platforms))
+			for k := range platforms {
+				known = append(known, k)
+			}
+			sort.Strings(known)
+			return nil, cc.Errorf("connector %s: unknown type %q (known: %s)", cc.Name, cc.Type, strings.Join(known, ", "))
+		}
+		spec := cc.Spec()
+		spec.HTTP = &http.Client{Timeout: 30 * time.Second}
+		spec.Getenv = getenv
+		spec.StateDir = connectorStateDir(cc.Name)
+		if err := os.MkdirAll(spec.StateDir, 0o700); err != nil {
+			return nil, fmt.Errorf("connector %s: state directory: %w", cc.Name, err)
+		}
+		c, err := f(spec)
+		if err != nil {
+			if strings.Contains(err.Error(), "line ") {
+				return nil, err
+			}
+			return nil, cc.Errorf("%v", err)
+		}
+		out = append(out, builtConnector{conn: c, every: cc.Every})
+	}
+	return out, nil
+}
+
+// connectorStateDir is a private directory per connector under
+// $XDG_STATE_HOME/switchboard/connectors, created on demand by the
+// connectors that need one (MkdirAll with 0700).
+func connectorStateDir(name string) string {
+	dir := os.Getenv("XDG_STATE_HOME")
+	if dir == "" {
+		home, _ := os.UserHomeDir()
+		dir = filepath.Join(home, ".local", "state")
+	}
+	return filepath.Join(dir, "switchboard", "connectors", name)
+}
+
+func logHealth(w io.Writer, name string, h connectors.Health) {
+	line := fmt.Sprintf("%s %s: %s", time.Now().Format(time.TimeOnly), safetext.Line(name), h.State)
+	if !h.Until.IsZero() {
+		line += " until " + h.Until.Local().Format(time.TimeOnly)
+	}
+	if h.LastError != "" {
+		line += ": " + safetext.Line(h.LastError)
+	}
+	fmt.Fprintln(w, line)
+}
