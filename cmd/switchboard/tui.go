@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/spf13/cobra"
+
+	"switchboard/config"
+	"switchboard/store"
+	"switchboard/themes"
+	"switchboard/tui"
+)
+
+func init() {
+	rootRun = runTUI
+}
+
+// operatorName is who the local operator is: $SWITCHBOARD_OPERATOR, else
+// the login name.
+func operatorName() string {
+	for _, k := range []string{"SWITCHBOARD_OPERATOR", "USER", "LOGNAME"} {
+		if v := os.Getenv(k); v != "" && len(v) <= 64 {
+			return v
+		}
+	}
+	return "operator"
+}
+
+// runTUI opens the store named by --db and runs the terminal UI on it.
+func runTUI(cmd *cobra.Command, g *globals) error {
+	if !themes.Valid(g.theme) {
+		return usagef("--theme %q: want one of auto, dark, light, high-contrast, mono", g.theme)
+	}
+	cfg, err := config.Load(g.config)
+	if err != nil {
+		return err
+	}
+	s, err := openStore(g)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return runTUIOn(cmd.Context(), s, cfg, g.theme)
+}
+
+// runTUIOn runs the terminal UI on an open store until the user quits;
+// `demo` uses it too.
+func runTUIOn(ctx context.Context, s *store.Store, cfg *config.Config, theme string) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	m, err := tui.New(tui.Options{
+		Ctx: ctx, Store: s, Actor: operatorName(), Theme: theme, Config: cfg, Environ: os.Environ(),
+	})
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	go wakeSnoozed(ctx, s)
+	p := tea.NewProgram(m, tea.WithContext(ctx))
+	if _, err := p.Run(); err != nil && ctx.Err() == nil {
+		return fmt.Errorf("terminal UI: %w", err)
+	}
+	return nil
+}
+
+// wakeSnoozed reopens mentions whose snooze ran out, every 30 seconds.
+func wakeSnoozed(ctx context.Context, s *store.Store) {
+	t := time.NewTicker(30 * time.Second)
+	defer t.Stop()
+	for {
+		_, _ = s.WakeSnoozed(time.Now())
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

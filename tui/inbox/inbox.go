@@ -1,0 +1,1064 @@
+// Package inbox is the Inbox pane of switchboard's terminal UI: a
+// virtualised list of mentions over store pages, views as tabs, search and
+// filters, pickers for tags, assignment and status, a detail view with the
+// mention's audit history, and live updates from the store's change feed.
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"switchboard/config"
+	"switchboard/domain"
+	"switchboard/store"
+	"switchboard/tui/pane"
+)
+
+// Options configure the pane.
+type Options struct {
+	Teams, Operators []string
+	Clock            config.Clock
+	// Views are the configured views; with BuiltinViews the built-in
+	// ones come first.
+	Views        []config.InboxView
+	BuiltinViews bool
+	// PageSize is how many mentions one store read loads (default 200).
+	PageSize int
+	// MaxRows bounds the loaded window (default 4000).
+	MaxRows int
+}
+
+// View is one tab of the inbox.
+type View struct {
+	Name   string
+	Expr   string
+	Sort   string // newest, oldest, due
+	Filter store.Filter
+}
+
+// BuiltinViews are the views that ship with switchboard.
+var BuiltinViews = []config.InboxView{
+	{Name: "All open", Filter: "status:open"},
+	{Name: "Due", Filter: "status:open,pending", Sort: "due"},
+	{Name: "Unassigned", Filter: "status:open assignee:none"},
+	{Name: "Mine", Filter: "status:open,pending assignee:me"},
+	{Name: "Negative", Filter: "status:open sentiment:negative"},
+	{Name: "Escalated", Filter: "is:escalated"},
+	{Name: "Done", Filter: "status:done"},
+}
+
+// Model is the inbox pane of one session.
+type Model struct {
+	sess pane.Session
+	opts Options
+	keys KeyMap
+
+	views   []View
+	viewIdx int
+	search  string
+	expr    string // the user's filter expression (f)
+	user    store.Filter
+	src     *source
+	filter  store.Filter // view ∧ user ∧ search, what src reads
+
+	gen                        int // bumped whenever the window is rebuilt
+	rows                       []row
+	cur, off                   int
+	moreAbove, moreBelow       bool
+	loadingAbove, loadingBelow bool
+	loaded                     bool
+	topIndex                   int // absolute position of rows[0]; -1 unknown
+	err                        error
+	jump                       int // after a load, put the cursor on: -1 none, -2 last
+
+	selected map[uint64]domain.Mention
+	newCount int
+
+	counts        store.Counts
+	countsLoading bool
+	countsDirty   bool
+
+	w, h   int
+	dlg    *dialog
+	detail *detailState
+	reqSeq int
+}
+
+type detailState struct {
+	req    int
+	id     uint64
+	m      *domain.Mention
+	events []domain.Event
+	parent *domain.Mention
+	err    error
+	scroll int
+}
+
+// Messages of this pane's commands; stale ones (old gen or req) are dropped.
+type (
+	pageMsg struct {
+		gen     int
+		dir     loadDir
+		rows    []row
+		more    bool
+		err     error
+		elapsed time.Duration
+	}
+	countsMsg struct {
+		counts store.Counts
+		err    error
+	}
+	refreshedMsg struct {
+		gen      int
+		mentions []domain.Mention
+		gone     []uint64
+	}
+	actionMsg struct {
+		desc   string
+		events []domain.Event
+		err    error
+		clear  bool
+	}
+	detailMsg struct {
+		req    int
+		m      *domain.Mention
+		events []domain.Event
+		parent *domain.Mention
+		err    error
+	}
+)
+
+type loadDir int
+
+const (
+	loadTop loadDir = iota
+	loadBelow
+	loadAbove
+	loadBottom
+)
+
+// New builds the inbox pane for one session.
+func New(sess pane.Session, opts Options) (*Model, error) {
+	if opts.PageSize <= 0 {
+		opts.PageSize = 200
+	}
+	if opts.MaxRows < 4*opts.PageSize {
+		opts.MaxRows = max(4000, 4*opts.PageSize)
+	}
+	if sess.Now == nil {
+		sess.Now = time.Now
+	}
+	if sess.Ctx == nil {
+		sess.Ctx = context.Background()
+	}
+	m := &Model{sess: sess, opts: opts, keys: DefaultKeyMap(), selected: map[uint64]domain.Mention{}, topIndex: -1, jump: -1}
+	var defs []config.InboxView
+	if opts.BuiltinViews {
+		defs = append(defs, BuiltinViews...)
+	}
+	defs = append(defs, opts.Views...)
+	if len(defs) == 0 {
+		defs = BuiltinViews
+	}
+	for _, d := range defs {
+		f, err := ParseFilter(d.Filter, sess.Actor, sess.Now())
+		if err != nil {
+			return nil, fmt.Errorf("inbox view %q: %w", d.Name, err)
+		}
+		sortBy := d.Sort
+		if sortBy == "" {
+			sortBy = "newest"
+		}
+		m.views = append(m.views, View{Name: d.Name, Expr: d.Filter, Sort: sortBy, Filter: f})
+	}
+	m.rebuildSource()
+	return m, nil
+}
+
+// Keys returns the pane's key map (for the command palette and README).
+func (m *Model) Keys() KeyMap { return m.keys }
+
+func (m *Model) target(p domain.Priority) time.Duration { return m.opts.Clock.Target(string(p)) }
+
+func (m *Model) rebuildSource() {
+	v := m.views[m.viewIdx]
+	f := Merge(v.Filter, m.user)
+	if s := strings.TrimSpace(m.search); s != "" {
+		f.Text = strings.TrimSpace(f.Text + " " + s)
+	}
+	m.filter = f
+	m.src = newSource(f, v.Sort, m.target)
+}
+
+// Init loads the first page and the counters.
+func (m *Model) Init() tea.Cmd { return tea.Batch(m.reload(), m.loadCounts()) }
+
+// reload rebuilds the window from the start of the view.
+func (m *Model) reload() tea.Cmd {
+	m.gen++
+	m.loadingAbove, m.loadingBelow = false, true
+	m.jump = 0
+	return m.load(loadTop, nil)
+}
+
+func (m *Model) load(dir loadDir, anchor *row) tea.Cmd {
+	gen, src, st, ctx, n := m.gen, m.src, m.sess.Store, m.sess.Ctx, m.opts.PageSize
+	var a *row
+	if anchor != nil {
+		c := *anchor
+		a = &c
+	}
+	return func() tea.Msg {
+		t0 := time.Now()
+		forward := dir == loadTop || dir == loadBelow
+		rows, more, err := src.fetch(ctx, st, a, forward, n)
+		return pageMsg{gen: gen, dir: dir, rows: rows, more: more, err: err, elapsed: time.Since(t0)}
+	}
+}
+
+func (m *Model) loadCounts() tea.Cmd {
+	if m.countsLoading {
+		m.countsDirty = true
+		return nil
+	}
+	m.countsLoading, m.countsDirty = true, false
+	st := m.sess.Store
+	return func() tea.Msg {
+		c, err := st.Counts()
+		return countsMsg{counts: c, err: err}
+	}
+}
+
+// Title implements pane.Pane.
+func (m *Model) Title() string { return "Inbox" }
+
+// Badge is the number of open mentions, from the store's counters.
+func (m *Model) Badge() string {
+	if m.counts == nil {
+		return ""
+	}
+	return thousands(m.counts.Total(domain.StatusOpen))
+}
+
+// Capturing reports an open dialog.
+func (m *Model) Capturing() bool { return m.dlg != nil }
+
+// SetSize implements pane.Pane.
+func (m *Model) SetSize(w, h int) {
+	m.w, m.h = w, h
+	m.clampOffset()
+}
+
+// ShortHelp implements help.KeyMap.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.keys
+	if m.detail != nil {
+		return []key.Binding{k.Back, k.Up, k.Down, k.Tag, k.Assign, k.Status, k.Done, k.Note, k.Reply}
+	}
+	return []key.Binding{k.Down, k.Up, k.Open, k.Select, k.Done, k.Tag, k.Assign, k.Search, k.Filter, k.NextView}
+}
+
+// FullHelp implements help.KeyMap.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp},
+		{k.Open, k.Back, k.Search, k.Filter, k.PrevView, k.NextView},
+		{k.Select, k.Tag, k.Assign, k.Status, k.Done, k.Note},
+		{k.Escalate, k.Reply, k.Undo, k.Copy, k.JumpNew, k.Refresh},
+	}
+}
+
+func (m *Model) listHeight() int { return max(1, m.h-3) }
+
+// Update implements pane.Pane.
+func (m *Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case pane.StylesMsg:
+		m.sess.Styles = msg.Styles
+		return m, nil
+	case pageMsg:
+		return m, m.onPage(msg)
+	case countsMsg:
+		m.countsLoading = false
+		if msg.err == nil {
+			m.counts = msg.counts
+		}
+		if m.countsDirty {
+			return m, m.loadCounts()
+		}
+		return m, nil
+	case refreshedMsg:
+		m.onRefreshed(msg)
+		return m, m.prefetch()
+	case actionMsg:
+		return m, m.onAction(msg)
+	case detailMsg:
+		if m.detail != nil && msg.req == m.detail.req {
+			m.detail.m, m.detail.events, m.detail.parent, m.detail.err = msg.m, msg.events, msg.parent, msg.err
+		}
+		return m, nil
+	case pane.StoreMsg:
+		return m, m.onStore(msg.Update)
+	case tea.MouseWheelMsg:
+		if m.dlg == nil && m.detail == nil {
+			if msg.Button == tea.MouseWheelUp {
+				return m, m.move(-3)
+			}
+			if msg.Button == tea.MouseWheelDown {
+				return m, m.move(3)
+			}
+		}
+		return m, nil
+	case tea.MouseClickMsg:
+		// rows start 3 lines below the pane's top (the root passes y
+		// relative to the pane)
+		if m.dlg == nil && m.detail == nil && msg.Button == tea.MouseLeft {
+			if i := m.off + msg.Y - 3; msg.Y >= 3 && i < len(m.rows) {
+				return m, m.move(i - m.cur)
+			}
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		if m.dlg != nil {
+			return m, m.onDialogKey(msg)
+		}
+		return m, m.onKey(msg)
+	}
+	if m.dlg != nil {
+		_, _, _, cmd := m.dlg.update(msg)
+		return m, cmd
+	}
+	return m, nil
+}
+
+func (m *Model) onPage(msg pageMsg) tea.Cmd {
+	if msg.gen != m.gen {
+		return nil // a stale answer: the view or filter changed since
+	}
+	switch msg.dir {
+	case loadBelow, loadTop:
+		m.loadingBelow = false
+	default:
+		m.loadingAbove = false
+	}
+	if msg.err != nil {
+		if !errors.Is(msg.err, context.Canceled) {
+			m.err = msg.err
+		}
+		return nil
+	}
+	m.err = nil
+	m.loaded = true
+	switch msg.dir {
+	case loadTop:
+		m.rows, m.off, m.cur = msg.rows, 0, 0
+		m.moreAbove, m.moreBelow, m.topIndex = false, msg.more, 0
+	case loadBottom:
+		slices.Reverse(msg.rows)
+		m.rows, m.moreAbove, m.moreBelow = msg.rows, msg.more, false
+		m.cur = max(0, len(m.rows)-1)
+		m.off = max(0, len(m.rows)-m.listHeight())
+		m.topIndex = -1
+		if total, ok := m.viewTotal(); ok {
+			m.topIndex = total - len(m.rows)
+		}
+	case loadBelow:
+		m.rows = append(m.rows, msg.rows...)
+		m.moreBelow = msg.more
+		if over := len(m.rows) - m.opts.MaxRows; over > 0 {
+			m.rows = slices.Delete(m.rows, 0, over)
+			m.cur, m.off = max(0, m.cur-over), max(0, m.off-over)
+			m.moreAbove = true
+			if m.topIndex >= 0 {
+				m.topIndex += over
+			}
+		}
+		if m.jump == -3 { // a page move waited for these rows
+			m.jump = -1
+		}
+	case loadAbove:
+		slices.Reverse(msg.rows)
+		k := len(msg.rows)
+		m.rows = append(msg.rows, m.rows...)
+		m.cur, m.off = m.cur+k, m.off+k
+		m.moreAbove = msg.more
+		if m.topIndex >= 0 {
+			m.topIndex -= k
+		}
+		if over := len(m.rows) - m.opts.MaxRows; over > 0 {
+			m.rows = m.rows[:len(m.rows)-over]
+			m.moreBelow = true
+			m.cur = min(m.cur, len(m.rows)-1)
+		}
+	}
+	m.clampOffset()
+	return m.prefetch()
+}
+
+// prefetch loads the next page before the cursor reaches the edge.
+func (m *Model) prefetch() tea.Cmd {
+	if !m.loaded || len(m.rows) == 0 {
+		return nil
+	}
+	edge := max(m.listHeight(), m.opts.PageSize/4)
+	var cmds []tea.Cmd
+	if m.moreBelow && !m.loadingBelow && len(m.rows)-1-m.cur < edge {
+		m.loadingBelow = true
+		last := m.rows[len(m.rows)-1]
+		cmds = append(cmds, m.load(loadBelow, &last))
+	}
+	if m.moreAbove && !m.loadingAbove && m.cur < edge {
+		m.loadingAbove = true
+		first := m.rows[0]
+		cmds = append(cmds, m.load(loadAbove, &first))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) clampOffset() {
+	if m.cur >= len(m.rows) {
+		m.cur = max(0, len(m.rows)-1)
+	}
+	lh := m.listHeight()
+	if m.cur < m.off {
+		m.off = m.cur
+	}
+	if m.cur >= m.off+lh {
+		m.off = m.cur - lh + 1
+	}
+	if m.off > max(0, len(m.rows)-lh) && !m.moreBelow {
+		m.off = max(0, len(m.rows)-lh)
+	}
+	if m.off < 0 {
+		m.off = 0
+	}
+}
+
+func (m *Model) move(d int) tea.Cmd {
+	if len(m.rows) == 0 {
+		return nil
+	}
+	m.cur = max(0, min(len(m.rows)-1, m.cur+d))
+	m.clampOffset()
+	return m.prefetch()
+}
+
+// current is the mention under the cursor (or in the detail view).
+func (m *Model) current() *domain.Mention {
+	if m.detail != nil && m.detail.m != nil {
+		return m.detail.m
+	}
+	if m.cur < len(m.rows) {
+		return &m.rows[m.cur].m
+	}
+	return nil
+}
+
+// targets are what an action applies to: the selection, else the
+// mention under the cursor (or in the detail view).
+func (m *Model) targets() []domain.Mention {
+	if m.detail == nil && len(m.selected) > 0 {
+		out := make([]domain.Mention, 0, len(m.selected))
+		for _, x := range m.selected {
+			out = append(out, x)
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+		return out
+	}
+	if c := m.current(); c != nil {
+		return []domain.Mention{*c}
+	}
+	return nil
+}
+
+func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
+	km := m.keys
+	if m.detail != nil {
+		switch {
+		case key.Matches(k, km.Back):
+			m.detail = nil
+			return nil
+		case key.Matches(k, km.Down):
+			m.detail.scroll++
+			return nil
+		case key.Matches(k, km.Up):
+			m.detail.scroll = max(0, m.detail.scroll-1)
+			return nil
+		case key.Matches(k, km.PageDown):
+			m.detail.scroll += max(1, m.h/2)
+			return nil
+		case key.Matches(k, km.PageUp):
+			m.detail.scroll = max(0, m.detail.scroll-m.h/2)
+			return nil
+		}
+	}
+	switch {
+	case key.Matches(k, km.Down):
+		return m.move(1)
+	case key.Matches(k, km.Up):
+		return m.move(-1)
+	case key.Matches(k, km.PageDown):
+		return m.move(max(1, m.listHeight()/2))
+	case key.Matches(k, km.PageUp):
+		return m.move(-max(1, m.listHeight()/2))
+	case key.Matches(k, km.Top):
+		if !m.moreAbove {
+			return m.move(-m.cur)
+		}
+		return m.reload()
+	case key.Matches(k, km.Bottom):
+		if !m.moreBelow {
+			return m.move(len(m.rows))
+		}
+		m.gen++
+		m.loadingBelow, m.loadingAbove = false, true
+		return m.load(loadBottom, nil)
+	case key.Matches(k, km.Refresh), key.Matches(k, km.JumpNew):
+		m.newCount = 0
+		return tea.Batch(m.reload(), m.loadCounts())
+	case key.Matches(k, km.Open):
+		return m.openDetail()
+	case key.Matches(k, km.Back):
+		if len(m.selected) > 0 {
+			m.selected = map[uint64]domain.Mention{}
+			return pane.Toast("selection cleared")
+		}
+		return nil
+	case key.Matches(k, km.NextView), key.Matches(k, km.PrevView):
+		d := 1
+		if key.Matches(k, km.PrevView) {
+			d = len(m.views) - 1
+		}
+		return m.setView((m.viewIdx + d) % len(m.views))
+	case key.Matches(k, km.Select):
+		if m.detail != nil || m.cur >= len(m.rows) {
+			return nil
+		}
+		r := m.rows[m.cur].m
+		if _, ok := m.selected[r.ID]; ok {
+			delete(m.selected, r.ID)
+		} else {
+			m.selected[r.ID] = r
+		}
+		return m.move(1)
+	case key.Matches(k, km.Search):
+		m.dlg = newDialog(dlgSearch, "Search words (text, author)", "enter search · empty enter clears · esc cancel", m.search, nil, "")
+	case key.Matches(k, km.Filter):
+		m.dlg = newDialog(dlgFilter, "Filter (on top of the view: "+m.views[m.viewIdx].Expr+")", FilterHelp, m.expr, nil, "")
+	case key.Matches(k, km.Undo):
+		st, actor := m.sess.Store, m.sess.Actor
+		return func() tea.Msg {
+			evs, err := st.Undo(actor)
+			return actionMsg{desc: "undid your last action", events: evs, err: err}
+		}
+	}
+	// actions on targets
+	ts := m.targets()
+	if len(ts) == 0 {
+		switch {
+		case key.Matches(k, km.Tag, km.Assign, km.Status, km.Done, km.Note, km.Escalate, km.Reply, km.Copy):
+			return pane.ToastError("no mention here")
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(k, km.Done):
+		return m.apply(ts, store.Action{Kind: domain.EventStatus, Value: string(domain.StatusDone)})
+	case key.Matches(k, km.Tag):
+		m.dlg = newDialog(dlgTag, "Tag "+plural(len(ts), "mention"), "enter adds the tag, or removes it when all have it · type to filter or create", "", m.tagItems(ts), "new tag")
+	case key.Matches(k, km.Assign):
+		m.dlg = newDialog(dlgAssign, "Assign "+plural(len(ts), "mention"), "route to a team or assign to an operator · type a name to assign", "", m.assignItems(), "assign to")
+	case key.Matches(k, km.Status):
+		m.dlg = newDialog(dlgStatus, "Status of "+plural(len(ts), "mention"), "", "", statusItems(m.sess.Now()), "")
+	case key.Matches(k, km.Note):
+		m.dlg = newDialog(dlgNote, "Internal note on "+plural(len(ts), "mention"), "enter saves · esc cancels · notes are never sent", "", nil, "")
+	case key.Matches(k, km.Escalate):
+		return func() tea.Msg { return pane.EscalateMsg{Mentions: ts} }
+	case key.Matches(k, km.Reply):
+		c := ts[0]
+		if cur := m.current(); cur != nil {
+			c = *cur
+		}
+		return func() tea.Msg { return pane.ComposeMsg{Mention: c} }
+	case key.Matches(k, km.Copy):
+		c := m.current()
+		if c == nil || c.URL == "" {
+			return pane.ToastError("this mention has no URL")
+		}
+		return tea.Batch(tea.SetClipboard(c.URL), pane.Toast("copied the URL to the clipboard (OSC 52)"))
+	}
+	return nil
+}
+
+func (m *Model) setView(i int) tea.Cmd {
+	m.viewIdx = i
+	m.selected = map[uint64]domain.Mention{}
+	m.detail = nil
+	m.rebuildSource()
+	return m.reload()
+}
+
+func (m *Model) openDetail() tea.Cmd {
+	c := m.current()
+	if c == nil {
+		return nil
+	}
+	m.reqSeq++
+	m.detail = &detailState{req: m.reqSeq, id: c.ID}
+	cc := *c
+	m.detail.m = &cc
+	return m.loadDetail()
+}
+
+func (m *Model) loadDetail() tea.Cmd {
+	d := m.detail
+	req, id, st := d.req, d.id, m.sess.Store
+	return func() tea.Msg {
+		mm, err := st.Get(id)
+		if err != nil {
+			return detailMsg{req: req, err: err}
+		}
+		evs, err := st.Events(mm.Key())
+		var parent *domain.Mention
+		if mm.InReplyTo != "" {
+			if p, perr := st.GetByKey(domain.MentionKey(mm.Platform, mm.InReplyTo)); perr == nil {
+				parent = &p
+			}
+		}
+		return detailMsg{req: req, m: &mm, events: evs, parent: parent, err: err}
+	}
+}
+
+func (m *Model) apply(ts []domain.Mention, a store.Action) tea.Cmd {
+	ids := make([]uint64, len(ts))
+	for i, t := range ts {
+		ids[i] = t.ID
+	}
+	st, actor := m.sess.Store, m.sess.Actor
+	desc := describe(a, len(ts))
+	return func() tea.Msg {
+		evs, err := st.Apply(actor, ids, a)
+		return actionMsg{desc: desc, events: evs, err: err, clear: true}
+	}
+}
+
+func describe(a store.Action, n int) string {
+	what := plural(n, "mention")
+	switch a.Kind {
+	case domain.EventStatus:
+		if a.Value == string(domain.StatusSnoozed) {
+			return "snoozed " + what + " until " + a.Until.Local().Format("Mon 2 Jan 15:04")
+		}
+		return "marked " + what + " " + a.Value
+	case domain.EventTag:
+		return "tagged " + what + " " + a.Value
+	case domain.EventUntag:
+		return "removed tag " + a.Value + " from " + what
+	case domain.EventAssign:
+		if a.Value == "" {
+			return "unassigned " + what
+		}
+		return "assigned " + what + " to " + a.Value
+	case domain.EventRoute:
+		if a.Value == "" {
+			return "removed the team of " + what
+		}
+		return "routed " + what + " to team " + a.Value
+	case domain.EventNote:
+		return "noted on " + what
+	}
+	return string(a.Kind) + " " + what
+}
+
+func (m *Model) onAction(msg actionMsg) tea.Cmd {
+	if msg.err != nil {
+		if errors.Is(msg.err, store.ErrNoChange) {
+			return pane.Toast("nothing changed: " + msg.desc + " was already so")
+		}
+		if errors.Is(msg.err, store.ErrNothingToUndo) {
+			return pane.ToastError("nothing to undo")
+		}
+		return pane.ToastError(msg.desc + " failed: " + msg.err.Error())
+	}
+	if msg.clear {
+		m.selected = map[uint64]domain.Mention{}
+	}
+	desc := msg.desc
+	if len(msg.events) > 0 && strings.HasPrefix(desc, "undid") {
+		desc = fmt.Sprintf("undid your last action (%s)", plural(len(msg.events), "change"))
+	}
+	return pane.Toast(desc + " · u undoes")
+}
+
+func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
+	d := m.dlg
+	value, done, cancelled, cmd := d.update(k)
+	if cancelled {
+		m.dlg = nil
+		return nil
+	}
+	if !done {
+		return cmd
+	}
+	ts := m.targets()
+	switch d.kind {
+	case dlgSearch:
+		m.dlg = nil
+		m.search = strings.TrimSpace(value)
+		m.selected = map[uint64]domain.Mention{}
+		m.rebuildSource()
+		return m.reload()
+	case dlgFilter:
+		f, err := ParseFilter(value, m.sess.Actor, m.sess.Now())
+		if err != nil {
+			d.hint = "✗ " + err.Error()
+			return nil
+		}
+		m.dlg = nil
+		m.expr, m.user = strings.TrimSpace(value), f
+		m.selected = map[uint64]domain.Mention{}
+		m.rebuildSource()
+		return m.reload()
+	case dlgNote:
+		if strings.TrimSpace(value) == "" {
+			d.hint = "✗ a note needs text (esc cancels)"
+			return nil
+		}
+		m.dlg = nil
+		return m.apply(ts, store.Action{Kind: domain.EventNote, Value: value})
+	case dlgSnooze:
+		until, err := ParseUntil(value, m.sess.Now())
+		if err != nil {
+			d.hint = "✗ " + err.Error()
+			return nil
+		}
+		m.dlg = nil
+		return m.apply(ts, store.Action{Kind: domain.EventStatus, Value: string(domain.StatusSnoozed), Until: until})
+	case dlgTag:
+		m.dlg = nil
+		all := true
+		for _, t := range ts {
+			all = all && t.State.HasTag(value)
+		}
+		if all {
+			return m.apply(ts, store.Action{Kind: domain.EventUntag, Value: value})
+		}
+		return m.apply(ts, store.Action{Kind: domain.EventTag, Value: value})
+	case dlgAssign:
+		m.dlg = nil
+		kind, v, ok := strings.Cut(value, ":")
+		if !ok {
+			kind, v = "assign", value
+		}
+		if kind == "route" {
+			return m.apply(ts, store.Action{Kind: domain.EventRoute, Value: v})
+		}
+		return m.apply(ts, store.Action{Kind: domain.EventAssign, Value: v})
+	case dlgStatus:
+		m.dlg = nil
+		if value == "snooze…" {
+			m.dlg = newDialog(dlgSnooze, "Snooze until", "2h, 3d, 2026-11-21 (09:00) or \"2026-11-21 14:00\"", "", nil, "")
+			return nil
+		}
+		st, until, _ := strings.Cut(value, "@")
+		a := store.Action{Kind: domain.EventStatus, Value: st}
+		if until != "" {
+			t, err := time.Parse(time.RFC3339, until)
+			if err != nil {
+				return pane.ToastError(err.Error())
+			}
+			a.Until = t
+		}
+		return m.apply(ts, a)
+	}
+	m.dlg = nil
+	return nil
+}
+
+func (m *Model) tagItems(ts []domain.Mention) []item {
+	seen := map[string]bool{}
+	var tags []string
+	add := func(t string) {
+		if t != "" && !seen[t] {
+			seen[t] = true
+			tags = append(tags, t)
+		}
+	}
+	for _, t := range ts {
+		for _, tag := range t.State.Tags {
+			add(tag)
+		}
+	}
+	if m.counts != nil {
+		vals := m.counts.Values(store.IndexTag)
+		sort.Strings(vals)
+		for _, v := range vals {
+			if m.counts.Get(store.IndexTag, v) > 0 {
+				add(v)
+			}
+		}
+	}
+	items := make([]item, 0, len(tags))
+	for _, t := range tags {
+		all := true
+		for _, x := range ts {
+			all = all && x.State.HasTag(t)
+		}
+		label := "  " + t
+		if all {
+			label = "✓ " + t + "  (remove)"
+		}
+		items = append(items, item{label: label, value: t})
+	}
+	return items
+}
+
+func (m *Model) assignItems() []item {
+	items := []item{{label: "me (" + m.sess.Actor + ")", value: "assign:" + m.sess.Actor}}
+	seen := map[string]bool{m.sess.Actor: true}
+	ops := append([]string(nil), m.opts.Operators...)
+	teams := append([]string(nil), m.opts.Teams...)
+	if m.counts != nil {
+		ops = append(ops, sorted(m.counts.Values(store.IndexAssignee))...)
+		teams = append(teams, sorted(m.counts.Values(store.IndexTeam))...)
+	}
+	for _, o := range ops {
+		if o != "" && !seen[o] {
+			seen[o] = true
+			items = append(items, item{label: "@" + o, value: "assign:" + o})
+		}
+	}
+	seenT := map[string]bool{}
+	for _, t := range teams {
+		if t != "" && !seenT[t] {
+			seenT[t] = true
+			items = append(items, item{label: "team " + t, value: "route:" + t})
+		}
+	}
+	return append(items, item{label: "unassign", value: "assign:"}, item{label: "no team", value: "route:"})
+}
+
+func sorted(v []string) []string { sort.Strings(v); return v }
+
+func statusItems(now time.Time) []item {
+	tomorrow := time.Date(now.Year(), now.Month(), now.Day()+1, 9, 0, 0, 0, now.Location())
+	snooze := func(label string, t time.Time) item {
+		return item{label: label, value: "snoozed@" + t.UTC().Format(time.RFC3339)}
+	}
+	return []item{
+		{label: "open", value: "open"},
+		{label: "pending (waiting on someone)", value: "pending"},
+		{label: "done", value: "done"},
+		snooze("snooze 1 hour", now.Add(time.Hour)),
+		snooze("snooze 4 hours", now.Add(4*time.Hour)),
+		snooze("snooze until tomorrow 09:00", tomorrow),
+		{label: "snooze until…", value: "snooze…"},
+	}
+}
+
+func (m *Model) onStore(u store.Update) tea.Cmd {
+	var cmds []tea.Cmd
+	cmds = append(cmds, m.loadCounts())
+	if u.Resync {
+		return tea.Batch(append(cmds, m.reload())...)
+	}
+	m.newCount += len(u.New)
+	var ids []uint64
+	inWindow := make(map[uint64]bool, len(m.rows))
+	for _, r := range m.rows {
+		inWindow[r.m.ID] = true
+	}
+	for _, id := range u.Changed {
+		if _, sel := m.selected[id]; inWindow[id] || sel {
+			ids = append(ids, id)
+		}
+	}
+	if m.detail != nil && slices.Contains(u.Changed, m.detail.id) {
+		cmds = append(cmds, m.loadDetail())
+	}
+	if len(ids) > 0 {
+		gen, st := m.gen, m.sess.Store
+		cmds = append(cmds, func() tea.Msg {
+			out := refreshedMsg{gen: gen}
+			for _, id := range ids {
+				mm, err := st.Get(id)
+				if err != nil {
+					out.gone = append(out.gone, id)
+					continue
+				}
+				out.mentions = append(out.mentions, mm)
+			}
+			return out
+		})
+	}
+	return tea.Batch(cmds...)
+}
+
+// onRefreshed replaces changed rows in place; rows that left the view
+// (e.g. marked done in "All open") are removed without moving the cursor
+// off the mention it is on, or, if that one left, onto its neighbour.
+func (m *Model) onRefreshed(msg refreshedMsg) {
+	byID := make(map[uint64]domain.Mention, len(msg.mentions))
+	for _, x := range msg.mentions {
+		byID[x.ID] = x
+		if _, ok := m.selected[x.ID]; ok {
+			m.selected[x.ID] = x
+		}
+	}
+	if msg.gen != m.gen {
+		return
+	}
+	out := m.rows[:0]
+	cur := m.cur
+	for i, r := range m.rows {
+		nm, changed := byID[r.m.ID]
+		gone := slices.Contains(msg.gone, r.m.ID)
+		if changed {
+			if !matches(m.filter, &nm) {
+				gone = true
+			} else {
+				r.m = nm
+			}
+		}
+		if gone {
+			if i < m.cur {
+				cur--
+			}
+			if i < m.off {
+				m.off--
+			}
+			delete(m.selected, r.m.ID)
+			continue
+		}
+		out = append(out, r)
+	}
+	m.rows = out
+	m.cur = max(0, cur)
+	m.clampOffset()
+}
+
+// viewTotal is the number of mentions in the current view when the
+// counters can tell it without counting (status plus at most one other
+// counted field, no search and no dates).
+func (m *Model) viewTotal() (int, bool) {
+	return countFor(m.filter, m.counts)
+}
+
+func countFor(f store.Filter, c store.Counts) (int, bool) {
+	if c == nil || strings.TrimSpace(f.Text) != "" || !f.Since.IsZero() || !f.Until.IsZero() {
+		return 0, false
+	}
+	var sts []domain.Status
+	if f.Status != nil {
+		sts = f.Status
+		if len(sts) == 0 {
+			return 0, true
+		}
+	}
+	one := func(ix string, vals []string) (int, bool) {
+		n := 0
+		for _, v := range vals {
+			n += c.Get(ix, v, sts...)
+		}
+		return n, true
+	}
+	others := 0
+	var ix string
+	var vals []string
+	set := func(name string, v []string) {
+		if v != nil {
+			others++
+			ix, vals = name, v
+		}
+	}
+	set(store.IndexTeam, f.Teams)
+	set(store.IndexAssignee, f.Assignees)
+	set(store.IndexPlatform, strs(f.Platforms))
+	set(store.IndexBand, strs(f.Bands))
+	set(store.IndexPriority, strs(f.Priorities))
+	set(store.IndexIncident, f.Incidents)
+	if len(f.Tags) == 1 {
+		set(store.IndexTag, f.Tags)
+	} else if len(f.Tags) > 1 {
+		return 0, false
+	}
+	if f.Escalated {
+		if others > 0 {
+			return 0, false
+		}
+		return c.Total(sts...) - c.Get(store.IndexIncident, "", sts...), true
+	}
+	switch others {
+	case 0:
+		return c.Total(sts...), true
+	case 1:
+		return one(ix, vals)
+	}
+	return 0, false
+}
+
+func strs[T ~string](xs []T) []string {
+	if xs == nil {
+		return nil
+	}
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return thousands(n) + " " + what + "s"
+}
+
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Selected returns the ids of the selected mentions, ascending (tests).
+func (m *Model) Selected() []uint64 {
+	out := make([]uint64, 0, len(m.selected))
+	for id := range m.selected {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Cursor returns the mention under the cursor, if any (tests).
+func (m *Model) Cursor() (domain.Mention, bool) {
+	if m.cur < len(m.rows) {
+		return m.rows[m.cur].m, true
+	}
+	return domain.Mention{}, false
+}
+
+// Loaded is how many rows are loaded in the window (tests, benchmarks).
+func (m *Model) Loaded() int { return len(m.rows) }
+
+// ViewName is the active view's name.
+func (m *Model) ViewName() string { return m.views[m.viewIdx].Name }

@@ -1,0 +1,46 @@
+package inbox
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is every inbox key, with its help.
+type KeyMap struct {
+	Up, Down, Top, Bottom, PageDown, PageUp key.Binding
+	Open, Back                              key.Binding
+	Search, Filter, PrevView, NextView      key.Binding
+	Select, Tag, Assign, Status, Done, Note key.Binding
+	Escalate, Reply, Undo, Copy             key.Binding
+	JumpNew, Refresh                        key.Binding
+}
+
+// DefaultKeyMap is the inbox's keys as the README documents them.
+func DefaultKeyMap() KeyMap {
+	b := func(help, desc string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return KeyMap{
+		Up:       b("↑/k", "up", "up", "k"),
+		Down:     b("↓/j", "down", "down", "j"),
+		Top:      b("g", "top", "g", "home"),
+		Bottom:   b("G", "bottom", "G", "end"),
+		PageDown: b("ctrl+d", "half page down", "ctrl+d", "pgdown"),
+		PageUp:   b("ctrl+u", "half page up", "ctrl+u", "pgup"),
+		Open:     b("enter", "open", "enter"),
+		Back:     b("esc", "back", "esc"),
+		Search:   b("/", "search", "/"),
+		Filter:   b("f", "filter", "f"),
+		PrevView: b("[", "previous view", "["),
+		NextView: b("]", "next view", "]"),
+		Select:   b("space", "select", "space"),
+		Tag:      b("t", "tag", "t"),
+		Assign:   b("a", "assign", "a"),
+		Status:   b("s", "status", "s"),
+		Done:     b("x", "done", "x"),
+		Note:     b("n", "note", "n"),
+		Escalate: b("e", "escalate", "e"),
+		Reply:    b("r", "reply", "r"),
+		Undo:     b("u", "undo", "u"),
+		Copy:     b("o", "copy URL", "o"),
+		JumpNew:  b("N", "jump to new", "N"),
+		Refresh:  b("ctrl+r", "reload", "ctrl+r"),
+	}
+}

@@ -1,0 +1,466 @@
+package inbox
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"switchboard/domain"
+	"switchboard/safetext"
+	"switchboard/themes"
+)
+
+// columns are the widths of the list's columns at one pane width; 0 hides
+// a column.
+type columns struct {
+	age, platform, author, sentiment, status, clock, assignee, tags, text int
+}
+
+func layout(w int) columns {
+	c := columns{age: 4, platform: 4, author: 18, sentiment: 3, status: 6, clock: 7, assignee: 10, tags: 14}
+	if w < 120 {
+		c.tags = 0
+	}
+	if w < 100 {
+		c.assignee = 0
+	}
+	if w < 80 {
+		c.author, c.clock = 12, 0
+	}
+	fixed := 2 + c.age + 1 + c.platform + 1 + c.author + 1 + c.sentiment + c.status + 1
+	for _, x := range []int{c.clock, c.assignee, c.tags} {
+		if x > 0 {
+			fixed += x + 1
+		}
+	}
+	c.text = max(8, w-fixed)
+	return c
+}
+
+var platformShort = map[domain.Platform]string{
+	domain.PlatformX: "x", domain.PlatformMastodon: "mast", domain.PlatformBluesky: "bsky",
+	domain.PlatformReddit: "rddt", domain.PlatformNews: "news",
+}
+
+// View renders the pane at its size.
+func (m *Model) View() string {
+	st := m.sess.Styles
+	if m.w <= 0 || m.h <= 0 {
+		return ""
+	}
+	var body string
+	if m.detail != nil {
+		body = m.detailView(st)
+	} else {
+		body = m.listView(st)
+	}
+	if m.dlg != nil {
+		box := m.dlg.view(st, m.w, m.h)
+		body = overlay(body, box, m.w, m.h)
+	}
+	return body
+}
+
+func (m *Model) listView(st *themes.Styles) string {
+	lines := make([]string, 0, m.h)
+	lines = append(lines, m.tabsLine(st), m.statusLine(st))
+	c := layout(m.w)
+	lines = append(lines, st.Inbox.Header.Render(m.headerRow(c)))
+	lh := m.listHeight()
+	switch {
+	case m.err != nil:
+		lines = append(lines, st.Inbox.Error.Render(safetext.Truncate("✗ could not read the store: "+m.err.Error(), m.w, "…")),
+			st.Inbox.Empty.Render(safetext.Truncate("  ctrl+r tries again; `switchboard db check` looks for damage.", m.w, "…")))
+	case !m.loaded:
+		lines = append(lines, st.Inbox.Empty.Render("  loading…"))
+	case len(m.rows) == 0:
+		lines = append(lines, m.emptyLines(st)...)
+	default:
+		now := m.sess.Now()
+		end := min(len(m.rows), m.off+lh)
+		for i := m.off; i < end; i++ {
+			lines = append(lines, m.renderRow(st, c, i, now))
+		}
+		if end == len(m.rows) && m.moreBelow && len(lines) < m.h {
+			lines = append(lines, st.Inbox.Dim.Render("  loading more…"))
+		}
+	}
+	for len(lines) < m.h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines[:m.h], "\n")
+}
+
+func (m *Model) emptyLines(st *themes.Styles) []string {
+	var msg []string
+	if m.counts != nil && m.counts.Total() == 0 {
+		msg = []string{
+			"  No mentions yet.",
+			"  • add connectors to the config file (see the README, \"Connectors and configuration\"),",
+			"    then `switchboard poll` or `switchboard serve` fetches them;",
+			"  • import a file: `switchboard import mentions.jsonl`;",
+			"  • or try it all on a simulated stream: `switchboard demo`.",
+		}
+	} else {
+		msg = []string{
+			"  Nothing in “" + m.views[m.viewIdx].Name + "” matches.",
+			"  ] and [ switch views; / changes the search, f the filter (enter on an empty one clears it).",
+		}
+	}
+	out := make([]string, len(msg))
+	for i, s := range msg {
+		out[i] = st.Inbox.Empty.Render(safetext.Truncate(s, m.w, "…"))
+	}
+	return out
+}
+
+func (m *Model) tabsLine(st *themes.Styles) string {
+	var parts []string
+	for i, v := range m.views {
+		label := v.Name
+		if i == m.viewIdx {
+			if n, ok := countFor(Merge(v.Filter, m.user), m.counts); ok && m.search == "" {
+				label += " " + thousands(n)
+			}
+			parts = append(parts, st.Inbox.ViewTabActive.Render("▸"+label))
+		} else {
+			if n, ok := countFor(v.Filter, m.counts); ok {
+				label += " " + thousands(n)
+			}
+			parts = append(parts, st.Inbox.ViewTab.Render(label))
+		}
+	}
+	return ansi.Truncate(strings.Join(parts, ""), m.w, "…")
+}
+
+func (m *Model) statusLine(st *themes.Styles) string {
+	var left []string
+	if m.search != "" {
+		left = append(left, "search: "+safetext.Line(m.search))
+	}
+	if m.expr != "" {
+		left = append(left, "filter: "+safetext.Line(m.expr))
+	}
+	if n := len(m.selected); n > 0 {
+		left = append(left, fmt.Sprintf("● %s selected (esc clears)", thousands(n)))
+	}
+	l := st.Inbox.Filter.Render(safetext.Truncate(strings.Join(left, " · "), max(0, m.w/2), "…"))
+	var right []string
+	if m.newCount > 0 {
+		right = append(right, st.Inbox.NewMarker.Render(fmt.Sprintf("%s new · N", thousands(m.newCount))))
+	}
+	if len(m.rows) > 0 {
+		pos := "?"
+		if m.topIndex >= 0 {
+			pos = thousands(m.topIndex + m.cur + 1)
+		}
+		total := "many"
+		if n, ok := m.viewTotal(); ok {
+			total = thousands(n)
+		} else if !m.moreBelow && m.topIndex >= 0 {
+			total = thousands(m.topIndex + len(m.rows))
+		}
+		right = append(right, st.Inbox.Dim.Render(pos+" of "+total))
+	}
+	r := strings.Join(right, " ")
+	gap := m.w - lipgloss.Width(l) - lipgloss.Width(r)
+	if gap < 1 {
+		return ansi.Truncate(l+" "+r, m.w, "")
+	}
+	return l + strings.Repeat(" ", gap) + r
+}
+
+func (m *Model) headerRow(c columns) string {
+	var b strings.Builder
+	b.WriteString("  ")
+	b.WriteString(padLeft("age", c.age) + " ")
+	b.WriteString(safetext.Fit("from", c.platform) + " ")
+	b.WriteString(safetext.Fit("author", c.author) + " ")
+	b.WriteString(safetext.Fit("mention", c.text) + " ")
+	b.WriteString(safetext.Fit("snt", c.sentiment))
+	b.WriteString(safetext.Fit("status", c.status) + " ")
+	if c.clock > 0 {
+		b.WriteString(safetext.Fit("waited", c.clock) + " ")
+	}
+	if c.assignee > 0 {
+		b.WriteString(safetext.Fit("assignee", c.assignee) + " ")
+	}
+	if c.tags > 0 {
+		b.WriteString(safetext.Fit("tags", c.tags) + " ")
+	}
+	return ansi.Truncate(b.String(), m.w, "")
+}
+
+// renderRow draws one row. Every platform string passes safetext, which
+// fits it to its column by display width (wide characters, emoji, RTL).
+func (m *Model) renderRow(st *themes.Styles, c columns, i int, now time.Time) string {
+	r := &m.rows[i].m
+	_, sel := m.selected[r.ID]
+	isCur := i == m.cur
+	var b strings.Builder
+	switch {
+	case isCur && sel:
+		b.WriteString("›●")
+	case isCur:
+		b.WriteString("› ")
+	case sel:
+		b.WriteString(" ●")
+	default:
+		b.WriteString("  ")
+	}
+	b.WriteString(padLeft(age(now.Sub(r.CreatedAt)), c.age) + " ")
+	b.WriteString(safetext.Fit(platformShort[r.Platform], c.platform) + " ")
+	b.WriteString(safetext.Fit(authorLabel(r.Author, c.author), c.author) + " ")
+	b.WriteString(safetext.Fit(r.Text, c.text) + " ")
+	plain := isCur || sel
+	mark := func(s string, style lipgloss.Style) string {
+		if plain {
+			return s
+		}
+		return style.Render(s)
+	}
+	switch r.Band() {
+	case domain.BandNegative:
+		b.WriteString(mark("− ", st.Mark.Negative) + " ")
+	case domain.BandPositive:
+		b.WriteString(mark("+ ", st.Mark.Positive) + " ")
+	default:
+		b.WriteString(mark("· ", st.Mark.Neutral) + " ")
+	}
+	status := string(r.EffectiveStatus(now))
+	if r.State.IncidentID != "" {
+		status = "!" + status
+	}
+	b.WriteString(safetext.Fit(status, c.status) + " ")
+	if c.clock > 0 {
+		text, style := m.clock(st, r, now)
+		b.WriteString(mark(safetext.Fit(text, c.clock), style) + " ")
+	}
+	if c.assignee > 0 {
+		a := r.State.Assignee
+		if a == "" && r.State.Team != "" {
+			a = "#" + r.State.Team
+		}
+		b.WriteString(safetext.Fit(a, c.assignee) + " ")
+	}
+	if c.tags > 0 {
+		b.WriteString(mark(safetext.Fit(strings.Join(r.State.Tags, ","), c.tags), st.Mark.Tag) + " ")
+	}
+	line := b.String()
+	switch {
+	case isCur && sel:
+		return st.Inbox.SelectedCursor.Render(line)
+	case isCur:
+		return st.Inbox.Cursor.Render(line)
+	case sel:
+		return st.Inbox.Selected.Render(line)
+	}
+	return line
+}
+
+// clock is the response clock of a mention: how long it has waited for a
+// first response, marked due (◷) past three quarters of its priority's
+// target and overdue (▲) past the target. Answered mentions show nothing.
+func (m *Model) clock(st *themes.Styles, r *domain.Mention, now time.Time) (string, lipgloss.Style) {
+	s := r.EffectiveStatus(now)
+	if !r.State.RespondedAt.IsZero() || s == domain.StatusDone {
+		return "", st.Inbox.Dim
+	}
+	waited := now.Sub(r.CreatedAt)
+	target := m.target(r.State.Priority)
+	switch {
+	case waited >= target:
+		return "▲" + age(waited), st.Mark.Overdue
+	case waited*4 >= target*3:
+		return "◷" + age(waited), st.Mark.Due
+	}
+	return " " + age(waited), st.Inbox.Dim
+}
+
+func authorLabel(a domain.Author, w int) string {
+	var suffix string
+	if a.Verified {
+		suffix += " ✓"
+	}
+	if a.Followers >= 1000 {
+		suffix += " " + compact(a.Followers)
+	}
+	h := safetext.Truncate(a.Handle, max(1, w-len([]rune(suffix))), "…")
+	return h + suffix
+}
+
+func compact(n int64) string {
+	switch {
+	case n >= 1_000_000:
+		return fmt.Sprintf("%.1fM", float64(n)/1e6)
+	case n >= 1000:
+		return fmt.Sprintf("%dk", n/1000)
+	}
+	return fmt.Sprint(n)
+}
+
+func age(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "now"
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	case d < 14*24*time.Hour:
+		return fmt.Sprintf("%dd", int(d.Hours()/24))
+	case d < 365*24*time.Hour:
+		return fmt.Sprintf("%dw", int(d.Hours()/24/7))
+	}
+	return fmt.Sprintf("%dy", int(d.Hours()/24/365))
+}
+
+func padLeft(s string, w int) string {
+	if n := ansi.StringWidth(s); n < w {
+		return strings.Repeat(" ", w-n) + s
+	}
+	return ansi.Truncate(s, w, "")
+}
+
+func (m *Model) detailView(st *themes.Styles) string {
+	d := m.detail
+	w := m.w
+	var lines []string
+	add := func(s ...string) { lines = append(lines, s...) }
+	field := func(label, value string) {
+		add(st.Detail.Label.Render(fmt.Sprintf("%-10s", label)) + " " + st.Detail.Value.Render(safetext.Truncate(value, max(1, w-11), "…")))
+	}
+	if d.m == nil {
+		if d.err != nil {
+			add(st.Inbox.Error.Render("✗ " + safetext.Line(d.err.Error())))
+		} else {
+			add("loading…")
+		}
+	} else {
+		r := d.m
+		now := m.sess.Now()
+		who := r.Author.Handle
+		if r.Author.Name != "" {
+			who = r.Author.Name + " (" + r.Author.Handle + ")"
+		}
+		if r.Author.Verified {
+			who += " ✓ verified"
+		}
+		add(st.Detail.Title.Render(safetext.Truncate(who, w, "…")))
+		field("platform", fmt.Sprintf("%s %s · %s followers · %s", r.Platform, r.Kind, thousands(int(r.Author.Followers)), r.CreatedAt.Local().Format("Mon 2 Jan 2006 15:04")))
+		if r.URL != "" {
+			field("url", r.URL)
+		}
+		sent := fmt.Sprintf("%+.2f (%s)", r.Sentiment, r.Band())
+		field("sentiment", sent)
+		add("")
+		for _, l := range strings.Split(safetext.Wrap(r.Text, max(10, w-2)), "\n") {
+			add(" " + st.Detail.Body.Render(l))
+		}
+		add("")
+		if d.parent != nil {
+			add(st.Detail.Section.Render("In reply to"))
+			add(st.Detail.Event.Render(safetext.Truncate(d.parent.Author.Handle+": "+d.parent.Text, w, "…")))
+			add("")
+		} else if r.InReplyTo != "" {
+			field("reply to", r.InReplyTo+" (not in the store)")
+		}
+		add(st.Detail.Section.Render("State"))
+		s := r.State
+		field("status", string(r.EffectiveStatus(now))+untilText(s))
+		text, _ := m.clock(st, r, now)
+		if text != "" {
+			field("waiting", strings.TrimSpace(text)+" (target "+m.target(s.Priority).String()+")")
+		}
+		field("priority", string(orDefault(string(s.Priority), "normal")))
+		field("team", orDefault(s.Team, "—"))
+		field("assignee", orDefault(s.Assignee, "—"))
+		field("tags", orDefault(strings.Join(s.Tags, ", "), "—"))
+		if s.IncidentID != "" {
+			field("incident", s.IncidentID)
+		}
+		if len(s.Notes) > 0 {
+			add("", st.Detail.Section.Render("Notes"))
+			for _, n := range s.Notes {
+				add(st.Detail.Label.Render(safetext.Truncate(n.At.Local().Format("2 Jan 15:04")+" "+n.Author, w, "…")))
+				for _, l := range strings.Split(safetext.Wrap(n.Text, max(10, w-4)), "\n") {
+					add("   " + l)
+				}
+			}
+		}
+		add("", st.Detail.Section.Render("History"))
+		if len(d.events) == 0 {
+			add(st.Detail.Event.Render("  no operator actions yet"))
+		}
+		for _, ev := range d.events {
+			add(st.Detail.Event.Render(safetext.Truncate("  "+eventLine(ev), w, "…")))
+		}
+	}
+	if d.scroll > max(0, len(lines)-m.h) {
+		d.scroll = max(0, len(lines)-m.h)
+	}
+	lines = lines[d.scroll:]
+	for len(lines) < m.h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines[:m.h], "\n")
+}
+
+func untilText(s domain.OperatorState) string {
+	if s.Status == domain.StatusSnoozed && !s.SnoozedUntil.IsZero() {
+		return " until " + s.SnoozedUntil.Local().Format("Mon 2 Jan 15:04")
+	}
+	return ""
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+func eventLine(ev domain.Event) string {
+	at := ev.At.Local().Format("2 Jan 15:04")
+	var what string
+	switch {
+	case ev.Kind == domain.EventNote:
+		what = "added a note"
+	case ev.Kind == domain.EventUndo:
+		what = fmt.Sprintf("undid %s: %s → %s", ev.Field, orDefault(ev.Before, "∅"), orDefault(ev.After, "∅"))
+	case ev.Kind == domain.EventTag:
+		what = "tagged " + ev.After
+	case ev.Kind == domain.EventUntag:
+		what = "removed tag " + ev.Before
+	default:
+		what = fmt.Sprintf("%s: %s → %s", orDefault(ev.Field, string(ev.Kind)), orDefault(ev.Before, "∅"), orDefault(ev.After, "∅"))
+	}
+	return at + "  " + ev.Actor + "  " + what
+}
+
+// overlay centres box over body (both exactly w×h lines for body).
+func overlay(body, box string, w, h int) string {
+	bl := strings.Split(body, "\n")
+	xl := strings.Split(box, "\n")
+	bw := lipgloss.Width(box)
+	x := max(0, (w-bw)/2)
+	y := max(0, (h-len(xl))/3)
+	for i, l := range xl {
+		if y+i >= len(bl) {
+			break
+		}
+		line := bl[y+i]
+		left := ansi.Truncate(line, x, "")
+		if pad := x - ansi.StringWidth(left); pad > 0 {
+			left += strings.Repeat(" ", pad)
+		}
+		right := ansi.TruncateLeft(line, x+bw, "")
+		bl[y+i] = left + l + right
+	}
+	return strings.Join(bl, "\n")
+}

@@ -1,0 +1,166 @@
+package inbox
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/binary"
+	"slices"
+	"time"
+
+	"switchboard/domain"
+	"switchboard/store"
+)
+
+// A source is a view's ordered stream of mentions, read from the store a
+// page at a time in either direction from any mention. It never loads all
+// mentions: every read is a bounded index walk.
+//
+// A "newest" or "oldest" view is one store query. The "due" order (time
+// left before the response clock breaches) is a merge of one oldest-first
+// query per priority: within a priority the deadline is creation time plus
+// that priority's target, so each stream is already in deadline order and
+// the merge is exact.
+type source struct {
+	streams []stream
+	// asc: the view's forward direction walks keys upwards.
+	asc bool
+}
+
+type stream struct {
+	f      store.Filter
+	offset int64 // seconds added to creation time to get the sort key
+	rank   int
+}
+
+// row is a loaded mention and the stream it came from.
+type row struct {
+	m domain.Mention
+	s int
+}
+
+// sortKey orders rows: deadline (or creation time), stream, time, id.
+type sortKey struct {
+	k    int64
+	rank int
+	sec  int64
+	id   uint64
+}
+
+func (s *source) key(r row) sortKey {
+	sec := r.m.CreatedAt.Unix()
+	st := s.streams[r.s]
+	return sortKey{sec + st.offset, st.rank, sec, r.m.ID}
+}
+
+func less(a, b sortKey) bool {
+	if a.k != b.k {
+		return a.k < b.k
+	}
+	if a.rank != b.rank {
+		return a.rank < b.rank
+	}
+	if a.sec != b.sec {
+		return a.sec < b.sec
+	}
+	return a.id < b.id
+}
+
+// newSource builds the source for a filter and a sort ("newest",
+// "oldest", "due"); target gives the response clock per priority.
+func newSource(f store.Filter, sort string, target func(domain.Priority) time.Duration) *source {
+	switch sort {
+	case "oldest":
+		return &source{streams: []stream{{f: f}}, asc: true}
+	case "due":
+		s := &source{asc: true}
+		prios := f.Priorities
+		if prios == nil {
+			prios = domain.Priorities
+		}
+		for i, p := range []domain.Priority{domain.PriorityUrgent, domain.PriorityHigh, domain.PriorityNormal, domain.PriorityLow} {
+			if !slices.Contains(prios, p) {
+				continue
+			}
+			sf := f
+			sf.Priorities = []domain.Priority{p}
+			s.streams = append(s.streams, stream{f: sf, offset: int64(target(p) / time.Second), rank: i})
+		}
+		return s
+	}
+	return &source{streams: []stream{{f: f}}}
+}
+
+// cursor encodes a store page cursor at (sec, id): the store's cursors
+// are its 8-byte time keys (unix seconds, id), base64url without padding.
+// TestCursorMatchesStore checks this against the store's own cursors.
+func cursor(sec int64, id uint32) string {
+	var k [8]byte
+	if sec < 0 {
+		sec = 0
+	}
+	if sec > 0xffffffff {
+		sec = 0xffffffff
+	}
+	binary.BigEndian.PutUint32(k[0:4], uint32(sec))
+	binary.BigEndian.PutUint32(k[4:8], id)
+	return base64.RawURLEncoding.EncodeToString(k[:])
+}
+
+// fetch reads up to n rows after anchor in the view's order (forward) or
+// before it (backward), nearest first; anchor nil means from the start
+// (forward) or from the end (backward). more reports rows beyond these.
+func (s *source) fetch(ctx context.Context, st *store.Store, anchor *row, forward bool, n int) (rows []row, more bool, err error) {
+	asc := s.asc == forward // walk keys upwards
+	var ak sortKey
+	if anchor != nil {
+		ak = s.key(*anchor)
+	}
+	for i, sm := range s.streams {
+		if err := ctx.Err(); err != nil {
+			return nil, false, err
+		}
+		f := sm.f
+		f.Oldest = asc
+		after := ""
+		if anchor != nil {
+			switch {
+			case anchor.s == i:
+				after = cursor(ak.sec, uint32(ak.id))
+			case asc && sm.rank < ak.rank: // ties on the deadline come before the anchor
+				after = cursor(ak.k-sm.offset, 0xffffffff)
+			case asc:
+				after = cursor(ak.k-sm.offset-1, 0xffffffff)
+			case sm.rank < ak.rank:
+				after = cursor(ak.k-sm.offset+1, 0)
+			default:
+				after = cursor(ak.k-sm.offset, 0)
+			}
+		}
+		page, err := st.Query(f, after, n)
+		if err != nil {
+			return nil, false, err
+		}
+		if page.Next != "" {
+			more = true
+		}
+		for _, m := range page.Mentions {
+			rows = append(rows, row{m: m, s: i})
+		}
+	}
+	if len(s.streams) > 1 {
+		slices.SortFunc(rows, func(a, b row) int {
+			ka, kb := s.key(a), s.key(b)
+			switch {
+			case less(ka, kb) == asc && ka != kb:
+				return -1
+			case ka == kb:
+				return 0
+			}
+			return 1
+		})
+	}
+	if len(rows) > n {
+		rows, more = rows[:n], true
+	}
+	return rows, more, nil
+}

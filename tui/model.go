@@ -1,0 +1,509 @@
+// Package tui is switchboard's terminal UI: one root Bubble Tea model per
+// terminal session that owns focus, the header (pane tabs with live counts,
+// connector health, live indicator), the footer (key help, confirmations),
+// the command palette, and the panes (Inbox, Crisis, Policy) behind the
+// pane.Pane interface. Nothing here is package-level mutable state: a
+// process serving many SSH sessions builds one Model per session.
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"switchboard/config"
+	"switchboard/connectors"
+	"switchboard/safetext"
+	"switchboard/store"
+	"switchboard/themes"
+	"switchboard/tui/inbox"
+	"switchboard/tui/pane"
+)
+
+// Minimum terminal size; below it the screen says so.
+const (
+	MinWidth  = 60
+	MinHeight = 12
+)
+
+// Options configure one session's model.
+type Options struct {
+	// Ctx ends with the session; every store call of the session uses it.
+	Ctx   context.Context
+	Store *store.Store
+	// Actor is the operator's name, recorded on every action.
+	Actor string
+	// Theme is a theme name (themes.Names); "" or "auto" follows the
+	// terminal's background, which the model asks for at start.
+	Theme string
+	// Environ is the session's environment (for NO_COLOR); nil means none.
+	Environ []string
+	// Config is the loaded configuration (may be nil).
+	Config *config.Config
+	// Health reports connector health for the header (may be nil).
+	Health func() map[string]connectors.Health
+	// Crisis and Policy build panes 2 and 3; nil shows a placeholder.
+	Crisis, Policy pane.Factory
+	// Composer, when set, opens the reply composer for a mention (`r`)
+	// as a dialog pane over the current one; it should return a pane
+	// that sends pane.FocusMsg{Index: -1} (or any CloseMsg) when done.
+	Composer func(pane.Session, pane.ComposeMsg) pane.Pane
+	// Escalate handles `e` in the inbox; without it the footer says
+	// incidents are not available. It returns a command.
+	Escalate func(pane.Session, pane.EscalateMsg) tea.Cmd
+	// Now is the clock (time.Now by default); tests fix it.
+	Now func() time.Time
+	// Brand overrides the header's brand name.
+	Brand string
+}
+
+// CloseMsg closes an overlay pane (the composer).
+type CloseMsg struct{}
+
+// Model is the root model of one terminal session.
+type Model struct {
+	opts   Options
+	sess   pane.Session
+	styles *themes.Styles
+	keys   KeyMap
+	help   help.Model
+
+	panes   []pane.Pane
+	focus   int
+	overlay pane.Pane // the composer, when open
+
+	w, h     int
+	showHelp bool
+	palette  *palette
+	toast    pane.ToastMsg
+	toastSeq int
+	sub      *store.Subscription
+	live     bool
+	newCount int
+	health   map[string]connectors.Health
+	quitting bool
+	err      error
+}
+
+type (
+	storeUpdateMsg struct {
+		u   store.Update
+		err error
+	}
+	toastExpiredMsg struct{ seq int }
+	healthTickMsg   struct{}
+)
+
+// New builds the root model of one session. It fails only on bad config
+// (e.g. a view whose filter does not parse).
+func New(opts Options) (*Model, error) {
+	if opts.Store == nil {
+		return nil, errors.New("tui: no store")
+	}
+	if opts.Ctx == nil {
+		opts.Ctx = context.Background()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Actor == "" {
+		opts.Actor = "operator"
+	}
+	if opts.Config == nil {
+		opts.Config = &config.Config{}
+	}
+	if opts.Theme == "" {
+		opts.Theme = opts.Config.Inbox.Theme
+	}
+	if !themes.Valid(opts.Theme) {
+		return nil, fmt.Errorf("unknown theme %q (want %s)", opts.Theme, strings.Join(themes.Names, ", "))
+	}
+	m := &Model{opts: opts, keys: DefaultKeyMap(), help: help.New()}
+	m.setStyles(themes.New(themes.Resolve(opts.Theme, true, opts.Environ), true))
+	m.sess = pane.Session{Ctx: opts.Ctx, Store: opts.Store, Actor: opts.Actor, Styles: m.styles, Now: opts.Now}
+	ic := opts.Config.Inbox
+	in, err := inbox.New(m.sess, inbox.Options{
+		Teams: ic.Teams, Operators: ic.Operators, Clock: ic.Clock,
+		Views: ic.Views, BuiltinViews: ic.ShowBuiltinViews(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	m.panes = []pane.Pane{in, m.build(opts.Crisis, "Crisis", crisisText), m.build(opts.Policy, "Policy", policyText)}
+	return m, nil
+}
+
+const (
+	crisisText = "The crisis board (volume spikes, incidents, war room) is not built yet.\nMentions escalated with e will appear here once it is."
+	policyText = "The policy pane (the team's rule pack and findings on drafts) is not built yet.\n`switchboard check` checks a draft from the command line."
+)
+
+func (m *Model) build(f pane.Factory, title, text string) pane.Pane {
+	if f != nil {
+		return f(m.sess)
+	}
+	return &placeholder{title: title, text: text, styles: m.styles}
+}
+
+func (m *Model) setStyles(s *themes.Styles) {
+	m.styles = s
+	m.sess.Styles = s
+	m.help.Styles = help.Styles{
+		ShortKey: s.Help.Key, ShortDesc: s.Help.Desc, ShortSeparator: s.Help.Sep, Ellipsis: s.Help.Sep,
+		FullKey: s.Help.Key, FullDesc: s.Help.Desc, FullSeparator: s.Help.Sep,
+	}
+}
+
+// Styles are the session's current styles.
+func (m *Model) Styles() *themes.Styles { return m.styles }
+
+// Inbox returns the inbox pane (tests, benchmarks).
+func (m *Model) Inbox() *inbox.Model { return m.panes[0].(*inbox.Model) }
+
+// Focus is the index of the focused pane.
+func (m *Model) Focus() int { return m.focus }
+
+// Toast is the footer's current message.
+func (m *Model) Toast() (string, bool) { return m.toast.Text, m.toast.Error }
+
+// Init subscribes to the store's change feed, asks the terminal for its
+// background colour (for the auto theme) and starts every pane.
+func (m *Model) Init() tea.Cmd {
+	m.sub = m.opts.Store.Subscribe()
+	m.live = true
+	cmds := []tea.Cmd{m.waitUpdate()}
+	if m.opts.Theme == "" || m.opts.Theme == themes.Auto {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
+	if m.opts.Health != nil {
+		m.health = m.opts.Health()
+		cmds = append(cmds, tea.Tick(2*time.Second, func(time.Time) tea.Msg { return healthTickMsg{} }))
+	}
+	for _, p := range m.panes {
+		cmds = append(cmds, p.Init())
+	}
+	return tea.Batch(cmds...)
+}
+
+// waitUpdate reads one update of the change feed; Update re-arms it.
+func (m *Model) waitUpdate() tea.Cmd {
+	sub, ctx := m.sub, m.opts.Ctx
+	return func() tea.Msg {
+		u, err := sub.Next(ctx)
+		return storeUpdateMsg{u: u, err: err}
+	}
+}
+
+// Close ends the model's subscription (the program has ended).
+func (m *Model) Close() {
+	if m.sub != nil {
+		m.sub.Close()
+	}
+}
+
+func (m *Model) bodyHeight() int { return max(1, m.h-2) }
+
+func (m *Model) resize() {
+	for _, p := range m.panes {
+		p.SetSize(m.w, m.bodyHeight())
+	}
+	if m.overlay != nil {
+		m.overlay.SetSize(m.w, m.bodyHeight())
+	}
+	m.help.SetWidth(m.w)
+}
+
+// Update routes a message: dialogs and capturing panes get keys first,
+// then the global keys, then the focused pane.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		name := themes.Resolve(m.opts.Theme, msg.IsDark(), m.opts.Environ)
+		m.setStyles(themes.New(name, msg.IsDark()))
+		return m, m.broadcast(pane.StylesMsg{Styles: m.styles})
+	case storeUpdateMsg:
+		if msg.err != nil {
+			m.live = false
+			if !errors.Is(msg.err, context.Canceled) && !errors.Is(msg.err, store.ErrClosed) {
+				return m, pane.ToastError("live updates stopped: " + msg.err.Error())
+			}
+			return m, nil
+		}
+		m.newCount += len(msg.u.New)
+		return m, tea.Batch(m.broadcast(pane.StoreMsg{Update: msg.u}), m.waitUpdate())
+	case pane.ToastMsg:
+		m.toast = msg
+		m.toastSeq++
+		seq := m.toastSeq
+		return m, tea.Tick(6*time.Second, func(time.Time) tea.Msg { return toastExpiredMsg{seq} })
+	case toastExpiredMsg:
+		if msg.seq == m.toastSeq {
+			m.toast = pane.ToastMsg{}
+		}
+		return m, nil
+	case healthTickMsg:
+		if m.opts.Health != nil {
+			m.health = m.opts.Health()
+		}
+		return m, tea.Tick(2*time.Second, func(time.Time) tea.Msg { return healthTickMsg{} })
+	case pane.FocusMsg:
+		if msg.Index >= 0 && msg.Index < len(m.panes) {
+			m.focus = msg.Index
+		}
+		return m, nil
+	case CloseMsg:
+		m.overlay = nil
+		return m, nil
+	case pane.ComposeMsg:
+		if m.opts.Composer == nil {
+			return m, pane.Toast("replies need the composer, which is not built yet: copy the URL with o and answer on the platform")
+		}
+		m.overlay = m.opts.Composer(m.sess, msg)
+		m.overlay.SetSize(m.w, m.bodyHeight())
+		return m, m.overlay.Init()
+	case pane.EscalateMsg:
+		if m.opts.Escalate == nil {
+			return m, pane.Toast("escalation needs incidents, which the crisis board (2) will add; tag the mentions for now")
+		}
+		return m, m.opts.Escalate(m.sess, msg)
+	case tea.KeyPressMsg:
+		return m, m.onKey(msg)
+	case tea.MouseMsg:
+		mouse := msg.Mouse()
+		if mouse.Y < 1 {
+			return m, nil
+		}
+		switch msg := msg.(type) {
+		case tea.MouseClickMsg:
+			msg.Y--
+			return m, m.toFocused(msg)
+		case tea.MouseWheelMsg:
+			return m, m.toFocused(msg)
+		}
+		return m, nil
+	}
+	return m, m.toFocused(msg)
+}
+
+// broadcast sends a message every pane must see.
+func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(m.panes)+1)
+	for i, p := range m.panes {
+		np, cmd := p.Update(msg)
+		m.panes[i] = np
+		cmds = append(cmds, cmd)
+	}
+	if m.overlay != nil {
+		np, cmd := m.overlay.Update(msg)
+		m.overlay = np
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) toFocused(msg tea.Msg) tea.Cmd {
+	if m.overlay != nil {
+		np, cmd := m.overlay.Update(msg)
+		m.overlay = np
+		return cmd
+	}
+	np, cmd := m.panes[m.focus].Update(msg)
+	m.panes[m.focus] = np
+	return cmd
+}
+
+func (m *Model) focused() pane.Pane {
+	if m.overlay != nil {
+		return m.overlay
+	}
+	return m.panes[m.focus]
+}
+
+func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
+	if m.palette != nil {
+		return m.onPaletteKey(k)
+	}
+	if key.Matches(k, m.keys.ForceQuit) {
+		m.quitting = true
+		return tea.Quit
+	}
+	if m.focused().Capturing() {
+		return m.toFocused(k)
+	}
+	switch {
+	case key.Matches(k, m.keys.Quit):
+		m.quitting = true
+		return tea.Quit
+	case key.Matches(k, m.keys.Help):
+		m.showHelp = !m.showHelp
+		return nil
+	case key.Matches(k, m.keys.Palette):
+		m.palette = newPalette(m.commands())
+		return nil
+	case key.Matches(k, m.keys.Pane1):
+		m.focus = 0
+		return nil
+	case key.Matches(k, m.keys.Pane2):
+		m.focus = 1
+		return nil
+	case key.Matches(k, m.keys.Pane3):
+		m.focus = 2
+		return nil
+	}
+	return m.toFocused(k)
+}
+
+// View renders header, focused pane and footer.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "switchboard"
+	return v
+}
+
+// Render is the screen as a string (tests, benchmarks).
+func (m *Model) Render() string { return m.render() }
+
+func (m *Model) render() string {
+	if m.quitting {
+		return ""
+	}
+	if m.w == 0 || m.h == 0 {
+		return "starting…"
+	}
+	if m.w < MinWidth || m.h < MinHeight {
+		msg := fmt.Sprintf("switchboard needs at least %d×%d;\nthis terminal is %d×%d.\nMake it larger, or press q to quit.", MinWidth, MinHeight, m.w, m.h)
+		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, m.styles.Warning.Render(msg))
+	}
+	header := m.header()
+	body := m.focused().View()
+	if m.palette != nil {
+		body = overlayBox(body, m.palette.view(m.styles, m.w, m.bodyHeight()), m.w, m.bodyHeight())
+	}
+	footer := m.footer()
+	if m.showHelp {
+		full := m.help.FullHelpView(m.focused().FullHelp()) + "\n" + m.help.ShortHelpView(m.keys.Global())
+		fl := strings.Split(full, "\n")
+		bl := strings.Split(body, "\n")
+		if n := len(fl); n < len(bl) {
+			bl = append(bl[:len(bl)-n], fl...)
+			body = strings.Join(bl, "\n")
+		}
+	}
+	return header + "\n" + body + "\n" + footer
+}
+
+func (m *Model) header() string {
+	st := m.styles
+	brand := m.opts.Brand
+	if brand == "" {
+		brand = m.opts.Config.Brand.Name
+	}
+	left := st.Header.Brand.Render("switchboard")
+	if brand != "" {
+		left += " " + st.Header.Badge.Render(safetext.Truncate(brand, 20, "…"))
+	}
+	for i, p := range m.panes {
+		label := fmt.Sprintf("%d %s", i+1, p.Title())
+		if b := p.Badge(); b != "" {
+			label += " " + b
+		}
+		if i == m.focus {
+			left += st.Header.TabActive.Render("▸" + label)
+		} else {
+			left += st.Header.Tab.Render(label)
+		}
+	}
+	var right []string
+	if len(m.health) > 0 {
+		names := make([]string, 0, len(m.health))
+		for n := range m.health {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			right = append(right, healthMark(st, n, m.health[n]))
+		}
+	}
+	if m.live {
+		right = append(right, st.Header.Live.Render("● live"))
+	} else {
+		right = append(right, st.Header.Paused.Render("○ not live"))
+	}
+	if m.newCount > 0 {
+		right = append(right, st.Header.Badge.Render(fmt.Sprintf("+%d new", m.newCount)))
+	}
+	r := strings.Join(right, " ")
+	gap := m.w - lipgloss.Width(left) - lipgloss.Width(r)
+	if gap < 1 {
+		return ansi.Truncate(left+" "+r, m.w, "…")
+	}
+	return left + strings.Repeat(" ", gap) + r
+}
+
+func healthMark(st *themes.Styles, name string, h connectors.Health) string {
+	name = safetext.Truncate(name, 16, "…")
+	switch h.State {
+	case connectors.HealthOK:
+		return st.Health.OK.Render("✓" + name)
+	case connectors.HealthRateLimited:
+		return st.Health.Warn.Render("◷" + name + " rate-limited")
+	case connectors.HealthAuthFailed:
+		return st.Health.Bad.Render("✗" + name + " auth failed")
+	case connectors.HealthUnreachable:
+		return st.Health.Bad.Render("✗" + name + " unreachable")
+	}
+	return st.Health.Unknown.Render("?" + name)
+}
+
+func (m *Model) footer() string {
+	st := m.styles
+	if m.toast.Text != "" {
+		text := safetext.Truncate(m.toast.Text, m.w, "…")
+		if m.toast.Error {
+			return st.Footer.Error.Render("✗ " + safetext.Truncate(m.toast.Text, m.w-2, "…"))
+		}
+		return st.Footer.Toast.Render(text)
+	}
+	keys := append(m.focused().ShortHelp(), m.keys.Help, m.keys.Palette, m.keys.Quit)
+	return m.help.ShortHelpView(keys)
+}
+
+// placeholder stands in for a pane another part of switchboard supplies.
+type placeholder struct {
+	title, text string
+	styles      *themes.Styles
+	w, h        int
+}
+
+func (p *placeholder) Init() tea.Cmd { return nil }
+func (p *placeholder) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
+	if s, ok := msg.(pane.StylesMsg); ok {
+		p.styles = s.Styles
+	}
+	return p, nil
+}
+func (p *placeholder) SetSize(w, h int)          { p.w, p.h = w, h }
+func (p *placeholder) ShortHelp() []key.Binding  { return nil }
+func (p *placeholder) FullHelp() [][]key.Binding { return nil }
+func (p *placeholder) Title() string             { return p.title }
+func (p *placeholder) Badge() string             { return "" }
+func (p *placeholder) Capturing() bool           { return false }
+func (p *placeholder) View() string {
+	return lipgloss.Place(p.w, p.h, lipgloss.Center, lipgloss.Center,
+		p.styles.Placeholder.Render(p.text+"\n\n1 goes back to the inbox."))
+}

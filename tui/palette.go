@@ -1,0 +1,150 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"switchboard/themes"
+)
+
+// command is one entry of the palette: a named action and the key that
+// runs it.
+type command struct {
+	name, keys string
+	press      tea.KeyPressMsg
+}
+
+type palette struct {
+	input textinput.Model
+	all   []command
+	sel   int
+}
+
+// commands lists every action of the focused pane and the global ones.
+func (m *Model) commands() []command {
+	var out []command
+	seen := map[string]bool{}
+	add := func(b key.Binding) {
+		if !b.Enabled() || len(b.Keys()) == 0 || seen[b.Help().Desc] {
+			return
+		}
+		seen[b.Help().Desc] = true
+		out = append(out, command{name: b.Help().Desc, keys: b.Help().Key, press: keyPress(b.Keys()[0])})
+	}
+	for _, group := range m.focused().FullHelp() {
+		for _, b := range group {
+			add(b)
+		}
+	}
+	for _, b := range m.keys.Global() {
+		if b.Help().Key != ":" {
+			add(b)
+		}
+	}
+	return out
+}
+
+func newPalette(cmds []command) *palette {
+	in := textinput.New()
+	in.Prompt = ": "
+	in.Placeholder = "type to filter actions"
+	in.Focus()
+	return &palette{input: in, all: cmds}
+}
+
+func (p *palette) visible() []command {
+	q := strings.ToLower(strings.TrimSpace(p.input.Value()))
+	if q == "" {
+		return p.all
+	}
+	var out []command
+	for _, c := range p.all {
+		if strings.Contains(strings.ToLower(c.name), q) || strings.ToLower(c.keys) == q {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (m *Model) onPaletteKey(k tea.KeyPressMsg) tea.Cmd {
+	p := m.palette
+	switch k.String() {
+	case "esc", "ctrl+c":
+		m.palette = nil
+		return nil
+	case "up", "ctrl+p":
+		p.sel = max(0, p.sel-1)
+		return nil
+	case "down", "ctrl+n", "tab":
+		p.sel = min(max(0, len(p.visible())-1), p.sel+1)
+		return nil
+	case "enter":
+		vis := p.visible()
+		m.palette = nil
+		if len(vis) == 0 {
+			return nil
+		}
+		return m.onKey(vis[min(p.sel, len(vis)-1)].press)
+	}
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(k)
+	p.sel = min(p.sel, max(0, len(p.visible())-1))
+	return cmd
+}
+
+func (p *palette) view(st *themes.Styles, w, h int) string {
+	inner := max(20, min(w-6, 60))
+	p.input.SetWidth(inner - 3)
+	lines := []string{st.Dialog.Title.Render("Commands"), p.input.View()}
+	vis := p.visible()
+	room := max(1, h-6)
+	start := 0
+	if p.sel >= room {
+		start = p.sel - room + 1
+	}
+	for i := start; i < len(vis) && i < start+room; i++ {
+		c := vis[i]
+		keys := c.keys
+		name := c.name
+		gap := inner - 2 - ansi.StringWidth(name) - ansi.StringWidth(keys)
+		line := name + strings.Repeat(" ", max(1, gap)) + keys
+		if i == p.sel {
+			lines = append(lines, st.Dialog.ItemActive.Render("› "+line))
+		} else {
+			lines = append(lines, st.Dialog.Item.Render("  "+line))
+		}
+	}
+	if len(vis) == 0 {
+		lines = append(lines, st.Dialog.Hint.Render("  (no action matches)"))
+	}
+	return st.Dialog.Box.Width(inner + 4).Render(lipgloss.JoinVertical(lipgloss.Left, lines...))
+}
+
+// overlayBox centres box over body.
+func overlayBox(body, box string, w, h int) string {
+	bl := strings.Split(body, "\n")
+	for len(bl) < h {
+		bl = append(bl, "")
+	}
+	xl := strings.Split(box, "\n")
+	bw := lipgloss.Width(box)
+	x := max(0, (w-bw)/2)
+	y := max(0, (h-len(xl))/4)
+	for i, l := range xl {
+		if y+i >= len(bl) {
+			break
+		}
+		line := bl[y+i]
+		left := ansi.Truncate(line, x, "")
+		if pad := x - ansi.StringWidth(left); pad > 0 {
+			left += strings.Repeat(" ", pad)
+		}
+		bl[y+i] = left + l + ansi.TruncateLeft(line, x+bw, "")
+	}
+	return strings.Join(bl, "\n")
+}

@@ -1,0 +1,87 @@
+// Package pane is the contract between switchboard's root TUI model and
+// the panes inside it (Inbox, Crisis, Policy …). A pane package imports
+// this one, never the root package `tui`, so that panes can live in their
+// own packages (tui/inbox, tui/crisis, tui/policypane, tui/composer) and be
+// handed to tui.New as factories.
+package pane
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"switchboard/domain"
+	"switchboard/store"
+	"switchboard/themes"
+)
+
+// Pane is one screen of the app, shown under the header with its key help
+// in the footer.
+type Pane interface {
+	Init() tea.Cmd
+	Update(tea.Msg) (Pane, tea.Cmd)
+	// View renders exactly the size given by SetSize.
+	View() string
+	SetSize(w, h int)
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+	// Title is the tab name ("Inbox"); Badge a short live count ("1,204").
+	Title() string
+	Badge() string
+	// Capturing reports that the pane has an input, picker or dialog open
+	// that must get every key (the root's global keys are not applied).
+	Capturing() bool
+}
+
+// Session is what a pane gets from the root model of its terminal
+// session. It is per session: nothing here is shared mutable state.
+type Session struct {
+	// Ctx ends when the session ends; every Cmd passes it to its calls.
+	Ctx    context.Context
+	Store  *store.Store
+	Actor  string
+	Styles *themes.Styles
+	// Now is the clock (time.Now unless a test fixes it).
+	Now func() time.Time
+}
+
+// Factory builds a pane for one session.
+type Factory func(Session) Pane
+
+// StylesMsg tells every pane that the session's styles changed (e.g. once
+// the terminal's background colour is known).
+type StylesMsg struct{ Styles *themes.Styles }
+
+// StoreMsg carries one update of the store's change feed to every pane.
+type StoreMsg struct{ Update store.Update }
+
+// ToastMsg shows a short confirmation (or error) in the footer.
+type ToastMsg struct {
+	Text  string
+	Error bool
+}
+
+// Toast returns a Cmd that shows text in the footer.
+func Toast(text string) tea.Cmd {
+	return func() tea.Msg { return ToastMsg{Text: text} }
+}
+
+// ToastError returns a Cmd that shows an error in the footer.
+func ToastError(text string) tea.Cmd {
+	return func() tea.Msg { return ToastMsg{Text: text, Error: true} }
+}
+
+// ComposeMsg asks the root to open the reply composer for a mention
+// (`r` in the inbox). Without a composer the root says it is not there.
+type ComposeMsg struct{ Mention domain.Mention }
+
+// EscalateMsg asks the root to link mentions to an incident (`e` in the
+// inbox). The root hands it to the pane registered as the escalation
+// handler (the crisis pane), or says incidents are not available.
+type EscalateMsg struct{ Mentions []domain.Mention }
+
+// FocusMsg asks the root to focus a pane by its index (0 inbox, 1 crisis,
+// 2 policy).
+type FocusMsg struct{ Index int }
