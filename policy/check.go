@@ -617,7 +617,7 @@ func (c *checker) detect(kind string) []span {
 		}
 		return c.cards
 	case "phone":
-		return findPhones(c.text, c.detect("card"))
+		return findPhones(c.text, append(append([]span(nil), c.detect("card")...), findIBANs(c.text)...))
 	case "iban":
 		return findIBANs(c.text)
 	}

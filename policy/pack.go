@@ -9,6 +9,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -271,6 +272,13 @@ func Parse(data []byte, name string) (*Pack, []LintError) {
 		return nil, l.errs
 	}
 	p := l.compile(doc, &py)
+	sort.SliceStable(l.errs, func(i, j int) bool {
+		a, b := l.errs[i], l.errs[j]
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
 	if l.failed() {
 		return nil, l.errs
 	}
