@@ -2,9 +2,12 @@ package main
 
 import (
 	"switchboard/connectors"
+	"switchboard/connectors/bluesky"
 	"switchboard/connectors/demo"
 	"switchboard/connectors/mastodon"
+	"switchboard/connectors/reddit"
 	"switchboard/connectors/rss"
+	"switchboard/connectors/x"
 )
 
 // platforms maps a config entry's `type` to the factory that builds its
@@ -13,4 +16,7 @@ var platforms = map[string]connectors.Factory{
 	"demo":     demo.Factory,
 	"mastodon": mastodon.Factory,
 	"rss":      rss.Factory,
+	"x":        x.FromSpec,
+	"bluesky":  bluesky.FromSpec,
+	"reddit":   reddit.FromSpec,
 }
