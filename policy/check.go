@@ -231,6 +231,8 @@ type checker struct {
 	links    []link
 	tags     []span
 	tagsDone bool
+	urlList  []textlen.URL
+	urlsDone bool
 }
 
 // Check runs every rule that applies in ctx over text and returns the
@@ -450,6 +452,9 @@ func (c *checker) matches(r *rule, role uint8, res []*regexp.Regexp) []hit {
 		}
 	}
 	for _, re := range res {
+		if !c.p.mayMatch(re, c.text) {
+			continue
+		}
 		for _, m := range re.FindAllStringIndex(c.text, -1) {
 			hs = append(hs, hit{start: m[0], end: m[1]})
 		}
@@ -532,7 +537,12 @@ func (c *checker) run(r *rule) {
 	case KindCount:
 		c.count(r)
 	case KindLength:
-		cnt := c.p.Length(c.ctx.Platform, c.orig)
+		var cnt textlen.Count
+		if c.ctx.Platform == domain.PlatformX && c.text == c.orig && c.p.Limits["x"] == 0 {
+			cnt, _ = textlen.XWithURLs(c.orig, c.urls())
+		} else {
+			cnt = c.p.Length(c.ctx.Platform, c.orig)
+		}
 		if r.Max != nil {
 			cnt.Limit = *r.Max
 			cnt.Over = -1
@@ -626,9 +636,16 @@ func (c *checker) detect(kind string) []span {
 
 func (c *checker) allLinks() []link {
 	if !c.linksDone {
-		c.links, c.linksDone = findLinks(c.text), true
+		c.links, c.linksDone = findLinks(c.text, c.urls()), true
 	}
 	return c.links
+}
+
+func (c *checker) urls() []textlen.URL {
+	if !c.urlsDone {
+		c.urlList, c.urlsDone = textlen.ExtractURLs(c.text, false), true
+	}
+	return c.urlList
 }
 
 func (c *checker) hashtags() []span {

@@ -2,9 +2,11 @@ package policy
 
 import (
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 )
@@ -26,6 +28,7 @@ type Pack struct {
 	playbooks map[string]Playbook
 	ac        *automaton
 	entries   []entry
+	first     map[*regexp.Regexp]string // leading characters of each pattern
 }
 
 // term roles in the automaton
@@ -113,6 +116,10 @@ func (b *builder) addMatch(l *linter, n *yaml.Node, r *rule, m Match, role uint8
 			l.add(seqItem(n, "patterns", i), "rule %s: pattern %q matches empty text", r.ID, pat)
 			continue
 		}
+		if b.p.first == nil {
+			b.p.first = map[*regexp.Regexp]string{}
+		}
+		b.p.first[re] = leadingChars(pat)
 		res = append(res, re)
 	}
 	return res
@@ -267,4 +274,66 @@ func containsSev(s Severity) bool {
 
 func (b *builder) build() {
 	b.p.ac = buildAutomaton(b.terms)
+}
+
+// firstChars holds, per compiled pattern, the characters one of which
+// every match starts with ("" when unknown): a cheap test that skips the
+// regexp engine for most texts.
+func (p *Pack) mayMatch(re *regexp.Regexp, text string) bool {
+	v := p.first[re]
+	return v == "" || strings.ContainsAny(text, v)
+}
+
+// leadingChars computes the set of characters a pattern's matches must
+// start with, when that set is small; "" means any.
+func leadingChars(pat string) string {
+	re, err := syntax.Parse(pat, syntax.Perl)
+	if err != nil {
+		return ""
+	}
+	re = re.Simplify()
+	for re.Op == syntax.OpConcat || re.Op == syntax.OpCapture {
+		if len(re.Sub) == 0 {
+			return ""
+		}
+		if re.Op == syntax.OpConcat {
+			// skip zero-width assertions at the start
+			i := 0
+			for i < len(re.Sub) && (re.Sub[i].Op == syntax.OpWordBoundary || re.Sub[i].Op == syntax.OpBeginLine || re.Sub[i].Op == syntax.OpBeginText) {
+				i++
+			}
+			if i == len(re.Sub) {
+				return ""
+			}
+			re = re.Sub[i]
+		} else {
+			re = re.Sub[0]
+		}
+	}
+	var runes []rune
+	switch re.Op {
+	case syntax.OpLiteral:
+		if len(re.Rune) == 0 {
+			return ""
+		}
+		r := re.Rune[0]
+		runes = append(runes, r)
+		if re.Flags&syntax.FoldCase != 0 {
+			for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+				runes = append(runes, f)
+			}
+		}
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i+1]-re.Rune[i] > 64 || len(runes) > 128 {
+				return ""
+			}
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				runes = append(runes, r)
+			}
+		}
+	default:
+		return ""
+	}
+	return string(runes)
 }

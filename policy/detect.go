@@ -294,9 +294,9 @@ var internalSuffixes = []string{"localhost", "local", "internal", "intranet", "c
 // findLinks finds links: what twitter-text extracts (with or without a
 // protocol) plus any scheme://host and bare host names ending in an
 // internal suffix (those have no public TLD).
-func findLinks(s string) []link {
+func findLinks(s string, urls []textlen.URL) []link {
 	var out []link
-	for _, u := range textlen.ExtractURLs(s, false) {
+	for _, u := range urls {
 		out = append(out, makeLink(s, u.Start, u.End, u.Host))
 	}
 	// scheme://anything
@@ -333,11 +333,15 @@ func findLinks(s string) []link {
 		out = append(out, makeLinkHost(s, st, e, hostEnd, host))
 	}
 	// bare internal host names
+	var lower string
 	for _, suf := range internalSuffixes {
+		if lower == "" {
+			lower = asciiLower(s)
+		}
 		for off := 0; ; {
-			k := indexFold(s[off:], "."+suf)
+			k := strings.Index(lower[off:], "."+suf)
 			if suf == "localhost" {
-				k = indexFold(s[off:], suf)
+				k = strings.Index(lower[off:], suf)
 			}
 			if k < 0 {
 				break
@@ -378,14 +382,15 @@ func findLinks(s string) []link {
 	return out
 }
 
-func indexFold(s, sub string) int {
-	n := len(sub)
-	for i := 0; i+n <= len(s); i++ {
-		if strings.EqualFold(s[i:i+n], sub) {
-			return i
+// asciiLower lower-cases ASCII letters only, keeping byte offsets.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
 		}
 	}
-	return -1
+	return string(b)
 }
 
 func linkAt(ls []link, i int) bool {

@@ -40,14 +40,14 @@ rules:
 `)
 	tests := []struct{ text, want string }{
 		{"Het is niet onze SCHULD!", "d=SCHULD"},
-		{"Cafe\u0301 open", "d=Cafe\u0301"},           // combining accent in the text
-		{"CAFÉ open", "d=CAFÉ"},                       // accent and case
-		{"schuldig", ""},                              // whole word only
+		{"Cafe\u0301 open", "d=Cafe\u0301"},                   // combining accent in the text
+		{"CAFÉ open", "d=CAFÉ"},                               // accent and case
+		{"schuldig", ""},                                      // whole word only
 		{"Guaranteed\n  returns!", "d=Guaranteed\n  returns"}, // whitespace runs
-		{"これは詐欺です", "d=詐欺"},                          // no spaces in Japanese
-		{"σοφος", "d=σοφος"},                          // Greek case and final sigma
+		{"これは詐欺です", "d=詐欺"},                                   // no spaces in Japanese
+		{"σοφος", "d=σοφος"},                                  // Greek case and final sigma
 		{"#AD here", "d=#AD"},
-		{"ＳＣＨＵＬＤ", "d=ＳＣＨＵＬＤ"},                  // full-width
+		{"ＳＣＨＵＬＤ", "d=ＳＣＨＵＬＤ"}, // full-width
 		{"refunds and Refunded", "d=refunds,d=Refunded"},
 		{"sch\u200Buld", "d=sch\u200Buld"}, // zero-width space dodge
 	}

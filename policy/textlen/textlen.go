@@ -145,11 +145,20 @@ func hasInvalidX(s string) bool {
 // twitter-text's isValid does (non-empty, within limit, no invalid
 // characters).
 func X(text string) (c Count, valid bool) {
+	return XWithURLs(text, nil)
+}
+
+// XWithURLs is X for a caller that already has ExtractURLs(text, false)
+// (urls is ignored unless text is in NFC, where they are the same).
+func XWithURLs(text string, urls []URL) (c Count, valid bool) {
 	n := text
 	if !norm.NFC.IsNormalString(text) {
 		n = norm.NFC.String(text)
+		urls = nil
 	}
-	urls := ExtractURLs(n, false)
+	if urls == nil {
+		urls = ExtractURLs(n, false)
+	}
 	weighted, overN := 0, -1
 	u := 0
 	for i := 0; i < len(n); {

@@ -112,6 +112,13 @@ func ExtractURLs(text string, requireProtocol bool) []URL {
 				i = u.End
 				continue
 			}
+			// A run of label characters without a dot holds no host, and no
+			// protocol can start inside it unless the run ends at "://".
+			if re := sc.hostRunEnd(i); re > i+size && (re >= len(text) || text[re] != ':') && strings.IndexByte(text[i:re], '.') < 0 {
+				prev, _ = utf8.DecodeLastRuneInString(text[:re])
+				i = re
+				continue
+			}
 		}
 		prev = r
 		i += size

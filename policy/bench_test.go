@@ -1,0 +1,73 @@
+package policy
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"switchboard/domain"
+)
+
+// draft280 is a realistic 280-character reply with a link, a mention,
+// Dutch and accents, and no findings to short-circuit on.
+var draft280 = func() string {
+	s := "@klant Bedankt voor je bericht! We kijken er meteen naar. Zie https://status.example.com/incidents voor updates; " +
+		"onze excuses voor het ongemak. Café open tot 22:00 — tot snel. Thanks for your patience, we'll keep you posted on the fix today. ^JD"
+	for len([]rune(s)) < 280 {
+		s += " ok"
+	}
+	return string([]rune(s)[:280])
+}()
+
+func BenchmarkCheckDefault280(b *testing.B) {
+	p := Default()
+	ctx := Context{Platform: domain.PlatformX, Reply: true}
+	b.SetBytes(int64(len(draft280)))
+	b.ReportAllocs()
+	for b.Loop() {
+		p.Check(draft280, ctx)
+	}
+}
+
+var (
+	bigOnce sync.Once
+	bigPack *Pack
+)
+
+func termPack(b *testing.B) *Pack {
+	bigOnce.Do(func() {
+		var sb strings.Builder
+		sb.WriteString(head + "rules:\n  - id: big\n    kind: deny\n    message: m\n    cite: c\n    terms:\n")
+		for i := 0; i < 10000; i++ {
+			fmt.Fprintf(&sb, "      - \"verboden%dwoord\"\n", i)
+		}
+		p, errs := Parse([]byte(sb.String()), "big.yaml")
+		if p == nil {
+			b.Fatal(errs)
+		}
+		bigPack = p
+	})
+	return bigPack
+}
+
+func BenchmarkCheck10kTerms280(b *testing.B) {
+	p := termPack(b)
+	ctx := Context{Platform: domain.PlatformX}
+	text := draft280[:200] + " verboden9999woord"
+	b.ReportAllocs()
+	for b.Loop() {
+		if len(p.Check(text, ctx)) != 1 {
+			b.Fatal("term not found")
+		}
+	}
+}
+
+func BenchmarkCompileDefault(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if p, errs := Parse(defaultYAML, "default.yaml"); p == nil {
+			b.Fatal(errs)
+		}
+	}
+}
