@@ -125,6 +125,11 @@ func copyFile(b *testing.B, src, dst string) {
 	if _, err := io.Copy(out, in); err != nil {
 		b.Fatal(err)
 	}
+	// flush the copy now, or the kernel's write-back of it throttles the
+	// writes being measured
+	if err := out.Sync(); err != nil {
+		b.Fatal(err)
+	}
 	out.Close()
 }
 
@@ -138,7 +143,10 @@ func BenchmarkIngest(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	const batch = 1000
+	batch := 1000
+	if v, err := strconv.Atoi(os.Getenv("SWITCHBOARD_BENCH_BATCH")); err == nil && v > 0 {
+		batch = v
+	}
 	batches := make([][]domain.Mention, b.N)
 	for i := range batches {
 		batches[i] = benchMentions(2, benchN()+i*batch, batch, -1)

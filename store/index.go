@@ -52,7 +52,7 @@ var indexes = []*index{
 	{name: IndexPriority, bucket: []byte("ix_priority"), counted: true, values: func(m *domain.Mention) []string {
 		return []string{string(storedPriority(m))}
 	}},
-	{name: IndexWord, bucket: []byte("ix_word"), counted: false, values: mentionWords},
+	{name: IndexWord, bucket: []byte("ix_word"), counted: false, values: dayWords},
 }
 
 func indexByName(name string) *index {
@@ -76,6 +76,32 @@ func storedPriority(m *domain.Mention) domain.Priority {
 		return domain.PriorityNormal
 	}
 	return m.State.Priority
+}
+
+// The word index is partitioned by day: its values are the day of the
+// mention (2 bytes, days since 1970) followed by the word. A batch of new
+// mentions then lands in one small, hot region of the tree instead of
+// dirtying a page for every distinct word in the whole index, which made
+// ingest several times slower; a search walks the days newest-first, one
+// seek per day.
+func dayWords(m *domain.Mention) []string {
+	words := mentionWords(m)
+	d := dayOf(m.CreatedAt.Unix())
+	for i, w := range words {
+		words[i] = dayValue(d, w)
+	}
+	return words
+}
+
+func dayOf(unix int64) uint16 {
+	if unix < 0 {
+		return 0
+	}
+	return uint16(unix / 86400)
+}
+
+func dayValue(d uint16, word string) string {
+	return string([]byte{byte(d >> 8), byte(d)}) + word
 }
 
 // mentionWords are the searchable words of a mention: its text and its

@@ -173,16 +173,23 @@ func (s *Store) plan(tx *bolt.Tx, f Filter) (it iterator, empty bool, err error)
 		// words have no counters: estimate by length, longer is rarer
 		conds = append(conds, cond{ix: indexByName(IndexWord), values: []string{w}, est: 1 << 20 / (len(w) + 1)})
 	}
+	minDay, maxDay := dayRange(tx)
 	for i := range conds {
 		c := &conds[i]
 		if len(c.values) == 0 {
 			return nil, true, nil
 		}
 		if c.ix.counted {
-			counts := readCounts(tx, c.ix.name)
+			// the counters are kept per status, so with a status filter
+			// the estimate is exact for status and one other field
+			counts := readCountsByStatus(tx, c.ix.name)
 			c.est = 0
 			for _, v := range c.values {
-				c.est += counts[v]
+				for st, n := range counts[v] {
+					if f.Status == nil || containsStatus(f.Status, st) {
+						c.est += n
+					}
+				}
 			}
 			if c.est == 0 {
 				return nil, true, nil
@@ -202,6 +209,10 @@ func (s *Store) plan(tx *bolt.Tx, f Filter) (it iterator, empty bool, err error)
 	conds[0], conds[best] = conds[best], conds[0]
 	its := make([]iterator, len(conds))
 	for i, c := range conds {
+		if c.ix.name == IndexWord {
+			its[i] = &dayIter{c: tx.Bucket(c.ix.bucket).Cursor(), word: c.values[0], desc: desc, min: minDay, max: maxDay}
+			continue
+		}
 		its[i] = condIter(tx, c, desc)
 	}
 	if len(its) == 1 {
@@ -284,6 +295,75 @@ func (p *prefixIter) next() []byte {
 		k, _ = p.c.Next()
 	}
 	return p.yield(k)
+}
+
+// dayRange is the first and last day holding mentions.
+func dayRange(tx *bolt.Tx) (uint16, uint16) {
+	c := tx.Bucket(bMentions).Cursor()
+	first, _ := c.First()
+	last, _ := c.Last()
+	if first == nil {
+		return 1, 0
+	}
+	return dayOf(timekeyTime(first).Unix()), dayOf(timekeyTime(last).Unix())
+}
+
+// dayIter walks one word of the day-partitioned word index: day by day,
+// each day's entries in time order.
+type dayIter struct {
+	c        *bolt.Cursor
+	word     string
+	desc     bool
+	min, max uint16
+	day      int
+	in       prefixIter
+}
+
+func (d *dayIter) enter(day int) {
+	d.day = day
+	d.in = prefixIter{c: d.c, prefix: ixprefix(dayValue(uint16(day), d.word)), desc: d.desc, buf: d.in.buf}
+}
+
+func (d *dayIter) seek(tk []byte) []byte {
+	day := int(dayOf(timekeyTime(tk).Unix()))
+	if d.desc {
+		if day > int(d.max) {
+			day, tk = int(d.max), bytes.Repeat([]byte{0xff}, timekeyLen)
+		}
+		for ; day >= int(d.min); day, tk = day-1, bytes.Repeat([]byte{0xff}, timekeyLen) {
+			d.enter(day)
+			if k := d.in.seek(tk); k != nil {
+				return k
+			}
+		}
+		return nil
+	}
+	if day < int(d.min) {
+		day, tk = int(d.min), make([]byte, timekeyLen)
+	}
+	for ; day <= int(d.max); day, tk = day+1, make([]byte, timekeyLen) {
+		d.enter(day)
+		if k := d.in.seek(tk); k != nil {
+			return k
+		}
+	}
+	return nil
+}
+
+func (d *dayIter) next() []byte {
+	if k := d.in.next(); k != nil {
+		return k
+	}
+	if d.desc {
+		if d.day <= int(d.min) {
+			return nil
+		}
+		return d.seek(timekey(time.Unix(int64(d.day)*86400-1, 0), 0xffffffff))
+	}
+	if d.day >= int(d.max) {
+		return nil
+	}
+	return d.seek(timekey(time.Unix(int64(d.day+1)*86400, 0), 0))
 }
 
 // union yields the timekeys of any of its iterators, in order, once each.
@@ -465,6 +545,30 @@ func (s *Store) Counts() (Counts, error) {
 		})
 	})
 	return c, err
+}
+
+func containsStatus(list []domain.Status, st domain.Status) bool {
+	for _, x := range list {
+		if x == st {
+			return true
+		}
+	}
+	return false
+}
+
+// readCountsByStatus reads one index's counters per value and status.
+func readCountsByStatus(tx *bolt.Tx, index string) map[string]map[domain.Status]int {
+	out := map[string]map[domain.Status]int{}
+	c := tx.Bucket(bCounts).Cursor()
+	prefix := []byte(index + "\x00")
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		val, st, _ := strings.Cut(string(k[len(prefix):]), "\x00")
+		if out[val] == nil {
+			out[val] = map[domain.Status]int{}
+		}
+		out[val][domain.Status(st)] += int(getU64(v))
+	}
+	return out
 }
 
 // readCounts sums one index's counters per value.

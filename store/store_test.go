@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -68,7 +69,8 @@ func TestQueryFiltersPagesAndOrder(t *testing.T) {
 	var batch []domain.Mention
 	for i := 0; i < 250; i++ {
 		p := domain.Platforms[i%3]
-		m := mention(p, fmt.Sprint(i), t0.Add(time.Duration(i)*time.Minute), fmt.Sprintf("message number %d about pricing", i))
+		// an hour apart: the mentions span eleven days of the day-partitioned word index
+		m := mention(p, fmt.Sprint(i), t0.Add(time.Duration(i)*time.Hour), fmt.Sprintf("message number %d about pricing", i))
 		if i%10 == 0 {
 			m.Text += " refund"
 		}
@@ -99,6 +101,9 @@ func TestQueryFiltersPagesAndOrder(t *testing.T) {
 				exp = append(exp, fmt.Sprint(i))
 			}
 		}
+		if f.Oldest {
+			slices.Reverse(exp)
+		}
 		var got []string
 		cursor := ""
 		for {
@@ -126,7 +131,11 @@ func TestQueryFiltersPagesAndOrder(t *testing.T) {
 	want(Filter{Text: "refund"}, func(i int) bool { return i%10 == 0 })
 	want(Filter{Text: "REFUND pricing", Tags: []string{"billing"}}, func(i int) bool { return i%10 == 0 })
 	want(Filter{Text: "number 42"}, func(i int) bool { return i == 42 })
-	want(Filter{Since: t0.Add(100 * time.Minute), Until: t0.Add(120 * time.Minute)}, func(i int) bool { return i >= 100 && i <= 120 })
+	want(Filter{Since: t0.Add(100 * time.Hour), Until: t0.Add(120 * time.Hour)}, func(i int) bool { return i >= 100 && i <= 120 })
+	want(Filter{Text: "refund", Since: t0.Add(30 * time.Hour), Until: t0.Add(200 * time.Hour)}, func(i int) bool { return i%10 == 0 && i >= 30 && i <= 200 })
+	want(Filter{Text: "number 3"}, func(i int) bool { return i == 3 })
+	want(Filter{Text: "number 249"}, func(i int) bool { return i == 249 })
+	want(Filter{Text: "refund", Oldest: true}, func(i int) bool { return i%10 == 0 })
 	want(Filter{Status: []domain.Status{domain.StatusOpen, domain.StatusDone}, Platforms: []domain.Platform{domain.PlatformX, domain.PlatformBluesky}}, func(i int) bool { return i%3 != 1 })
 	want(Filter{Text: "the"}, func(i int) bool { return false })
 

@@ -60,6 +60,9 @@ func (w *txw) flush() error {
 	}
 	for ix, keys := range w.puts {
 		b := w.tx.Bucket(ix.bucket)
+		// keys of a value arrive in time order, at the end of its range:
+		// full pages on split waste less space than bbolt's default half
+		b.FillPercent = fillPercent
 		sortKeys(keys)
 		for _, k := range keys {
 			if err := b.Put(k, nil); err != nil {
@@ -147,8 +150,14 @@ func (w *txw) putMention(m *domain.Mention, tk []byte) error {
 	if err != nil {
 		return fmt.Errorf("store: encode mention: %w", err)
 	}
-	return w.tx.Bucket(bMentions).Put(tk, b)
+	mb := w.tx.Bucket(bMentions)
+	mb.FillPercent = fillPercent
+	return mb.Put(tk, b)
 }
+
+// fillPercent is how full bbolt fills a page it splits; the store's keys
+// mostly grow at the end of their ranges, so pages are filled nearly full.
+const fillPercent = 0.9
 
 // appendEvent writes ev to the audit log with the next sequence number.
 // Events of one call of startGroup share a group.
