@@ -1,0 +1,250 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var (
+	policyBinOnce sync.Once
+	policyBin     string
+	policyBinErr  error
+)
+
+// buildPolicyBinary builds switchboard once into a temporary directory.
+func buildPolicyBinary(t testing.TB) string {
+	t.Helper()
+	policyBinOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "sb-policy-bin")
+		if err != nil {
+			policyBinErr = err
+			return
+		}
+		policyBin = filepath.Join(dir, "switchboard")
+		out, err := exec.Command("go", "build", "-o", policyBin, ".").CombinedOutput()
+		if err != nil {
+			policyBinErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if policyBinErr != nil {
+		t.Fatal(policyBinErr)
+	}
+	return policyBin
+}
+
+func runSB(t testing.TB, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(buildPolicyBinary(t), args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errb.String(), code
+}
+
+func writeFile(t testing.TB, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestCheckCLI(t *testing.T) {
+	dir := t.TempDir()
+	clean := writeFile(t, dir, "clean.txt", "Bedankt voor je geduld! We kijken ernaar.")
+	warn := writeFile(t, dir, "warn.txt", "Hallo\n#één #twee #drie #vier launch")
+	bad := writeFile(t, dir, "bad.txt", "Hi 👋 café\nWat een sukkel. Mail jan@example.nl")
+	legal := writeFile(t, dir, "legal.txt", "We will see you in court.")
+
+	out, _, code := runSB(t, "", "check", clean)
+	if code != 0 || out != "" {
+		t.Errorf("clean: code %d out %q", code, out)
+	}
+	out, _, code = runSB(t, "", "check", warn)
+	if code != 0 || out != warn+":2:18: warn hashtag-soup: 4 hashtags; use 3 at most\n" {
+		t.Errorf("warn: code %d out %q", code, out)
+	}
+	out, _, code = runSB(t, "", "check", "--reply", bad)
+	want := bad + ":2:9: block no-insults: “sukkel” insults the reader; brand accounts never do\n" +
+		bad + ":2:22: block pii-email-public: an email address in a public reply; move the conversation to a private message\n"
+	if code != 1 || out != want {
+		t.Errorf("bad: code %d out %q want %q", code, out, want)
+	}
+	// private: the e-mail rule does not apply, the insult does.
+	out, _, code = runSB(t, "", "check", "--visibility", "private", bad)
+	if code != 1 || strings.Contains(out, "pii-email") || !strings.Contains(out, "no-insults") {
+		t.Errorf("private: %d %q", code, out)
+	}
+	// approval: blocks until the role signs off.
+	if _, _, code = runSB(t, "", "check", legal); code != 1 {
+		t.Errorf("legal unapproved: code %d", code)
+	}
+	out, _, code = runSB(t, "", "check", "--approved", "legal", legal)
+	if code != 0 || !strings.Contains(out, "(approved by legal)") {
+		t.Errorf("legal approved: %d %q", code, out)
+	}
+	// stdin and an override
+	out, _, code = runSB(t, "Wat een sukkel.\npolicy:allow no-insults \"quoting the customer\"\n", "check", "-")
+	if code != 0 || out != "-:1:9: block no-insults: “sukkel” insults the reader; brand accounts never do (overridden: quoting the customer)\n" {
+		t.Errorf("override: %d %q", code, out)
+	}
+	// JSON: findings and per-platform length and limit.
+	out, _, code = runSB(t, "", "check", "--format", "json", "--platform", "x", bad, clean)
+	var doc struct {
+		Files []struct {
+			File     string
+			Findings []struct {
+				Rule  string
+				Start int
+				End   int
+				Line  int
+				Col   int
+				Match string
+			}
+			Length map[string]struct{ Length, Limit int }
+		}
+		Blocking bool
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 1 {
+		t.Fatalf("json: %v code %d\n%s", err, code, out)
+	}
+	if len(doc.Files) != 2 || !doc.Blocking || len(doc.Files[0].Findings) != 2 || len(doc.Files[1].Findings) != 0 {
+		t.Fatalf("json doc: %+v", doc)
+	}
+	f := doc.Files[0].Findings[0]
+	text, _ := os.ReadFile(bad)
+	if string(text[f.Start:f.End]) != f.Match || f.Match != "sukkel" || f.Line != 2 || f.Col != 9 {
+		t.Errorf("json finding: %+v", f)
+	}
+	l := doc.Files[0].Length
+	// "Hi 👋 café\nWat een sukkel. Mail jan@example.nl": 45 characters, the emoji weighs 2 on X.
+	if l["x"].Length != 46 || l["x"].Limit != 280 || l["mastodon"].Limit != 500 || l["bluesky"].Limit != 300 || l["reddit"].Limit != 10000 || l["mastodon"].Length != 45 {
+		t.Errorf("lengths: %+v", l)
+	}
+	// usage errors
+	for _, args := range [][]string{{"check"}, {"check", "--platform", "myspace", clean}, {"check", "--format", "xml", clean}, {"check", "--visibility", "secret", clean}} {
+		if _, _, code := runSB(t, "", args...); code != 2 {
+			t.Errorf("%v: code %d, want 2", args, code)
+		}
+	}
+	if _, _, code := runSB(t, "", "check", filepath.Join(dir, "missing.txt")); code != 2 {
+		t.Errorf("missing file: code %d", code)
+	}
+}
+
+func TestPolicyCLI(t *testing.T) {
+	dir := t.TempDir()
+	good := writeFile(t, dir, "good.yaml", `id: acme
+version: "2"
+owner: social@acme.example
+review_by: "2030-01-01"
+lists:
+  codenames: [Nightjar, "Project Falcon"]
+rules:
+  - id: codenames
+    kind: deny
+    severity: block
+    lists: [codenames]
+    message: "{{match}} is a codename"
+    cite: "Acme confidentiality §1"
+    examples: {bad: ["Nightjar ships soon"], good: ["Our app ships soon"]}
+`)
+	broken := writeFile(t, dir, "broken.yaml", `id: acme
+version: "2"
+rules:
+  - id: r
+    kind: deny
+    severity: critical
+    message: m
+    terms: [x]
+    patterns: ['[z']
+`)
+	failing := writeFile(t, dir, "failing.yaml", `id: acme
+version: "2"
+rules:
+  - id: r
+    kind: deny
+    message: m
+    cite: c
+    terms: [falcon]
+    examples: {bad: ["Project Nightjar"], good: ["falcon"]}
+`)
+	out, _, code := runSB(t, "", "policy", "lint", good)
+	if code != 0 || !strings.Contains(out, "ok: acme 2, 1 rules") {
+		t.Errorf("lint good: %d %q", code, out)
+	}
+	out, _, code = runSB(t, "", "policy", "lint", broken)
+	if code != 1 || !strings.Contains(out, broken+":6:15: error: rule r: severity") || !strings.Contains(out, broken+":9:16: error: rule r: bad pattern") {
+		t.Errorf("lint broken: %d %q", code, out)
+	}
+	out, _, code = runSB(t, "", "policy", "test", good)
+	if code != 0 || !strings.Contains(out, "2 examples, 0 failed") {
+		t.Errorf("test good: %d %q", code, out)
+	}
+	out, _, code = runSB(t, "", "policy", "test", failing)
+	if code != 1 || !strings.Contains(out, "FAIL r: bad example not flagged") || !strings.Contains(out, "FAIL r: good example flagged") {
+		t.Errorf("test failing: %d %q", code, out)
+	}
+	if _, _, code = runSB(t, "", "policy", "test", broken); code != 2 {
+		t.Errorf("test broken: code %d", code)
+	}
+	// The built-in pack passes its own examples.
+	if out, _, code = runSB(t, "", "policy", "test"); code != 0 {
+		t.Errorf("default pack: %d %q", code, out)
+	}
+	// check with a custom and a broken pack
+	draft := writeFile(t, dir, "d.txt", "Project Falcon lands Friday")
+	out, _, code = runSB(t, "", "check", "--policy", good, draft)
+	if code != 1 || out != draft+":1:1: block codenames: Project Falcon is a codename\n" {
+		t.Errorf("custom pack: %d %q", code, out)
+	}
+	_, errOut, code := runSB(t, "", "check", "--policy", broken, draft)
+	if code != 2 || !strings.Contains(errOut, "severity") {
+		t.Errorf("broken pack: %d %q", code, errOut)
+	}
+	out, _, code = runSB(t, "", "policy", "show")
+	if code != 0 || !strings.Contains(out, "PERSONAL-DATA") || !strings.Contains(out, "switchboard-default") {
+		t.Errorf("show: %d %q", code, out)
+	}
+}
+
+// BenchmarkCheck1000Files runs one switchboard check process over 1,000
+// draft files (the figure includes process start).
+func BenchmarkCheck1000Files(b *testing.B) {
+	dir := b.TempDir()
+	args := []string{"check", "--platform", "x", "--reply"}
+	for i := 0; i < 1000; i++ {
+		text := fmt.Sprintf("@klant%d Bedankt voor je bericht! We kijken er meteen naar; zie https://status.example.com/i/%d. Onze excuses voor het ongemak, café open tot 22:00. ^JD", i, i)
+		if i%10 == 0 {
+			text += " Mail ons op hulp@example.nl"
+		}
+		args = append(args, writeFile(b, dir, fmt.Sprintf("d%04d.txt", i), text))
+	}
+	bin := buildPolicyBinary(b)
+	b.ResetTimer()
+	for b.Loop() {
+		cmd := exec.Command(bin, args...)
+		out, err := cmd.Output()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 || strings.Count(string(out), "\n") != 100 {
+			b.Fatalf("err %v, %d lines", err, strings.Count(string(out), "\n"))
+		}
+	}
+}
