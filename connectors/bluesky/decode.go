@@ -78,12 +78,12 @@ type wirePost struct {
 }
 
 type wireNotification struct {
-	URI       string          `json:"uri"`
-	CID       string          `json:"cid"`
-	Author    *wireProfile    `json:"author"`
-	Reason    string          `json:"reason"`
-	Record    json.RawMessage `json:"record"`
-	IndexedAt string          `json:"indexedAt"`
+	URI       string       `json:"uri"`
+	CID       string       `json:"cid"`
+	Author    *wireProfile `json:"author"`
+	Reason    string       `json:"reason"`
+	Record    *wirePost    `json:"record"`
+	IndexedAt string       `json:"indexedAt"`
 }
 
 // DecodeNotifications decodes and checks one listNotifications answer.
@@ -145,10 +145,10 @@ func DecodeNotifications(body []byte, fetched time.Time) (NotificationsPage, err
 			return bad("notification %s for a %s is not a post", n.URI, n.Reason)
 		}
 		if wanted {
-			var p wirePost
-			if err := json.Unmarshal(n.Record, &p); err != nil {
-				return bad("notification %s: record: %v", n.URI, err)
+			if n.Record == nil {
+				return bad("notification %s has no record", n.URI)
 			}
+			p := *n.Record
 			if p.Type != "app.bsky.feed.post" || p.Text == nil || len(*p.Text) > maxTextBytes || len(p.Facets) > maxFacets {
 				return bad("notification %s has no valid post record", n.URI)
 			}

@@ -140,3 +140,19 @@ func BenchmarkDecodeNotificationsPage(b *testing.B) {
 		}
 	}
 }
+
+func FuzzParseCursor(f *testing.F) {
+	f.Add("mark=2025-03-01T12%3A00%3A01Z&id=at%3A%2F%2Fdid%3Aplc%3Aa%2Fapp.bsky.feed.post%2F1")
+	f.Add("mark=2025-03-01T12%3A00%3A01Z&next=abc&top=2025-03-01T12%3A00%3A05Z&tid=x")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := parseCursor(s)
+		if err != nil {
+			return
+		}
+		c2, err := parseCursor(c.String())
+		if err != nil || c2.String() != c.String() {
+			t.Fatalf("round trip %q -> %q (%v)", c.String(), c2.String(), err)
+		}
+	})
+}

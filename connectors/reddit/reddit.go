@@ -93,7 +93,7 @@ func FromSpec(spec connectors.Spec) (connectors.Connector, error) {
 	var s Settings
 	if spec.Decode != nil {
 		if err := spec.Decode(&s); err != nil {
-			return nil, fmt.Errorf("connector %s: %w", spec.Name, err)
+			return nil, err // already names the connector and the line
 		}
 	}
 	s.Username = strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(s.Username), "/u/"), "u/")

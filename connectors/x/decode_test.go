@@ -102,3 +102,22 @@ func BenchmarkDecodeMentionsPage(b *testing.B) {
 		}
 	}
 }
+
+func FuzzParseCursor(f *testing.F) {
+	f.Add("since=1346889436626259968")
+	f.Add("since=1&next=abc&top=9")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := parseCursor(s)
+		if err != nil {
+			return
+		}
+		c2, err := parseCursor(c.String())
+		if err != nil || c2 != c {
+			t.Fatalf("round trip %+v -> %+v (%v)", c, c2, err)
+		}
+		if c.Since != "" && !isID(c.Since) {
+			t.Fatalf("accepted since %q", c.Since)
+		}
+	})
+}

@@ -79,7 +79,7 @@ func FromSpec(spec connectors.Spec) (connectors.Connector, error) {
 	var s Settings
 	if spec.Decode != nil {
 		if err := spec.Decode(&s); err != nil {
-			return nil, fmt.Errorf("connector %s: %w", spec.Name, err)
+			return nil, err // already names the connector and the line
 		}
 	}
 	if !isID(s.UserID) {
