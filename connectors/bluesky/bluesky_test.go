@@ -295,3 +295,23 @@ func TestRateLimitAndServerErrors(t *testing.T) {
 		t.Error("a foreign cursor was accepted")
 	}
 }
+
+func TestRevokedKeptSessionLogsInAgain(t *testing.T) {
+	f := newFakePDS(t)
+	dir := t.TempDir()
+	f.add(1, "mention", false)
+	if _, err := f.connector(t, dir).Fetch(context.Background(), ""); err != nil {
+		t.Fatal(err)
+	}
+	// The server forgets every token (the session was revoked).
+	f.mu.Lock()
+	f.access, f.refresh = map[string]bool{}, map[string]bool{}
+	f.mu.Unlock()
+	c := f.connector(t, dir)
+	if _, err := c.Fetch(context.Background(), ""); err != nil {
+		t.Fatalf("with a revoked kept session: %v", err)
+	}
+	if f.logins != 2 {
+		t.Errorf("logins %d, want 2", f.logins)
+	}
+}

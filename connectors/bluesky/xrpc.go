@@ -159,9 +159,12 @@ func parseRateLimit(h http.Header) connectors.RateLimit {
 	return rl
 }
 
+// isExpired reports whether a call failed because its token is no longer
+// good: expired, invalid, or refused outright (a session revoked while a
+// kept one sat on disk).
 func isExpired(err error) bool {
 	var xe *xrpcError
-	return errors.As(err, &xe) && (xe.name == "ExpiredToken" || xe.name == "InvalidToken")
+	return errors.As(err, &xe) && (xe.name == "ExpiredToken" || xe.name == "InvalidToken" || xe.status == http.StatusUnauthorized)
 }
 
 // authed runs an authenticated call: it logs in or loads the kept session
