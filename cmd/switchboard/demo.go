@@ -8,9 +8,11 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"switchboard/config"
 	"switchboard/connectors"
 	"switchboard/connectors/demo"
 	"switchboard/store"
+	"switchboard/themes"
 )
 
 // demoHistoryHours is how much simulated history a demo store starts with.
@@ -47,7 +49,14 @@ same stream; --speed runs simulated time faster.`,
 				ctx, cancel := context.WithCancel(ctx)
 				defer cancel()
 				go poller.Run(ctx)
-				return runApp(ctx, cmd, g, appDeps{store: s, poller: poller, demo: live})
+				cfg, err := demoConfig(g)
+				if err != nil {
+					return err
+				}
+				if !themes.Valid(g.theme) {
+					return usagef("--theme %q: want one of auto, dark, light, high-contrast, mono", g.theme)
+				}
+				return runTUIOn(ctx, &appEnv{store: s, config: cfg, poller: poller}, g.theme)
 			},
 		}
 		cmd.Flags().Int64Var(&seed, "seed", 1, "seed of the simulation")
@@ -55,6 +64,20 @@ same stream; --speed runs simulated time faster.`,
 		return cmd
 	})
 }
+
+// demoConfig is --config if given, else the demo brand Acme.
+func demoConfig(g *globals) (*config.Config, error) {
+	if g.config != "" {
+		return config.Load(g.config)
+	}
+	return config.Parse([]byte(demoConfigYAML), "demo config")
+}
+
+const demoConfigYAML = `brand:
+  name: Acme
+  handles: ["@acme", "@acme@social.example", "acme.bsky.social"]
+  keywords: ["acme", "#acmefail"]
+`
 
 // openDemoStore opens --db, or a temporary store removed on exit, and fills
 // an empty one with simulated history.

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"switchboard/config"
+	"switchboard/connectors"
 	"switchboard/store"
 	"switchboard/themes"
 	"switchboard/tui"
@@ -30,7 +31,8 @@ func operatorName() string {
 	return "operator"
 }
 
-// runTUI opens the store named by --db and runs the terminal UI on it.
+// runTUI opens the store named by --db, starts the configured connectors
+// and runs the terminal UI on it.
 func runTUI(cmd *cobra.Command, g *globals) error {
 	if !themes.Valid(g.theme) {
 		return usagef("--theme %q: want one of auto, dark, light, high-contrast, mono", g.theme)
@@ -39,27 +41,39 @@ func runTUI(cmd *cobra.Command, g *globals) error {
 	if err != nil {
 		return err
 	}
+	conns, err := buildConnectors(cfg, os.Getenv)
+	if err != nil {
+		return err
+	}
 	s, err := openStore(g)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	return runTUIOn(cmd.Context(), s, cfg, g.theme)
+	ctx, cancel := context.WithCancel(cmd.Context())
+	defer cancel()
+	env := &appEnv{store: s, config: cfg}
+	if len(conns) > 0 {
+		env.poller = connectors.NewPoller(s, connectors.PollerOptions{})
+		for _, c := range conns {
+			env.poller.Add(c.conn, c.every)
+		}
+		go env.poller.Run(ctx)
+	}
+	return runTUIOn(ctx, env, g.theme)
 }
 
-// runTUIOn runs the terminal UI on an open store until the user quits;
+// runTUIOn runs the terminal UI of the local operator until they quit;
 // `demo` uses it too.
-func runTUIOn(ctx context.Context, s *store.Store, cfg *config.Config, theme string) error {
+func runTUIOn(ctx context.Context, env *appEnv, theme string) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	m, err := tui.New(tui.Options{
-		Ctx: ctx, Store: s, Actor: operatorName(), Theme: theme, Config: cfg, Environ: os.Environ(),
-	})
+	m, err := tui.New(env.sessionOptions(ctx, operatorName(), theme, os.Environ()))
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	go wakeSnoozed(ctx, s)
+	go wakeSnoozed(ctx, env.store)
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	if _, err := p.Run(); err != nil && ctx.Err() == nil {
 		return fmt.Errorf("terminal UI: %w", err)
