@@ -268,3 +268,42 @@ func TestRateLimitAndErrors(t *testing.T) {
 		t.Error("foreign cursor accepted")
 	}
 }
+
+func TestLookupFindsSentMessages(t *testing.T) {
+	f := newFakeReddit(t)
+	c := f.connector(t, false)
+	ctx := context.Background()
+	comment := domain.Mention{NativeID: "t1_abc", Author: domain.Author{Handle: "User_1"}}
+	dm := connectors.Message{Visibility: domain.VisibilityPrivate, Text: "Sorry about that", InReplyTo: comment}
+	pub := connectors.Message{Visibility: domain.VisibilityPublic, Text: "Thanks for flagging", InReplyTo: comment}
+	for _, m := range []connectors.Message{dm, pub} {
+		if _, found, err := c.Lookup(ctx, m); err != nil || found {
+			t.Fatalf("before sending: found=%v err=%v", found, err)
+		}
+	}
+	if _, err := c.Send(ctx, dm); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Send(ctx, pub); err != nil {
+		t.Fatal(err)
+	}
+	res, found, err := c.Lookup(ctx, dm)
+	if err != nil || !found || !strings.HasPrefix(res.RemoteID, "t4_") {
+		t.Errorf("dm lookup: %+v %v %v", res, found, err)
+	}
+	res, found, err = c.Lookup(ctx, pub)
+	if err != nil || !found || !strings.HasPrefix(res.RemoteID, "t1_") {
+		t.Errorf("reply lookup: %+v %v %v", res, found, err)
+	}
+	// Same text to someone else, or under another parent: not found.
+	other := dm
+	other.InReplyTo.Author.Handle = "user_9"
+	if _, found, _ := c.Lookup(ctx, other); found {
+		t.Error("matched a message to someone else")
+	}
+	other = pub
+	other.InReplyTo.NativeID = "t1_zzz"
+	if _, found, _ := c.Lookup(ctx, other); found {
+		t.Error("matched a reply under another parent")
+	}
+}

@@ -52,6 +52,24 @@ type fakeReddit struct {
 	noDM     map[string]string
 	seq      int
 	paths    []string
+	sent     []map[string]any // what compose and comment created, newest first
+}
+
+func (f *fakeReddit) record(kind string, d map[string]any) {
+	f.seq++
+	id := "s" + strconv.Itoa(f.seq)
+	d["id"], d["name"], d["author"] = id, kind+"_"+id, testUser
+	f.sent = append([]map[string]any{{"kind": kind, "data": d}}, f.sent...)
+}
+
+func (f *fakeReddit) sentListing(w http.ResponseWriter, kind string) {
+	children := []map[string]any{}
+	for _, th := range f.sent {
+		if th["kind"] == kind {
+			children = append(children, th)
+		}
+	}
+	f.json(w, 200, map[string]any{"kind": "Listing", "data": map[string]any{"after": nil, "children": children}})
 }
 
 func newFakeReddit(t *testing.T) *fakeReddit {
@@ -199,7 +217,12 @@ func (f *fakeReddit) serve(w http.ResponseWriter, r *http.Request) {
 			f.json(w, 200, map[string]any{"json": map[string]any{"errors": [][]any{{code, "you can't send to this user", "to"}}}})
 			return
 		}
+		f.record("t4", map[string]any{"dest": p.Get("to"), "subject": p.Get("subject"), "body": p.Get("text")})
 		f.json(w, 200, map[string]any{"json": map[string]any{"errors": []any{}}})
+	case r.URL.Path == "/message/sent":
+		f.sentListing(w, "t4")
+	case r.URL.Path == "/user/"+testUser+"/comments":
+		f.sentListing(w, "t1")
 	case r.URL.Path == "/api/comment":
 		p := r.PostForm
 		if p.Get("api_type") != "json" || p.Get("thing_id") == "" || p.Get("text") == "" {
@@ -213,6 +236,7 @@ func (f *fakeReddit) serve(w http.ResponseWriter, r *http.Request) {
 		if kind == "t1" {
 			data["permalink"] = "/r/brand/comments/abc/title/reply1/"
 		}
+		f.record(kind, map[string]any{"parent_id": p.Get("thing_id"), "body": p.Get("text"), "permalink": "/r/brand/comments/abc/title/x/"})
 		f.json(w, 200, map[string]any{"json": map[string]any{"errors": []any{}, "data": map[string]any{"things": []any{
 			map[string]any{"kind": kind, "data": data}}}}})
 	default:
