@@ -479,7 +479,7 @@ func (m *Model) footer() string {
 		}
 		return st.Footer.Toast.Render(text)
 	}
-	keys := append(m.focused().ShortHelp(), m.keys.Help, m.keys.Palette, m.keys.Quit)
+	keys := append([]key.Binding{m.keys.Help, m.keys.Quit}, m.focused().ShortHelp()...)
 	return m.help.ShortHelpView(keys)
 }
 
