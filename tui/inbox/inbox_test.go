@@ -1,0 +1,247 @@
+package inbox
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sort"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"switchboard/config"
+	"switchboard/domain"
+	"switchboard/store"
+	"switchboard/themes"
+	"switchboard/tui/pane"
+)
+
+var now = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+
+func openStore(t testing.TB, n int) *store.Store {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ms := make([]domain.Mention, n)
+	for i := range ms {
+		ms[i] = domain.Mention{Platform: domain.PlatformX, NativeID: fmt.Sprint(i), Author: domain.Author{Handle: "@a"},
+			Text: "hello", CreatedAt: now.Add(-time.Duration(i) * 37 * time.Second),
+			State: domain.OperatorState{Priority: domain.Priorities[i%4]}}
+	}
+	for len(ms) > 0 {
+		k := min(len(ms), 5000)
+		if _, err := st.Ingest(ms[:k]); err != nil {
+			t.Fatal(err)
+		}
+		ms = ms[k:]
+	}
+	return st
+}
+
+// run executes a command synchronously, batches included, and feeds the
+// messages back (the test stand-in for the Bubble Tea runtime).
+func run(m *Model, cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		for _, c := range b {
+			run(m, c)
+		}
+		return
+	}
+	switch msg.(type) {
+	case pageMsg, countsMsg, refreshedMsg, actionMsg, detailMsg:
+		_, next := m.Update(msg)
+		run(m, next)
+	}
+}
+
+func newModel(t testing.TB, st *store.Store, opts Options) *Model {
+	t.Helper()
+	m, err := New(pane.Session{Ctx: context.Background(), Store: st, Actor: "ana", Styles: themes.New("dark", true), Now: func() time.Time { return now }}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SetSize(120, 30)
+	run(m, m.Init())
+	return m
+}
+
+func press(m *Model, k string) {
+	var msg tea.KeyPressMsg
+	switch k {
+	case "ctrl+d":
+		msg = tea.KeyPressMsg{Code: 'd', Mod: tea.ModCtrl}
+	case "ctrl+u":
+		msg = tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}
+	default:
+		msg = tea.KeyPressMsg{Code: rune(k[0]), Text: k}
+	}
+	_, cmd := m.Update(msg)
+	run(m, cmd)
+}
+
+func TestCursorMatchesStore(t *testing.T) {
+	st := openStore(t, 10)
+	p, err := st.Query(store.Filter{}, "", 3)
+	if err != nil || p.Next == "" {
+		t.Fatal(err)
+	}
+	last := p.Mentions[2]
+	if got := cursor(last.CreatedAt.Unix(), uint32(last.ID)); got != p.Next {
+		t.Fatalf("cursor %s, store %s", got, p.Next)
+	}
+}
+
+// TestPagingWalksEverything moves through 1,000 mentions with 50-row
+// pages and a 200-row window, down and back up, and checks every mention
+// passes under the cursor exactly once each way, in order.
+func TestPagingWalksEverything(t *testing.T) {
+	st := openStore(t, 1000)
+	m := newModel(t, st, Options{PageSize: 50, MaxRows: 200, BuiltinViews: false, Views: []config.InboxView{{Name: "all"}}})
+	var down []uint64
+	for i := 0; i < 1000; i++ {
+		c, ok := m.Cursor()
+		if !ok {
+			t.Fatal("no cursor")
+		}
+		down = append(down, c.ID)
+		press(m, "j")
+	}
+	if m.Loaded() > 200 {
+		t.Fatalf("window holds %d rows", m.Loaded())
+	}
+	want := make([]uint64, 1000)
+	for i := range want {
+		want[i] = uint64(i + 1) // newest first: ingest order
+	}
+	if !slices.Equal(down, want) {
+		t.Fatalf("walk down out of order: %v…", down[:10])
+	}
+	var up []uint64
+	for i := 0; i < 1000; i++ {
+		c, _ := m.Cursor()
+		up = append(up, c.ID)
+		press(m, "k")
+	}
+	slices.Reverse(up)
+	if !slices.Equal(up, want) {
+		t.Fatal("walk up out of order")
+	}
+	press(m, "G")
+	if c, _ := m.Cursor(); c.ID != 1000 {
+		t.Fatalf("G: %d", c.ID)
+	}
+	press(m, "k")
+	if c, _ := m.Cursor(); c.ID != 999 {
+		t.Fatalf("G k: %d", c.ID)
+	}
+	press(m, "g")
+	if c, _ := m.Cursor(); c.ID != 1 {
+		t.Fatalf("g: %d", c.ID)
+	}
+}
+
+// TestDueOrder checks the merged "due" order against sorting everything.
+func TestDueOrder(t *testing.T) {
+	st := openStore(t, 600)
+	clock := config.Clock{Urgent: 10 * time.Minute, High: time.Hour, Normal: 3 * time.Hour, Low: 24 * time.Hour}
+	m := newModel(t, st, Options{PageSize: 40, MaxRows: 160, Clock: clock, Views: []config.InboxView{{Name: "due", Sort: "due"}}})
+	var got []uint64
+	for i := 0; i < 600; i++ {
+		c, _ := m.Cursor()
+		got = append(got, c.ID)
+		press(m, "j")
+	}
+	all, _ := st.Query(store.Filter{}, "", 1000)
+	ms := all.Mentions
+	sort.SliceStable(ms, func(i, j int) bool {
+		di := ms[i].CreatedAt.Add(clock.Target(string(ms[i].State.Priority)))
+		dj := ms[j].CreatedAt.Add(clock.Target(string(ms[j].State.Priority)))
+		if !di.Equal(dj) {
+			return di.Before(dj)
+		}
+		return ms[i].ID < ms[j].ID
+	})
+	for i := range ms {
+		if ms[i].ID != got[i] {
+			t.Fatalf("position %d: got %d, want %d", i, got[i], ms[i].ID)
+		}
+	}
+}
+
+func TestStalePageDropped(t *testing.T) {
+	st := openStore(t, 50)
+	m := newModel(t, st, Options{BuiltinViews: true})
+	old := m.load(loadTop, nil) // a load of the current generation …
+	press(m, "]")               // … made stale by a view change
+	before := m.Loaded()
+	msg := old().(pageMsg)
+	msg.rows = nil
+	m.Update(msg)
+	if m.Loaded() != before {
+		t.Fatal("stale page replaced the window")
+	}
+}
+
+func TestParseFilter(t *testing.T) {
+	f, err := ParseFilter("status:open,pending tag:a tag:b assignee:me,none team:none platform:x sentiment:neg priority:urgent is:escalated since:24h refund please", "ana", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Status) != 2 || len(f.Tags) != 2 || !slices.Equal(f.Assignees, []string{"ana", ""}) || !slices.Equal(f.Teams, []string{""}) ||
+		f.Platforms[0] != domain.PlatformX || f.Bands[0] != domain.BandNegative || f.Priorities[0] != domain.PriorityUrgent ||
+		!f.Escalated || !f.Since.Equal(now.Add(-24*time.Hour)) || f.Text != "refund please" {
+		t.Fatalf("%+v", f)
+	}
+	for _, bad := range []string{"status:closed", "platform:myspace", "since:yesterday", "is:cool", "priority:", "sentiment:angry"} {
+		if _, err := ParseFilter(bad, "ana", now); err == nil {
+			t.Errorf("%q parsed", bad)
+		}
+	}
+	g := Merge(store.Filter{Status: []domain.Status{"open", "pending"}}, store.Filter{Status: []domain.Status{"pending", "done"}})
+	if !slices.Equal(g.Status, []domain.Status{"pending"}) {
+		t.Fatalf("merge %v", g.Status)
+	}
+}
+
+func FuzzParseFilter(f *testing.F) {
+	for _, s := range []string{"status:open tag:x", "since:24h until:2026-11-20", "assignee:me,none words here", "is:escalated", "::::", "tag:,,,"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fl, err := ParseFilter(s, "ana", now)
+		if err != nil {
+			return
+		}
+		for _, st := range fl.Status {
+			if !st.Valid() {
+				t.Fatalf("invalid status %q accepted", st)
+			}
+		}
+		for _, p := range fl.Platforms {
+			if !p.Valid() {
+				t.Fatalf("invalid platform %q accepted", p)
+			}
+		}
+	})
+}
+
+func FuzzParseUntil(f *testing.F) {
+	for _, s := range []string{"2h", "3d", "2026-11-21", "2026-11-21 14:00", "-1h", "0d"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		u, err := ParseUntil(s, now)
+		if err == nil && !u.After(now) {
+			t.Fatalf("%q: %v is not in the future", s, u)
+		}
+	})
+}
