@@ -38,7 +38,11 @@ same stream; --speed runs simulated time faster.`,
 					return usagef("--speed must be above 0")
 				}
 				ctx := cmd.Context()
-				s, cleanup, err := openDemoStore(g, seed)
+				cfg, err := demoConfig(g)
+				if err != nil {
+					return err
+				}
+				s, cleanup, err := openDemoStore(g, cfg, seed)
 				if err != nil {
 					return err
 				}
@@ -49,10 +53,6 @@ same stream; --speed runs simulated time faster.`,
 				ctx, cancel := context.WithCancel(ctx)
 				defer cancel()
 				go poller.Run(ctx)
-				cfg, err := demoConfig(g)
-				if err != nil {
-					return err
-				}
 				if !themes.Valid(g.theme) {
 					return usagef("--theme %q: want one of auto, dark, light, high-contrast, mono", g.theme)
 				}
@@ -77,11 +77,27 @@ const demoConfigYAML = `brand:
   name: Acme
   handles: ["@acme", "@acme@social.example", "acme.bsky.social"]
   keywords: ["acme", "#acmefail"]
+inbox:
+  teams: [support, billing, social, legal]
+  operators: [ana, ben, cem]
+  rules:
+    - name: billing
+      match: {keywords: [refund, charged, invoice, terugbetaling, factuur]}
+      set: {tags: [billing], team: billing}
+    - name: delivery
+      match: {keywords: [delivery, order, bezorger, bestelling, pakket]}
+      set: {tags: [delivery], team: support}
+    - name: outage
+      match: {keywords: [down, outage, storing, "not working"], sentiment_below: -0.2}
+      set: {tags: [outage], team: support, priority: urgent}
+    - name: big-voice
+      match: {min_followers: 10000, sentiment_below: -0.3}
+      set: {tags: [influencer], priority: high}
 `
 
 // openDemoStore opens --db, or a temporary store removed on exit, and fills
 // an empty one with simulated history.
-func openDemoStore(g *globals, seed int64) (*store.Store, func(), error) {
+func openDemoStore(g *globals, cfg *config.Config, seed int64) (*store.Store, func(), error) {
 	path := g.db
 	var dir string
 	if path == "" {
@@ -92,7 +108,10 @@ func openDemoStore(g *globals, seed int64) (*store.Store, func(), error) {
 		}
 		path = filepath.Join(dir, "demo.db")
 	}
-	opts := storeOptions(g)
+	opts, err := storeOptions(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
 	s, err := store.Open(path, opts)
 	if err != nil {
 		if dir != "" {

@@ -4,30 +4,46 @@ import (
 	"fmt"
 	"os"
 
+	"switchboard/config"
 	"switchboard/domain"
+	"switchboard/rules"
 	"switchboard/sentiment"
 	"switchboard/store"
 )
 
-// storeOptions are the store options every command uses: the ingest hook
-// scores sentiment (unless the item came with a score of its own).
-func storeOptions(g *globals) store.Options {
-	return store.Options{Enrich: enrich()}
+// storeOptions are the store options of a process with config cfg: the
+// ingest hook scores sentiment (unless the item came with a score of its
+// own) and then applies the config's routing rules.
+func storeOptions(cfg *config.Config) (store.Options, error) {
+	var rs []config.Rule
+	if cfg != nil {
+		rs = cfg.Inbox.Rules
+	}
+	set, err := rules.Compile(rs)
+	if err != nil {
+		return store.Options{}, err
+	}
+	return store.Options{Enrich: set.Enrich(scoreSentiment)}, nil
 }
 
-// enrich is the ingest hook: sentiment first, then routing rules.
-func enrich() func(m *domain.Mention) []domain.Event {
-	return func(m *domain.Mention) []domain.Event {
-		if m.Sentiment == 0 {
-			m.Sentiment = sentiment.Score(m.Text, m.Lang)
-		}
-		return nil
+func scoreSentiment(m *domain.Mention) {
+	if m.Sentiment == 0 {
+		m.Sentiment = sentiment.Score(m.Text, m.Lang)
 	}
 }
 
-// openStore opens the store named by --db for reading and writing.
+// openStore opens the store named by --db for reading and writing, with
+// the routing rules of the config named by --config.
 func openStore(g *globals) (*store.Store, error) {
-	return store.Open(g.dbPath(), storeOptions(g))
+	cfg, err := config.Load(g.config)
+	if err != nil {
+		return nil, err
+	}
+	opts, err := storeOptions(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(g.dbPath(), opts)
 }
 
 // openStoreReadOnly opens the store for commands that only read.
@@ -35,7 +51,5 @@ func openStoreReadOnly(g *globals) (*store.Store, error) {
 	if _, err := os.Stat(g.dbPath()); os.IsNotExist(err) {
 		return nil, fmt.Errorf("no store at %s: import mentions (switchboard import FILE), run a connector (switchboard poll) or try switchboard demo --db %s", g.dbPath(), g.dbPath())
 	}
-	opts := storeOptions(g)
-	opts.ReadOnly = true
-	return store.Open(g.dbPath(), opts)
+	return store.Open(g.dbPath(), store.Options{ReadOnly: true})
 }
