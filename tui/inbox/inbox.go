@@ -77,7 +77,8 @@ type Model struct {
 	loaded                     bool
 	topIndex                   int // absolute position of rows[0]; -1 unknown
 	err                        error
-	jump                       int // after a load, put the cursor on: -1 none, -2 last
+	jump                       int    // after a load, put the cursor on: -1 none, -2 last
+	keep                       uint64 // after a reload, keep the cursor on this mention
 
 	selected map[uint64]domain.Mention
 	newCount int
@@ -362,6 +363,14 @@ func (m *Model) onPage(msg pageMsg) tea.Cmd {
 	case loadTop:
 		m.rows, m.off, m.cur = msg.rows, 0, 0
 		m.moreAbove, m.moreBelow, m.topIndex = false, msg.more, 0
+		if m.keep != 0 {
+			for i, r := range m.rows {
+				if r.m.ID == m.keep {
+					m.cur = i
+				}
+			}
+			m.keep = 0
+		}
 	case loadBottom:
 		slices.Reverse(msg.rows)
 		m.rows, m.moreAbove, m.moreBelow = msg.rows, msg.more, false
@@ -694,7 +703,12 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 	}
 	desc := msg.desc
 	if len(msg.events) > 0 && strings.HasPrefix(desc, "undid") {
-		desc = fmt.Sprintf("undid your last action (%s)", plural(len(msg.events), "change"))
+		// undone changes may bring mentions back into the view: reload
+		// it, keeping the cursor on the mention it is on
+		if c := m.current(); c != nil && m.detail == nil {
+			m.keep = c.ID
+		}
+		return tea.Batch(pane.Toast(fmt.Sprintf("undid your last action (%s)", plural(len(msg.events), "change"))), m.reload())
 	}
 	return pane.Toast(desc + " · u undoes")
 }

@@ -180,7 +180,7 @@ func (m *Model) headerRow(c columns) string {
 	b.WriteString(safetext.Fit("from", c.platform) + " ")
 	b.WriteString(safetext.Fit("author", c.author) + " ")
 	b.WriteString(safetext.Fit("mention", c.text) + " ")
-	b.WriteString(safetext.Fit("snt", c.sentiment-1) + " ")
+	b.WriteString(safetext.Fit("±", c.sentiment-1) + " ")
 	b.WriteString(safetext.Fit("status", c.status) + " ")
 	if c.clock > 0 {
 		b.WriteString(safetext.Fit("waited", c.clock) + " ")
