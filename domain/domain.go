@@ -161,6 +161,10 @@ type OperatorState struct {
 	// RespondedAt is when the team first responded (a reply sent or the
 	// mention closed); zero while it is still waiting.
 	RespondedAt time.Time `json:"responded_at,omitzero"`
+	// Drafts is how many replies to the mention are being written or are
+	// on their way (every draft not yet sent or cancelled); the store keeps
+	// it with the drafts so a list can show it without another read.
+	Drafts int `json:"drafts,omitempty"`
 }
 
 // HasTag reports whether the state carries tag t.
