@@ -112,6 +112,13 @@ type Styles struct {
 	Dialog struct {
 		Box, Title, Item, ItemActive, Hint, Input lipgloss.Style
 	}
+	// Finding styles policy findings by severity (always drawn with their
+	// severity word and symbol as well); Span* mark the offending text
+	// (underlined in every theme, so not by colour alone).
+	Finding struct {
+		Info, Warn, Block, Approval                 lipgloss.Style
+		SpanInfo, SpanWarn, SpanBlock, SpanApproval lipgloss.Style
+	}
 	Placeholder lipgloss.Style
 	Warning     lipgloss.Style
 }
@@ -224,6 +231,14 @@ func New(name string, isDark bool) *Styles {
 	s.Dialog.ItemActive = n().Foreground(p.SelFg).Background(p.Sel).Bold(true)
 	s.Dialog.Hint = muted
 	s.Dialog.Input = fg
+	s.Finding.Info = n().Foreground(p.Info)
+	s.Finding.Warn = n().Foreground(p.Warn).Bold(true)
+	s.Finding.Block = n().Foreground(p.Bad).Bold(true)
+	s.Finding.Approval = n().Foreground(p.Accent).Bold(true)
+	s.Finding.SpanInfo = n().Underline(true).Foreground(p.Info)
+	s.Finding.SpanWarn = n().Underline(true).Foreground(p.Warn)
+	s.Finding.SpanBlock = n().Underline(true).Bold(true).Foreground(p.Bad)
+	s.Finding.SpanApproval = n().Underline(true).Foreground(p.Accent)
 	s.Placeholder = muted
 	s.Warning = n().Foreground(p.Warn).Bold(true)
 	return s
@@ -251,6 +266,9 @@ func buildMono(s *Styles) {
 	s.Dialog.Box = n().Border(lipgloss.NormalBorder()).Padding(0, 1)
 	s.Dialog.Title, s.Dialog.Item, s.Dialog.ItemActive = bold, plain, rev
 	s.Dialog.Hint, s.Dialog.Input = plain, plain
+	s.Finding.Info, s.Finding.Warn, s.Finding.Block, s.Finding.Approval = plain, bold, bold, bold
+	s.Finding.SpanInfo, s.Finding.SpanWarn = plain.Underline(true), plain.Underline(true)
+	s.Finding.SpanBlock, s.Finding.SpanApproval = rev.Underline(true), bold.Underline(true)
 	s.Placeholder, s.Warning = plain, bold
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"switchboard/config"
 	"switchboard/domain"
 	"switchboard/policy"
 	"switchboard/safetext"
@@ -76,6 +77,14 @@ not given (--approved ROLE), 2 a usage error or a broken pack.`,
 			}
 			if format != "text" && format != "json" {
 				return usagef("--format must be text or json")
+			}
+			if policyFile == "" {
+				// The config's policy: pack, like the TUI; else the built-in one.
+				cfg, err := config.Load(g.config)
+				if err != nil {
+					return &exitError{code: 2, msg: err.Error()}
+				}
+				policyFile = cfg.PolicyPath()
 			}
 			p, err := loadPack(cmd, policyFile)
 			if err != nil {
@@ -146,7 +155,7 @@ not given (--approved ROLE), 2 a usage error or a broken pack.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&policyFile, "policy", "", "policy pack file (default: the built-in pack)")
+	f.StringVar(&policyFile, "policy", "", "policy pack file (default: the config's policy:, else the built-in pack)")
 	f.StringVar(&platform, "platform", "generic", "where the text goes: x, mastodon, bluesky, reddit, generic")
 	f.StringVar(&visibility, "visibility", "public", "public or private")
 	f.BoolVar(&reply, "reply", false, "the text is a reply (not a new post)")

@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"sync"
 
 	"switchboard/config"
 	"switchboard/connectors"
+	"switchboard/policy"
 	"switchboard/store"
 	"switchboard/tui"
+	"switchboard/tui/policypane"
 )
 
 // appEnv is what every terminal session of this process shares: the store,
@@ -18,6 +21,31 @@ type appEnv struct {
 	store  *store.Store
 	config *config.Config
 	poller *connectors.Poller // nil when no connector is configured
+
+	policyOnce sync.Once
+	policy     policypane.Options // the pack, loaded once per process
+}
+
+// policyOptions loads the config's policy pack (or the built-in one) the
+// first time a session asks; a broken pack is shown in the pane, never
+// replaced by another.
+func (e *appEnv) policyOptions() policypane.Options {
+	e.policyOnce.Do(func() {
+		path := ""
+		if e.config != nil {
+			path = e.config.PolicyPath()
+		}
+		if path == "" {
+			e.policy = policypane.Options{Pack: policy.Default(), Source: "built-in pack"}
+			return
+		}
+		p, err := policy.Load(path)
+		e.policy = policypane.Options{Pack: p, Source: path, Err: err}
+		if err != nil {
+			e.policy.Pack = nil
+		}
+	})
+	return e.policy
 }
 
 // sessionOptions are the options of one terminal session of operator actor.
@@ -28,6 +56,7 @@ func (e *appEnv) sessionOptions(ctx context.Context, actor, theme string, enviro
 	if e.poller != nil {
 		o.Health = e.poller.Health
 	}
+	o.Policy = policypane.Factory(e.policyOptions())
 	if e.config != nil && e.config.Brand.Name != "" {
 		o.Brand = e.config.Brand.Name
 	}
