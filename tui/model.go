@@ -22,6 +22,7 @@ import (
 
 	"switchboard/config"
 	"switchboard/connectors"
+	"switchboard/presence"
 	"switchboard/safetext"
 	"switchboard/store"
 	"switchboard/themes"
@@ -64,6 +65,12 @@ type Options struct {
 	Now func() time.Time
 	// Brand overrides the header's brand name.
 	Brand string
+	// Presence, on a shared server (switchboard serve), is this session
+	// in the war room: the model reports its pane and the mention under
+	// the cursor, shows who else is online and on that mention in a line
+	// under the header, and warns before a second draft on a mention.
+	// Nil for a single local user.
+	Presence *presence.Session
 }
 
 // CloseMsg closes an overlay pane (the composer).
@@ -92,6 +99,8 @@ type Model struct {
 	health   map[string]connectors.Health
 	quitting bool
 	err      error
+	// draftWarned is the mention a second-draft warning was shown for.
+	draftWarned string
 }
 
 type (
@@ -101,6 +110,7 @@ type (
 	}
 	toastExpiredMsg struct{ seq int }
 	healthTickMsg   struct{}
+	presenceMsg     struct{ ok bool }
 )
 
 // New builds the root model of one session. It fails only on bad config
@@ -191,6 +201,10 @@ func (m *Model) Init() tea.Cmd {
 	for _, p := range m.panes {
 		cmds = append(cmds, p.Init())
 	}
+	if m.opts.Presence != nil {
+		m.reportPresence()
+		cmds = append(cmds, m.waitPresence())
+	}
 	return tea.Batch(cmds...)
 }
 
@@ -210,7 +224,12 @@ func (m *Model) Close() {
 	}
 }
 
-func (m *Model) bodyHeight() int { return max(1, m.h-2) }
+func (m *Model) bodyHeight() int {
+	if m.opts.Presence != nil {
+		return max(1, m.h-3)
+	}
+	return max(1, m.h-2)
+}
 
 func (m *Model) resize() {
 	for _, p := range m.panes {
@@ -223,9 +242,23 @@ func (m *Model) resize() {
 }
 
 // Update routes a message: dialogs and capturing panes get keys first,
-// then the global keys, then the focused pane.
+// then the global keys, then the focused pane. Afterwards the session's
+// presence learns where it now is.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	mm, cmd := m.update(msg)
+	if m.opts.Presence != nil {
+		m.reportPresence()
+	}
+	return mm, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case presenceMsg:
+		if !msg.ok {
+			return m, nil
+		}
+		return m, tea.Batch(m.broadcast(presence.ChangedMsg{}), m.waitPresence())
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height
 		m.resize()
@@ -266,13 +299,22 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case CloseMsg:
 		m.overlay = nil
+		if m.opts.Presence != nil {
+			m.opts.Presence.StopDraft()
+		}
 		return m, nil
 	case pane.ComposeMsg:
+		if warn := m.draftCollision(msg.Mention.Key()); warn != "" {
+			return m, pane.ToastError(warn)
+		}
 		if m.opts.Composer == nil {
 			return m, pane.Toast("replies need the composer, which is not built yet: copy the URL with o and answer on the platform")
 		}
 		m.overlay = m.opts.Composer(m.sess, msg)
 		m.overlay.SetSize(m.w, m.bodyHeight())
+		if m.opts.Presence != nil {
+			m.opts.Presence.StartDraft(msg.Mention.Key())
+		}
 		return m, m.overlay.Init()
 	case pane.EscalateMsg:
 		if m.opts.Escalate == nil {
@@ -390,6 +432,9 @@ func (m *Model) render() string {
 		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, m.styles.Warning.Render(msg))
 	}
 	header := m.header()
+	if m.opts.Presence != nil {
+		header += "\n" + m.presenceLine()
+	}
 	body := m.focused().View()
 	if m.palette != nil {
 		body = overlayBox(body, m.palette.view(m.styles, m.w, m.bodyHeight()), m.w, m.bodyHeight())
