@@ -583,3 +583,11 @@ func readCounts(tx *bolt.Tx, index string) map[string]int {
 	}
 	return out
 }
+
+// CursorAt is the page cursor of the position (t, id) in time order: a
+// query with it as after starts just past that position. Page.Next of a
+// page is CursorAt of its last mention; callers that merge several queries
+// (e.g. the inbox's due-time order) make cursors at positions of their own.
+func CursorAt(t time.Time, id uint32) string {
+	return base64.RawURLEncoding.EncodeToString(timekey(t, id))
+}

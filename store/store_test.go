@@ -327,3 +327,22 @@ func TestAuthorizeRefusesInTheCore(t *testing.T) {
 		t.Fatalf("viewer undid: %v", err)
 	}
 }
+
+func TestCursorAtMatchesPageCursors(t *testing.T) {
+	s := openTemp(t, Options{})
+	seed(t, s, 10)
+	p, err := s.Query(Filter{}, "", 3)
+	if err != nil || p.Next == "" {
+		t.Fatal(err)
+	}
+	last := p.Mentions[2]
+	if got := CursorAt(last.CreatedAt, uint32(last.ID)); got != p.Next {
+		t.Fatalf("CursorAt %s, page cursor %s", got, p.Next)
+	}
+	// a cursor at an arbitrary position continues just past it
+	mid := p.Mentions[1]
+	q, _ := s.Query(Filter{}, CursorAt(mid.CreatedAt, uint32(mid.ID)), 1)
+	if len(q.Mentions) != 1 || q.Mentions[0].ID != last.ID {
+		t.Fatalf("query after CursorAt(second) gave %+v", q.Mentions)
+	}
+}

@@ -2,8 +2,6 @@ package inbox
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/binary"
 	"slices"
 	"time"
 
@@ -90,21 +88,8 @@ func newSource(f store.Filter, sort string, target func(domain.Priority) time.Du
 	return &source{streams: []stream{{f: f}}}
 }
 
-// cursor encodes a store page cursor at (sec, id): the store's cursors
-// are its 8-byte time keys (unix seconds, id), base64url without padding.
-// TestCursorMatchesStore checks this against the store's own cursors.
-func cursor(sec int64, id uint32) string {
-	var k [8]byte
-	if sec < 0 {
-		sec = 0
-	}
-	if sec > 0xffffffff {
-		sec = 0xffffffff
-	}
-	binary.BigEndian.PutUint32(k[0:4], uint32(sec))
-	binary.BigEndian.PutUint32(k[4:8], id)
-	return base64.RawURLEncoding.EncodeToString(k[:])
-}
+// cursor is the store's page cursor at (sec, id).
+func cursor(sec int64, id uint32) string { return store.CursorAt(time.Unix(sec, 0), id) }
 
 // fetch reads up to n rows after anchor in the view's order (forward) or
 // before it (backward), nearest first; anchor nil means from the start
