@@ -88,18 +88,6 @@ func press(m *Model, k string) {
 	run(m, cmd)
 }
 
-func TestCursorMatchesStore(t *testing.T) {
-	st := openStore(t, 10)
-	p, err := st.Query(store.Filter{}, "", 3)
-	if err != nil || p.Next == "" {
-		t.Fatal(err)
-	}
-	last := p.Mentions[2]
-	if got := cursor(last.CreatedAt.Unix(), uint32(last.ID)); got != p.Next {
-		t.Fatalf("cursor %s, store %s", got, p.Next)
-	}
-}
-
 // TestPagingWalksEverything moves through 1,000 mentions with 50-row
 // pages and a 200-row window, down and back up, and checks every mention
 // passes under the cursor exactly once each way, in order.
