@@ -52,8 +52,7 @@ type Connector struct {
 	sessMu sync.Mutex
 	sess   *session
 
-	mu     sync.Mutex
-	health connectors.Health
+	health connectors.HealthTracker
 }
 
 var _ connectors.Connector = (*Connector)(nil)
@@ -82,8 +81,7 @@ func FromSpec(spec connectors.Spec) (connectors.Connector, error) {
 		return nil, err
 	}
 	return &Connector{name: spec.Name, identifier: strings.TrimPrefix(strings.TrimSpace(s.Identifier), "@"),
-		password: pw, pds: pds, pageSize: pageSize, stateDir: spec.StateDir, http: spec.Client(), now: time.Now,
-		health: connectors.Health{State: connectors.HealthUnknown}}, nil
+		password: pw, pds: pds, pageSize: pageSize, stateDir: spec.StateDir, http: spec.Client(), now: time.Now}, nil
 }
 
 // Name implements connectors.Connector.
@@ -94,9 +92,7 @@ func (c *Connector) Platform() domain.Platform { return domain.PlatformBluesky }
 
 // Health implements connectors.Connector.
 func (c *Connector) Health() connectors.Health {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.health
+	return c.health.Get()
 }
 
 // cursor is the persisted fetch position. Mark is the indexedAt of the
@@ -405,28 +401,6 @@ type strongRef struct {
 	CID string `json:"cid"`
 }
 
-func (c *Connector) ok() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.health.State = connectors.HealthOK
-	c.health.Until = time.Time{}
-	c.health.LastSuccess = c.now()
-	c.health.LastError = ""
-}
+func (c *Connector) ok() { c.health.OK(c.now(), "") }
 
-func (c *Connector) fail(err error) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var rl *connectors.RateLimitError
-	switch {
-	case errors.As(err, &rl):
-		c.health.State = connectors.HealthRateLimited
-		c.health.Until = rl.Reset
-	case errors.Is(err, connectors.ErrAuth):
-		c.health.State = connectors.HealthAuthFailed
-	case errors.Is(err, connectors.ErrUnavailable):
-		c.health.State = connectors.HealthUnreachable
-	}
-	c.health.LastError = err.Error()
-	return err
-}
+func (c *Connector) fail(err error) error { return c.health.Fail(err) }

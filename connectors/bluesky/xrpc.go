@@ -103,9 +103,7 @@ func (c *Connector) do(ctx context.Context, k call, out any) error {
 	defer resp.Body.Close()
 	rl := parseRateLimit(resp.Header)
 	if rl.Limit != 0 || rl.Remaining != 0 || !rl.Reset.IsZero() {
-		c.mu.Lock()
-		c.health.RateLimit = rl
-		c.mu.Unlock()
+		c.health.SetRateLimit(rl)
 	}
 	b, err := connectors.ReadBody(resp.Body, connectors.MaxBody)
 	if err != nil {
@@ -304,8 +302,6 @@ func (c *Connector) saveSession(s session) {
 		}
 	}
 	if err != nil {
-		c.mu.Lock()
-		c.health.LastError = "could not keep the bluesky session: " + err.Error()
-		c.mu.Unlock()
+		c.health.Note("could not keep the bluesky session: " + err.Error())
 	}
 }

@@ -81,8 +81,7 @@ type Connector struct {
 	token    string
 	tokenExp time.Time
 
-	mu     sync.Mutex
-	health connectors.Health
+	health connectors.HealthTracker
 }
 
 var _ connectors.Connector = (*Connector)(nil)
@@ -100,8 +99,7 @@ func FromSpec(spec connectors.Spec) (connectors.Connector, error) {
 	if !userRE.MatchString(s.Username) {
 		return nil, fmt.Errorf("connector %s: username must be the Reddit account name", spec.Name)
 	}
-	c := &Connector{name: spec.Name, username: s.Username, pageSize: 100, http: spec.Client(), now: time.Now,
-		health: connectors.Health{State: connectors.HealthUnknown}}
+	c := &Connector{name: spec.Name, username: s.Username, pageSize: 100, http: spec.Client(), now: time.Now}
 	var err error
 	for _, h := range []struct {
 		dst  *string
@@ -181,9 +179,7 @@ func (c *Connector) Platform() domain.Platform { return domain.PlatformReddit }
 
 // Health implements connectors.Connector.
 func (c *Connector) Health() connectors.Health {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.health
+	return c.health.Get()
 }
 
 // stream is one listing's position: Mark is the creation second of the
@@ -567,9 +563,7 @@ func (c *Connector) request(ctx context.Context, method, u string, form url.Valu
 	}
 	defer resp.Body.Close()
 	if rl, ok := parseRateLimit(resp.Header, c.now()); ok {
-		c.mu.Lock()
-		c.health.RateLimit = rl
-		c.mu.Unlock()
+		c.health.SetRateLimit(rl)
 	}
 	b, err := connectors.ReadBody(resp.Body, connectors.MaxBody)
 	if err != nil {
@@ -608,28 +602,6 @@ func clip(s string) string {
 	return safetext.Line(s)
 }
 
-func (c *Connector) ok() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.health.State = connectors.HealthOK
-	c.health.Until = time.Time{}
-	c.health.LastSuccess = c.now()
-	c.health.LastError = ""
-}
+func (c *Connector) ok() { c.health.OK(c.now(), "") }
 
-func (c *Connector) fail(err error) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var rl *connectors.RateLimitError
-	switch {
-	case errors.As(err, &rl):
-		c.health.State = connectors.HealthRateLimited
-		c.health.Until = rl.Reset
-	case errors.Is(err, connectors.ErrAuth):
-		c.health.State = connectors.HealthAuthFailed
-	case errors.Is(err, connectors.ErrUnavailable):
-		c.health.State = connectors.HealthUnreachable
-	}
-	c.health.LastError = err.Error()
-	return err
-}
+func (c *Connector) fail(err error) error { return c.health.Fail(err) }

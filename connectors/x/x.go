@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/dghubble/oauth1"
@@ -67,8 +66,7 @@ type Connector struct {
 	http     *http.Client
 	now      func() time.Time
 
-	mu     sync.Mutex
-	health connectors.Health
+	health connectors.HealthTracker
 }
 
 var _ connectors.Connector = (*Connector)(nil)
@@ -122,7 +120,6 @@ func FromSpec(spec connectors.Spec) (connectors.Connector, error) {
 	return &Connector{
 		name: spec.Name, userID: s.UserID, username: s.Username, base: base,
 		pageSize: s.MaxResults, http: client, now: time.Now,
-		health: connectors.Health{State: connectors.HealthUnknown},
 	}, nil
 }
 
@@ -134,9 +131,7 @@ func (c *Connector) Platform() domain.Platform { return domain.PlatformX }
 
 // Health implements connectors.Connector.
 func (c *Connector) Health() connectors.Health {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.health
+	return c.health.Get()
 }
 
 // cursor is the persisted fetch position. Since is the newest tweet id
@@ -343,11 +338,9 @@ func (c *Connector) call(ctx context.Context, method, path string, body []byte, 
 	}
 	defer resp.Body.Close()
 	rl := parseRateLimit(resp.Header)
-	c.mu.Lock()
 	if rl.Limit != 0 || rl.Remaining != 0 || !rl.Reset.IsZero() {
-		c.health.RateLimit = rl
+		c.health.SetRateLimit(rl)
 	}
-	c.mu.Unlock()
 	b, err := connectors.ReadBody(resp.Body, connectors.MaxBody)
 	if err != nil {
 		return nil, nil, err
@@ -429,33 +422,14 @@ func parseRateLimit(h http.Header) connectors.RateLimit {
 }
 
 func (c *Connector) ok(problems []string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.health.State = connectors.HealthOK
-	c.health.Until = time.Time{}
-	c.health.LastSuccess = c.now()
-	c.health.LastError = ""
+	note := ""
 	if len(problems) > 0 {
-		c.health.LastError = fmt.Sprintf("partial answer: %d item(s) left out: %s", len(problems), problems[0])
+		note = fmt.Sprintf("partial answer: %d item(s) left out: %s", len(problems), problems[0])
 	}
+	c.health.OK(c.now(), note)
 }
 
-func (c *Connector) fail(err error) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var rl *connectors.RateLimitError
-	switch {
-	case errors.As(err, &rl):
-		c.health.State = connectors.HealthRateLimited
-		c.health.Until = rl.Reset
-	case errors.Is(err, connectors.ErrAuth):
-		c.health.State = connectors.HealthAuthFailed
-	case errors.Is(err, connectors.ErrUnavailable):
-		c.health.State = connectors.HealthUnreachable
-	}
-	c.health.LastError = err.Error()
-	return err
-}
+func (c *Connector) fail(err error) error { return c.health.Fail(err) }
 
 // isID reports whether s is an X snowflake id (1 to 19 digits, no
 // leading zero, so that equal ids are equal strings).
