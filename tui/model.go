@@ -316,6 +316,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.opts.Presence.StartDraft(msg.Mention.Key())
 		}
 		return m, m.overlay.Init()
+	case pane.ShowMentionsMsg:
+		m.focus = 0
+		return m, m.Inbox().ShowMentions(msg.Expr)
 	case pane.EscalateMsg:
 		if m.opts.Escalate == nil {
 			return m, pane.Toast("escalation needs incidents, which the crisis board (2) will add; tag the mentions for now")

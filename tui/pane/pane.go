@@ -75,7 +75,17 @@ func ToastError(text string) tea.Cmd {
 
 // ComposeMsg asks the root to open the reply composer for a mention
 // (`r` in the inbox). Without a composer the root says it is not there.
-type ComposeMsg struct{ Mention domain.Mention }
+type ComposeMsg struct {
+	Mention domain.Mention
+	// Text, when set, is the composer's initial text (e.g. a holding
+	// statement put in by the crisis board).
+	Text string
+}
+
+// ShowMentionsMsg asks the root to show the inbox filtered by Expr (the
+// inbox's filter language, e.g. "incident:INC-3"): the crisis board's
+// jump to an incident's linked mentions.
+type ShowMentionsMsg struct{ Expr string }
 
 // EscalateMsg asks the root to link mentions to an incident (`e` in the
 // inbox). The root hands it to the pane registered as the escalation

@@ -1,0 +1,32 @@
+package inbox
+
+import (
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"switchboard/domain"
+	"switchboard/tui/pane"
+)
+
+// ShowMentions applies filter expression expr (e.g. "incident:INC-3") on
+// the built-in Escalated view when the inbox has it (on the current view
+// otherwise), as the crisis board's "jump to the inbox" does. Added for
+// the crisis board; the root model calls it on a pane.ShowMentionsMsg.
+func (m *Model) ShowMentions(expr string) tea.Cmd {
+	f, err := ParseFilter(expr, m.sess.Actor, m.sess.Now())
+	if err != nil {
+		return pane.ToastError(err.Error())
+	}
+	for i, v := range m.views {
+		if v.Expr == "is:escalated" {
+			m.viewIdx = i
+			break
+		}
+	}
+	m.dlg, m.detail = nil, nil
+	m.expr, m.user = strings.TrimSpace(expr), f
+	m.selected = map[uint64]domain.Mention{}
+	m.rebuildSource()
+	return m.reload()
+}
