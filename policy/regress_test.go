@@ -23,7 +23,7 @@ import (
 // behaviour change is intended.
 
 type snapCase struct {
-	Text     []byte          `json:"text"` // bytes: texts may be invalid UTF-8
+	Text     []byte          `json:"text"`     // bytes: texts may be invalid UTF-8
 	Findings [][]Finding     `json:"findings"` // one list per snapContexts entry
 	Lengths  []textlen.Count `json:"lengths"`  // x, mastodon, bluesky
 	URLs     []textlen.URL   `json:"urls"`

@@ -97,34 +97,77 @@ func isQueryEnding(r rune) bool { return isAlnum(r) || strings.ContainsRune("-_&
 // without a protocol, the host ending in a known top-level domain, every
 // label at most 63 characters once punycode-encoded. With requireProtocol
 // only http(s):// links count (as Mastodon counts them).
+//
+// Every link's host holds a dot, so the text is not walked rune by rune:
+// the extractor jumps from dot to dot (a byte search) and tries only the
+// starts a link through that dot can have, in text order: an
+// http(s):// just before the dot's run of host characters, then each
+// position of the run up to the dot. Which links it finds is exactly what
+// the rune-by-rune scan found (FuzzExtractURLsMatchesReference).
 func ExtractURLs(text string, requireProtocol bool) []URL {
 	var out []URL
-	prev := rune(-1)
 	sc := scanner{text: text}
-	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if validPreceding(prev) && (isDomainChar(r)) {
-			if u, ok := sc.matchURL(i, prev, requireProtocol); ok {
-				out = append(out, u)
-				// The character before the next candidate is the URL's last.
-				lr, _ := utf8.DecodeLastRuneInString(text[:u.End])
-				prev = lr
-				i = u.End
-				continue
+	// try is one candidate start of the rune-by-rune scan.
+	try := func(i int) (int, bool) {
+		prev := rune(-1)
+		if i > 0 {
+			prev, _ = utf8.DecodeLastRuneInString(text[:i])
+		}
+		r, _ := utf8.DecodeRuneInString(text[i:])
+		if !validPreceding(prev) || !isDomainChar(r) {
+			return 0, false
+		}
+		u, ok := sc.matchURL(i, prev, requireProtocol)
+		if ok {
+			out = append(out, u)
+		}
+		return u.End, ok
+	}
+	for pos := 0; pos < len(text); {
+		k := strings.IndexByte(text[pos:], '.')
+		if k < 0 {
+			break
+		}
+		d := pos + k
+		// The run of host characters through the dot starts at rs.
+		rs, bounded := d, false
+		for rs > pos {
+			r, size := utf8.DecodeLastRuneInString(text[:rs])
+			if !isHostRunChar(r) {
+				bounded = true
+				break
 			}
-			// A run of label characters without a dot holds no host, and no
-			// protocol can start inside it unless the run ends at "://".
-			if re := sc.hostRunEnd(i); re > i+size && (re >= len(text) || text[re] != ':') && strings.IndexByte(text[i:re], '.') < 0 {
-				prev, _ = utf8.DecodeLastRuneInString(text[:re])
-				i = re
-				continue
+			rs -= size
+		}
+		bounded = bounded || rs == 0
+		next := d + 1
+		if bounded && rs >= 3 && text[rs-3:rs] == "://" {
+			for _, proto := range [...]string{"https://", "http://"} {
+				if ps := rs - len(proto); ps >= pos && hasPrefixFold(text[ps:], proto) {
+					if end, ok := try(ps); ok {
+						next = end
+					}
+					break
+				}
 			}
 		}
-		prev = r
-		i += size
+		if next == d+1 {
+			for i := rs; i < d; {
+				if end, ok := try(i); ok {
+					next = end
+					break
+				}
+				_, size := utf8.DecodeRuneInString(text[i:])
+				i += size
+			}
+		}
+		pos = next
 	}
 	return out
 }
+
+// isHostRunChar reports whether r continues a run of host characters.
+func isHostRunChar(r rune) bool { return r == '.' || r == '-' || r == '_' || isDomainChar(r) }
 
 func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
@@ -145,7 +188,7 @@ func (sc *scanner) hostRunEnd(i int) int {
 	j := i
 	for j < len(sc.text) {
 		r, size := utf8.DecodeRuneInString(sc.text[j:])
-		if r == '.' || r == '-' || r == '_' || isDomainChar(r) {
+		if isHostRunChar(r) {
 			j += size
 			continue
 		}
