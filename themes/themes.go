@@ -119,6 +119,13 @@ type Styles struct {
 		Info, Warn, Block, Approval                 lipgloss.Style
 		SpanInfo, SpanWarn, SpanBlock, SpanApproval lipgloss.Style
 	}
+	// Crisis styles the crisis board: Sev is indexed by severity (1..4)
+	// and always drawn with the severity's symbol and name.
+	Crisis struct {
+		Sev                                    [5]lipgloss.Style
+		Column, ColumnActive, Card, CardActive lipgloss.Style
+		Alert, Overdue, Spark                  lipgloss.Style
+	}
 	Placeholder lipgloss.Style
 	Warning     lipgloss.Style
 }
@@ -239,6 +246,15 @@ func New(name string, isDark bool) *Styles {
 	s.Finding.SpanWarn = n().Underline(true).Foreground(p.Warn)
 	s.Finding.SpanBlock = n().Underline(true).Bold(true).Foreground(p.Bad)
 	s.Finding.SpanApproval = n().Underline(true).Foreground(p.Accent)
+	s.Crisis.Sev = [5]lipgloss.Style{muted, n().Foreground(p.Bad).Bold(true).Reverse(true), n().Foreground(p.Bad).Bold(true),
+		n().Foreground(p.Warn), n().Foreground(p.Info)}
+	s.Crisis.Column = muted.Bold(true)
+	s.Crisis.ColumnActive = n().Bold(true).Underline(true).Foreground(p.Accent)
+	s.Crisis.Card = fg
+	s.Crisis.CardActive = n().Foreground(p.SelFg).Background(p.Sel).Bold(true)
+	s.Crisis.Alert = n().Foreground(p.Warn).Bold(true)
+	s.Crisis.Overdue = n().Foreground(p.Bad).Bold(true)
+	s.Crisis.Spark = n().Foreground(p.Info)
 	s.Placeholder = muted
 	s.Warning = n().Foreground(p.Warn).Bold(true)
 	return s
@@ -269,6 +285,9 @@ func buildMono(s *Styles) {
 	s.Finding.Info, s.Finding.Warn, s.Finding.Block, s.Finding.Approval = plain, bold, bold, bold
 	s.Finding.SpanInfo, s.Finding.SpanWarn = plain.Underline(true), plain.Underline(true)
 	s.Finding.SpanBlock, s.Finding.SpanApproval = rev.Underline(true), bold.Underline(true)
+	s.Crisis.Sev = [5]lipgloss.Style{plain, rev.Bold(true), bold, plain, plain}
+	s.Crisis.Column, s.Crisis.ColumnActive, s.Crisis.Card, s.Crisis.CardActive = bold, bold.Underline(true), plain, rev
+	s.Crisis.Alert, s.Crisis.Overdue, s.Crisis.Spark = bold, bold, plain
 	s.Placeholder, s.Warning = plain, bold
 }
 
