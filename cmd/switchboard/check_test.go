@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,52 +8,15 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 )
 
-var (
-	policyBinOnce sync.Once
-	policyBin     string
-	policyBinErr  error
-)
-
-// buildPolicyBinary builds switchboard once into a temporary directory.
-func buildPolicyBinary(t testing.TB) string {
-	t.Helper()
-	policyBinOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "sb-policy-bin")
-		if err != nil {
-			policyBinErr = err
-			return
-		}
-		policyBin = filepath.Join(dir, "switchboard")
-		out, err := exec.Command("go", "build", "-o", policyBin, ".").CombinedOutput()
-		if err != nil {
-			policyBinErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if policyBinErr != nil {
-		t.Fatal(policyBinErr)
-	}
-	return policyBin
-}
-
+// runSB runs the built binary (see main_test.go) and returns its output
+// and exit status.
 func runSB(t testing.TB, stdin string, args ...string) (string, string, int) {
 	t.Helper()
-	cmd := exec.Command(buildPolicyBinary(t), args...)
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return out.String(), errb.String(), code
+	r := run(t, stdin, args...)
+	return r.stdout, r.stderr, r.code
 }
 
 func writeFile(t testing.TB, dir, name, text string) string {
@@ -237,7 +199,7 @@ func BenchmarkCheck1000Files(b *testing.B) {
 		}
 		args = append(args, writeFile(b, dir, fmt.Sprintf("d%04d.txt", i), text))
 	}
-	bin := buildPolicyBinary(b)
+	bin := binary(b)
 	b.ResetTimer()
 	for b.Loop() {
 		cmd := exec.Command(bin, args...)
