@@ -226,6 +226,8 @@ type checker struct {
 	out   []Finding
 	byR   [][]hit
 	cards []span
+	ibans []span
+	ibansDone,
 	cardsDone,
 	linksDone bool
 	links    []link
@@ -627,9 +629,12 @@ func (c *checker) detect(kind string) []span {
 		}
 		return c.cards
 	case "phone":
-		return findPhones(c.text, append(append([]span(nil), c.detect("card")...), findIBANs(c.text)...))
+		return findPhones(c.text, append(append([]span(nil), c.detect("card")...), c.detect("iban")...))
 	case "iban":
-		return findIBANs(c.text)
+		if !c.ibansDone {
+			c.ibans, c.ibansDone = findIBANs(c.text), true
+		}
+		return c.ibans
 	}
 	return nil
 }
@@ -795,6 +800,10 @@ type capsRun struct{ start, end, n int }
 func longestCapsRun(s string) capsRun {
 	var best, cur capsRun
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf && !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			i++ // ASCII that is not a letter
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if !unicode.IsLetter(r) {
 			i += size
@@ -803,6 +812,17 @@ func longestCapsRun(s string) capsRun {
 		st := i
 		letters, upper, lower := 0, 0, 0
 		for i < len(s) {
+			if c := s[i]; c < utf8.RuneSelf {
+				switch {
+				case c >= 'A' && c <= 'Z':
+					letters, upper, i = letters+1, upper+1, i+1
+					continue
+				case c >= 'a' && c <= 'z':
+					letters, lower, i = letters+1, lower+1, i+1
+					continue
+				}
+				break // ASCII, not a letter: the word ends
+			}
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if !unicode.IsLetter(r) && !unicode.IsMark(r) {
 				break

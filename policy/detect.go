@@ -246,10 +246,10 @@ func findIBANs(s string) []span {
 	var out []span
 	for i := 0; i+15 <= len(s); i++ {
 		c := s[i]
-		if !(c >= 'A' && c <= 'Z') || (i > 0 && isWord(prevRune(s, i))) {
+		if !(c >= 'A' && c <= 'Z') || !isDigit(s[i+2]) || !isDigit(s[i+3]) || !(s[i+1] >= 'A' && s[i+1] <= 'Z') {
 			continue
 		}
-		if !(s[i+1] >= 'A' && s[i+1] <= 'Z' && isDigit(s[i+2]) && isDigit(s[i+3])) {
+		if i > 0 && isWord(prevRune(s, i)) {
 			continue
 		}
 		// Consume alphanumerics with single spaces between groups.
@@ -432,11 +432,16 @@ func makeLinkHost(s string, st, e, hostEnd int, host string) link {
 // hostIn reports whether host is one of domains or a subdomain of one.
 func hostIn(host string, domains []string) bool {
 	for _, d := range domains {
-		if host == d || strings.HasSuffix(host, "."+d) {
+		if host == d || hasDotSuffix(host, d) {
 			return true
 		}
 	}
 	return false
+}
+
+// hasDotSuffix reports whether host ends in "."+d (without building it).
+func hasDotSuffix(host, d string) bool {
+	return len(host) > len(d) && host[len(host)-len(d)-1] == '.' && host[len(host)-len(d):] == d
 }
 
 func isInternalHost(host string, extra []string) bool {
@@ -448,7 +453,7 @@ func isInternalHost(host string, extra []string) bool {
 		return true
 	}
 	for _, suf := range internalSuffixes {
-		if strings.HasSuffix(host, "."+suf) {
+		if hasDotSuffix(host, suf) {
 			return true
 		}
 	}
@@ -497,6 +502,10 @@ func findMentions(s string) []span {
 func findSigil(s string, a, b rune) []span {
 	var out []span
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf && rune(c) != a && rune(c) != b {
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r != a && r != b {
 			i += size

@@ -166,6 +166,10 @@ func XWithURLs(text string, urls []URL) (c Count, valid bool) {
 		if u < len(urls) && urls[u].Start == i {
 			w, next = xTransformedURLCost, urls[u].End
 			u++
+		} else if c := n[i]; c < utf8.RuneSelf && (i+1 == len(n) || n[i+1] < utf8.RuneSelf) {
+			// ASCII not followed by a mark or joiner: one cluster of one
+			// rune, in the first weight range.
+			w, next = xScale, i+1
 		} else {
 			cl := NextCluster(n[i:])
 			if cl > 1 && IsEmoji(n[i:i+cl]) {

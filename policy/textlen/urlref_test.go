@@ -38,7 +38,6 @@ func extractURLsRef(text string, requireProtocol bool) []URL {
 	return out
 }
 
-
 func FuzzExtractURLsMatchesReference(f *testing.F) {
 	for _, s := range []string{"see https://example.com/x and t.co/abc.", "a.b.c x.com. (example.com)", "café.com éexample.com http://café.com",
 		"foo:http://example.com HTTPS://EXAMPLE.COM", "-example.com _x.com .x.com /x.com @x.com #x.com", strings.Repeat("ab.", 50) + "com",
