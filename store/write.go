@@ -2,8 +2,11 @@ package store
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
+	"strings"
+	"syscall"
 
 	bolt "go.etcd.io/bbolt"
 	"switchboard/domain"
@@ -40,12 +43,29 @@ func (s *Store) update(fn func(w *txw) error) (*txw, error) {
 		return w.flush()
 	})
 	if err != nil {
-		return nil, err
+		return nil, diskError(err)
 	}
 	if len(w.events) > 0 || len(w.changed) > 0 || len(w.added) > 0 || len(w.extra) > 0 {
 		s.feed.publish(Update{Events: w.events, New: w.added, Changed: w.changed, Changes: w.extra})
 	}
 	return w, nil
+}
+
+// ErrDiskFull wraps a write that failed for want of space.
+var ErrDiskFull = errors.New("the disk is full")
+
+// diskError turns "no space" and "file too large" into one clear error:
+// the transaction was rolled back, nothing of it is stored.
+func diskError(err error) error {
+	full := false
+	for _, errno := range []syscall.Errno{syscall.ENOSPC, syscall.EFBIG, syscall.EDQUOT} {
+		// bbolt wraps some of these with %s, not %w: match the text too
+		full = full || errors.Is(err, errno) || strings.Contains(err.Error(), errno.Error())
+	}
+	if full {
+		return fmt.Errorf("%w (or the file size limit was reached): nothing of this change was stored; free some space and try again (%v)", ErrDiskFull, err)
+	}
+	return err
 }
 
 func (w *txw) flush() error {

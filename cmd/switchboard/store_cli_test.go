@@ -195,3 +195,52 @@ func TestKillDuringImport(t *testing.T) {
 		t.Fatalf("store should hold exactly %d mentions:\n%s", n, st.stdout)
 	}
 }
+
+// TestDiskFullDuringImport runs an import under a file-size limit (as a
+// full disk would stop it): the import fails with a clear error, the store
+// stays consistent, and what it said it stored is there; importing again
+// once there is room stores the rest, each mention once.
+func TestDiskFullDuringImport(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("bash is needed to set a file-size limit (ulimit -f)")
+	}
+	dir := t.TempDir()
+	db, file := filepath.Join(dir, "sb.db"), filepath.Join(dir, "big.jsonl")
+	const n = 20000
+	var sb strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&sb, `{"platform":"x","id":"%d","author":{"handle":"@u%d","name":"User Number %d"},"text":"mention %d with words like refund delivery broken and waiting %d","created_at":"2026-11-%02dT%02d:%02d:00Z"}`+"\n",
+			i, i, i, i, i*7, 1+i%28, i%24, i%60)
+	}
+	os.WriteFile(file, []byte(sb.String()), 0o600)
+	// 4 MiB is room for the first batches but not for all of them
+	script := fmt.Sprintf("trap '' XFSZ; ulimit -f 4096; exec %s import --batch 2000 --db %s %s", binary(t), db, file)
+	cmd := exec.Command("bash", "-c", script)
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("import under a 4 MiB limit should fail:\n%s", out)
+	}
+	text := string(out)
+	if !strings.Contains(text, "the disk is full") || !strings.Contains(text, "nothing of this change was stored") {
+		t.Fatalf("no clear disk-full error:\n%s", text)
+	}
+	var imported, dups, rejected int
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, "imported ") {
+			fmt.Sscanf(line, "imported %d, duplicates %d, rejected %d", &imported, &dups, &rejected)
+		}
+	}
+	if imported == 0 || imported >= n {
+		t.Fatalf("expected a partial import before the limit, got %d:\n%s", imported, text)
+	}
+	if r := run(t, "", "db", "check", "--db", db); r.code != 0 {
+		t.Fatalf("store damaged by the full disk:\n%s%s", r.stdout, r.stderr)
+	}
+	if st := run(t, "", "db", "stats", "--db", db); !strings.Contains(st.stdout, fmt.Sprintf("mentions   %d\n", imported)) {
+		t.Fatalf("store should hold the %d mentions import reported:\n%s", imported, st.stdout)
+	}
+	r := run(t, "", "import", "--db", db, file)
+	if r.code != 0 || !strings.Contains(r.stdout, fmt.Sprintf("imported %d, duplicates %d, rejected 0", n-imported, imported)) {
+		t.Fatalf("import with room again: %+v", r)
+	}
+}
