@@ -3,10 +3,12 @@ package policy
 import (
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -28,7 +30,7 @@ type Pack struct {
 	playbooks map[string]Playbook
 	ac        *automaton
 	entries   []entry
-	first     map[*regexp.Regexp]string // leading characters of each pattern
+	first     map[*regexp.Regexp]prefilter // what a text needs for a pattern to match
 }
 
 // term roles in the automaton
@@ -117,9 +119,9 @@ func (b *builder) addMatch(l *linter, n *yaml.Node, r *rule, m Match, role uint8
 			continue
 		}
 		if b.p.first == nil {
-			b.p.first = map[*regexp.Regexp]string{}
+			b.p.first = map[*regexp.Regexp]prefilter{}
 		}
-		b.p.first[re] = leadingChars(pat)
+		b.p.first[re] = newPrefilter(re, leadingChars(pat))
 		res = append(res, re)
 	}
 	return res
@@ -276,12 +278,56 @@ func (b *builder) build() {
 	b.p.ac = buildAutomaton(b.terms)
 }
 
-// firstChars holds, per compiled pattern, the characters one of which
-// every match starts with ("" when unknown): a cheap test that skips the
-// regexp engine for most texts.
+// prefilter is what a text must contain for a pattern to match in it: the
+// pattern's literal prefix, else one of its leading characters (split
+// into ASCII bytes, searched with a byte set, and wider runes); nothing
+// known means any text may match.
+type prefilter struct {
+	prefix string
+	ascii  string
+	wide   []rune
+}
+
+func newPrefilter(re *regexp.Regexp, leading string) prefilter {
+	if pre, _ := re.LiteralPrefix(); pre != "" {
+		return prefilter{prefix: pre}
+	}
+	var f prefilter
+	for _, r := range leading {
+		if r < utf8.RuneSelf {
+			f.ascii += string(r)
+		} else {
+			f.wide = append(f.wide, r)
+		}
+	}
+	return f
+}
+
+// mayMatch reports whether re can match somewhere in text; false means it
+// certainly cannot, so the regexp need not run.
 func (p *Pack) mayMatch(re *regexp.Regexp, text string) bool {
-	v := p.first[re]
-	return v == "" || strings.ContainsAny(text, v)
+	f := p.first[re]
+	switch {
+	case f.prefix != "":
+		return strings.Contains(text, f.prefix)
+	case f.ascii == "" && f.wide == nil:
+		return true
+	case f.ascii != "" && strings.ContainsAny(text, f.ascii):
+		return true
+	case len(f.wide) == 0:
+		return false
+	}
+	for i := 0; i < len(text); i++ {
+		if text[i] < utf8.RuneSelf {
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if slices.Contains(f.wide, r) {
+			return true
+		}
+		i += size - 1
+	}
+	return false
 }
 
 // leadingChars computes the set of characters a pattern's matches must

@@ -291,6 +291,47 @@ type link struct {
 
 var internalSuffixes = []string{"localhost", "local", "internal", "intranet", "corp", "lan", "home.arpa", "localdomain"}
 
+var dottedInternalSuffixes = func() []string {
+	out := make([]string, len(internalSuffixes))
+	for i, s := range internalSuffixes {
+		out[i] = "." + s
+	}
+	return out
+}()
+
+// mayNameInternalHost is a quick test before the search for bare internal
+// host names: false when the text has neither "localhost" nor a dot
+// followed by the first three letters of another internal suffix (any
+// case).
+func mayNameInternalHost(s string) bool {
+	for off := 0; ; {
+		k := strings.IndexByte(s[off:], '.')
+		if k < 0 {
+			break
+		}
+		k += off
+		off = k + 1
+		if k+4 > len(s) {
+			break
+		}
+		switch string([]byte{s[k+1] | 0x20, s[k+2] | 0x20, s[k+3] | 0x20}) {
+		case "loc", "lan", "int", "cor", "hom":
+			return true
+		}
+	}
+	for off := 0; ; {
+		k := strings.IndexAny(s[off:], "lL")
+		if k < 0 {
+			return false
+		}
+		k += off
+		off = k + 1
+		if k+9 <= len(s) && strings.EqualFold(s[k:k+9], "localhost") {
+			return true
+		}
+	}
+}
+
 // findLinks finds links: what twitter-text extracts (with or without a
 // protocol) plus any scheme://host and bare host names ending in an
 // internal suffix (those have no public TLD).
@@ -333,13 +374,13 @@ func findLinks(s string, urls []textlen.URL) []link {
 		out = append(out, makeLinkHost(s, st, e, hostEnd, host))
 	}
 	// bare internal host names
-	var lower string
-	for _, suf := range internalSuffixes {
-		if lower == "" {
-			lower = asciiLower(s)
-		}
+	if !mayNameInternalHost(s) {
+		return out
+	}
+	lower := asciiLower(s)
+	for si, suf := range internalSuffixes {
 		for off := 0; ; {
-			k := strings.Index(lower[off:], "."+suf)
+			k := strings.Index(lower[off:], dottedInternalSuffixes[si])
 			if suf == "localhost" {
 				k = strings.Index(lower[off:], suf)
 			}
