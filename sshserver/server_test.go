@@ -449,4 +449,3 @@ func TestRecheckRefusesSessionOfRevokedKey(t *testing.T) {
 		t.Fatalf("session of a removed key: %q", out)
 	}
 }
-
