@@ -129,6 +129,12 @@ func ExtractURLs(text string, requireProtocol bool) []URL {
 			break
 		}
 		d := pos + k
+		// A dot that ends its run of host characters (a full stop) has no
+		// TLD after it, and every host through it would end at it.
+		if r, _ := utf8.DecodeRuneInString(text[d+1:]); d+1 == len(text) || !isHostRunChar(r) {
+			pos = d + 1
+			continue
+		}
 		// The run of host characters through the dot starts at rs.
 		rs, bounded := d, false
 		for rs > pos {
