@@ -354,7 +354,7 @@ func suffix(reason string) string {
 	if reason == "" {
 		return ""
 	}
-	return " (" + reason + ")"
+	return ": " + reason
 }
 
 func (s *Server) admit(ls *live) error {

@@ -7,6 +7,7 @@ import (
 	"switchboard/config"
 	"switchboard/connectors"
 	"switchboard/policy"
+	"switchboard/presence"
 	"switchboard/store"
 	"switchboard/tui"
 	"switchboard/tui/policypane"
@@ -57,6 +58,7 @@ func (e *appEnv) sessionOptions(ctx context.Context, actor, theme string, enviro
 		o.Health = e.poller.Health
 	}
 	o.Policy = policypane.Factory(e.policyOptions())
+	o.Presence = presence.FromContext(ctx) // nil unless an SSH session of serve
 	if e.config != nil && e.config.Brand.Name != "" {
 		o.Brand = e.config.Brand.Name
 	}
