@@ -8,6 +8,7 @@ type automaton struct {
 	nclass   int
 	delta    []int32   // state*nclass + class → state
 	out      [][]int32 // state → term indices ending here (incl. via failure links)
+	final    []bool    // state → len(out[state]) > 0, for the scan loop
 	patterns []string
 }
 
@@ -80,6 +81,10 @@ func buildAutomaton(terms []string) *automaton {
 			}
 		}
 	}
+	a.final = make([]bool, n)
+	for s, o := range a.out {
+		a.final[s] = len(o) > 0
+	}
 	return a
 }
 
@@ -91,10 +96,11 @@ func (a *automaton) scan(b []byte, hit func(term int32, end int)) {
 	}
 	s := int32(0)
 	nc := int32(a.nclass)
-	for i := 0; i < len(b); i++ {
-		s = a.delta[s*nc+int32(a.class[b[i]])]
-		if out := a.out[s]; len(out) > 0 {
-			for _, t := range out {
+	delta, final, class := a.delta, a.final, &a.class
+	for i, c := range b {
+		s = delta[s*nc+int32(class[c])]
+		if final[s] {
+			for _, t := range a.out[s] {
 				hit(t, i+1)
 			}
 		}

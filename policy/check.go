@@ -213,6 +213,7 @@ type scratch struct {
 	f       folded
 	hits    []hit
 	applies []bool
+	starts  []int32
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
@@ -220,6 +221,7 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
 // checker holds per-call lazily computed facts about the text.
 type checker struct {
 	p     *Pack
+	sc    *scratch
 	text  string // with override directives blanked
 	orig  string
 	ctx   *Context
@@ -228,6 +230,7 @@ type checker struct {
 	cards []span
 	ibans []span
 	ibansDone,
+	startsDone,
 	cardsDone,
 	linksDone bool
 	links    []link
@@ -254,6 +257,7 @@ func (p *Pack) Check(text string, ctx Context) []Finding {
 	}
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
+	c.sc = sc
 	if cap(sc.applies) < len(p.rules) {
 		sc.applies = make([]bool, len(p.rules))
 	}
@@ -625,18 +629,26 @@ func (c *checker) detect(kind string) []span {
 		return findEmails(c.text)
 	case "card":
 		if !c.cardsDone {
-			c.cards, c.cardsDone = findCards(c.text), true
+			c.cards, c.cardsDone = findCards(c.text, c.numberStarts()), true
 		}
 		return c.cards
 	case "phone":
-		return findPhones(c.text, append(append([]span(nil), c.detect("card")...), c.detect("iban")...))
+		return findPhones(c.text, c.numberStarts(), append(append([]span(nil), c.detect("card")...), c.detect("iban")...))
 	case "iban":
 		if !c.ibansDone {
-			c.ibans, c.ibansDone = findIBANs(c.text), true
+			c.ibans, c.ibansDone = findIBANs(c.text, c.numberStarts()), true
 		}
 		return c.ibans
 	}
 	return nil
+}
+
+// numberStarts is the detectors' shared pass over the text, done once.
+func (c *checker) numberStarts() []int32 {
+	if !c.startsDone {
+		c.sc.starts, c.startsDone = numberStarts(c.text, c.sc.starts), true
+	}
+	return c.sc.starts
 }
 
 func (c *checker) allLinks() []link {

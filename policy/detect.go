@@ -170,28 +170,53 @@ func digitRun(s string, i int, seps string) (end, digits int) {
 	return end, digits
 }
 
+// numberStarts is the one pass the number detectors share: the offsets,
+// in order, of every digit that does not follow a digit and of every '+'
+// and '(' (where a card, phone number or IBAN's digits can begin). It
+// appends to buf.
+func numberStarts(s string, buf []int32) []int32 {
+	starts := buf[:0]
+	prevDigit := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		d := isDigit(c)
+		if (d && !prevDigit) || c == '+' || c == '(' {
+			starts = append(starts, int32(i))
+		}
+		prevDigit = d
+	}
+	return starts
+}
+
 // findCards finds 13–19 digit numbers (spaces or dashes between groups)
 // that pass the Luhn check and start like a payment card.
-func findCards(s string) []span {
+func findCards(s string, starts []int32) []span {
 	var out []span
-	for i := 0; i < len(s); i++ {
-		if !isDigit(s[i]) || (i > 0 && (isDigit(s[i-1]) || isWordAt(s, i-1) && s[i-1] < utf8.RuneSelf)) {
+	next := 0
+	for _, p := range starts {
+		i := int(p)
+		if i < next || !isDigit(s[i]) || (i > 0 && (isDigit(s[i-1]) || isWordAt(s, i-1) && s[i-1] < utf8.RuneSelf)) {
 			continue
 		}
 		end, n := digitRun(s, i, " -")
 		if n >= 13 && n <= 19 && s[i] >= '2' && s[i] <= '6' && !isWord(nextRune(s, end)) && Luhn(s[i:end]) {
 			out = append(out, span{i, end})
 		}
-		i = end
+		next = end + 1
 	}
 	return out
 }
 
 // findPhones finds phone numbers: 8–15 digits with an optional leading +
 // and separators (space, dash, dot, parentheses), not dates, not cards.
-func findPhones(s string, cards []span) []span {
+func findPhones(s string, starts []int32, cards []span) []span {
 	var out []span
-	for i := 0; i < len(s); i++ {
+	next := 0
+	for _, p := range starts {
+		i := int(p)
+		if i < next {
+			continue
+		}
 		c := s[i]
 		if !(isDigit(c) || c == '+' || c == '(') {
 			continue
@@ -213,7 +238,7 @@ func findPhones(s string, cards []span) []span {
 				out = append(out, span{st, end})
 			}
 		}
-		i = end
+		next = end + 1
 	}
 	return out
 }
@@ -242,9 +267,15 @@ func inSpans(sp []span, i int) bool {
 }
 
 // findIBANs finds IBANs (grouped by four or not) whose check digits hold.
-func findIBANs(s string) []span {
+func findIBANs(s string, starts []int32) []span {
 	var out []span
-	for i := 0; i+15 <= len(s); i++ {
+	next := 0
+	for _, p := range starts {
+		// An IBAN's check digits start a run of digits after two letters.
+		i := int(p) - 2
+		if i < next || i < 0 || i+15 > len(s) {
+			continue
+		}
 		c := s[i]
 		if !(c >= 'A' && c <= 'Z') || !isDigit(s[i+2]) || !isDigit(s[i+3]) || !(s[i+1] >= 'A' && s[i+1] <= 'Z') {
 			continue
@@ -274,7 +305,7 @@ func findIBANs(s string) []span {
 			}
 			if IBANValid(s[i:e]) {
 				out = append(out, span{i, e})
-				i = e
+				next = e + 1
 				break
 			}
 		}

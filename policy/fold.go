@@ -47,6 +47,10 @@ func foldRune(r rune) rune {
 // fold appends the folded form of s to f.
 func (f *folded) fold(s string) {
 	f.b, f.src = f.b[:0], f.src[:0]
+	if cap(f.b) < len(s) {
+		f.b = make([]byte, 0, len(s)+len(s)/4)
+		f.src = make([]int32, 0, len(s)+len(s)/4)
+	}
 	space := true // drop leading whitespace
 	for i := 0; i < len(s); {
 		c := s[i]
