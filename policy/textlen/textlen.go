@@ -167,9 +167,23 @@ func XWithURLs(text string, urls []URL) (c Count, valid bool) {
 			w, next = xTransformedURLCost, urls[u].End
 			u++
 		} else if c := n[i]; c < utf8.RuneSelf && (i+1 == len(n) || n[i+1] < utf8.RuneSelf) {
-			// ASCII not followed by a mark or joiner: one cluster of one
-			// rune, in the first weight range.
-			w, next = xScale, i+1
+			// A run of ASCII bytes not followed by a mark or joiner: each is
+			// one cluster of one rune, in the first weight range.
+			stop := len(n)
+			if u < len(urls) {
+				stop = urls[u].Start
+			}
+			j := i + 1
+			for j < stop && n[j] < utf8.RuneSelf && (j+1 == len(n) || n[j+1] < utf8.RuneSelf) {
+				j++
+			}
+			const limit = XLimit * xScale
+			if k := j - i; overN < 0 && weighted+k*xScale > limit {
+				overN = i + (limit-weighted)/xScale // the byte that passes the limit
+			}
+			weighted += (j - i) * xScale
+			i = j
+			continue
 		} else {
 			cl := NextCluster(n[i:])
 			if cl > 1 && IsEmoji(n[i:i+cl]) {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // extractURLsRef is the rune-by-rune extractor ExtractURLs replaced; the
@@ -54,4 +56,55 @@ func FuzzExtractURLsMatchesReference(f *testing.F) {
 	})
 }
 
-var _ = utf8.RuneSelf
+
+// xRef is the X counter's rune-by-rune loop, before the ASCII runs were
+// counted in one step.
+func xRef(text string) (c Count, valid bool) {
+	n := text
+	if !norm.NFC.IsNormalString(text) {
+		n = norm.NFC.String(text)
+	}
+	urls := ExtractURLs(n, false)
+	weighted, overN := 0, -1
+	u := 0
+	for i := 0; i < len(n); {
+		var w, next int
+		if u < len(urls) && urls[u].Start == i {
+			w, next = xTransformedURLCost, urls[u].End
+			u++
+		} else {
+			cl := NextCluster(n[i:])
+			if cl > 1 && IsEmoji(n[i:i+cl]) {
+				w, next = xDefaultWeight, i+cl
+			} else {
+				r, size := utf8.DecodeRuneInString(n[i:])
+				w, next = xWeight(r), i+size
+			}
+		}
+		weighted += w
+		if overN < 0 && weighted > XLimit*xScale {
+			overN = i
+		}
+		i = next
+	}
+	c = Count{Length: weighted / xScale, Limit: XLimit, Over: -1}
+	if overN >= 0 {
+		c.Over = mapNFCOffset(text, n, overN)
+	}
+	valid = text != "" && overN < 0 && !hasInvalidX(n)
+	return c, valid
+}
+
+func FuzzXMatchesReference(f *testing.F) {
+	for _, s := range []string{strings.Repeat("a", 279) + "bc", strings.Repeat("ab ", 100) + "https://example.com/x " + strings.Repeat("é", 20),
+		"e\u0301\r\n🇳🇱 x.com " + strings.Repeat("x", 300), strings.Repeat("日本", 100)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		gc, gv := X(s)
+		wc, wv := xRef(s)
+		if gc != wc || gv != wv {
+			t.Fatalf("X(%q) = %+v %v, reference %+v %v", s, gc, gv, wc, wv)
+		}
+	})
+}
