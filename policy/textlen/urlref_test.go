@@ -56,7 +56,6 @@ func FuzzExtractURLsMatchesReference(f *testing.F) {
 	})
 }
 
-
 // xRef is the X counter's rune-by-rune loop, before the ASCII runs were
 // counted in one step.
 func xRef(text string) (c Count, valid bool) {
