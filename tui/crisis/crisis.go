@@ -1,0 +1,735 @@
+// Package crisis is the Crisis pane (2) of switchboard's terminal UI: a
+// board with a column per incident status and a card per incident, the
+// open detection alerts beside it (declare, dismiss), and an incident view
+// with the timeline, checklist, roles, linked mentions and a volume chart.
+// It also handles `e` from the inbox (Escalate): link mentions to a new or
+// an open incident.
+package crisis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"switchboard/crisis"
+	"switchboard/detect"
+	"switchboard/domain"
+	"switchboard/policy"
+	"switchboard/store"
+	"switchboard/tui/pane"
+)
+
+// Options configure the pane.
+type Options struct {
+	// Watcher supplies the alerts (nil: the pane shows incidents only).
+	Watcher *crisis.Watcher
+	// Pack has the playbooks (nil: the default pack).
+	Pack *policy.Pack
+	// Hours is the span of a card's sparkline (default 12).
+	Hours int
+	// Location is the time zone times are drawn in (default time.Local).
+	Location *time.Location
+}
+
+// Factory builds the pane for each session.
+func Factory(opts Options) pane.Factory {
+	return func(s pane.Session) pane.Pane { return New(s, opts) }
+}
+
+// EscalateMsg asks the crisis pane to link mentions to an incident; the
+// inbox's `e` reaches it through Escalate.
+type EscalateMsg struct{ Mentions []domain.Mention }
+
+// Escalate is the tui.Options.Escalate hook: it focuses the crisis pane
+// and hands it the mentions, where a picker offers a new incident or an
+// open one.
+func Escalate(_ pane.Session, msg pane.EscalateMsg) tea.Cmd {
+	ms := msg.Mentions
+	return tea.Sequence(
+		func() tea.Msg { return pane.FocusMsg{Index: 1} },
+		func() tea.Msg { return EscalateMsg{Mentions: ms} },
+	)
+}
+
+// Model is the crisis pane of one session.
+type Model struct {
+	sess pane.Session
+	opts Options
+	keys KeyMap
+	w, h int
+
+	incidents []domain.Incident
+	sparks    map[string][]int
+	alerts    []detect.Alert
+	loaded    bool
+	loadErr   error
+	col, row  int // board cursor; col len(columns) is the alerts column
+
+	view *incView
+	dlg  *dialog
+	// draft of a new incident being asked for step by step
+	pending struct {
+		mentions []domain.Mention
+		title    string
+		sev      domain.Severity
+		role     string
+	}
+	req int
+	// noWait stops following the watcher (tests drive the pane by hand)
+	noWait bool
+}
+
+// columns are the board's status columns, in lifecycle order.
+var columns = domain.IncidentStatuses
+
+type incView struct {
+	req      int
+	id       string
+	inc      domain.Incident
+	tl       []crisis.Entry
+	vol      crisis.Volume
+	mentions []domain.Mention
+	sel      int // checklist cursor
+	scroll   int // timeline lines scrolled up from the end
+	loaded   bool
+	err      error
+}
+
+type (
+	boardMsg struct {
+		incidents []domain.Incident
+		sparks    map[string][]int
+		alerts    []detect.Alert
+		err       error
+	}
+	alertsChangedMsg struct{}
+	incidentMsg      struct {
+		req      int
+		inc      domain.Incident
+		tl       []crisis.Entry
+		vol      crisis.Volume
+		mentions []domain.Mention
+		err      error
+	}
+	doneMsg struct {
+		text string
+		err  error
+		open string // incident to open
+	}
+)
+
+// New builds the pane.
+func New(sess pane.Session, opts Options) *Model {
+	if opts.Hours <= 0 {
+		opts.Hours = 12
+	}
+	if opts.Location == nil {
+		opts.Location = time.Local
+	}
+	if sess.Now == nil {
+		sess.Now = time.Now
+	}
+	if sess.Ctx == nil {
+		sess.Ctx = context.Background()
+	}
+	return &Model{sess: sess, opts: opts, keys: DefaultKeyMap(), sparks: map[string][]int{}}
+}
+
+// Init loads the board and starts following the watcher.
+func (m *Model) Init() tea.Cmd { return tea.Batch(m.load(), m.waitAlerts()) }
+
+func (m *Model) waitAlerts() tea.Cmd {
+	if m.opts.Watcher == nil || m.noWait {
+		return nil
+	}
+	ch, ctx := m.opts.Watcher.Changed(), m.sess.Ctx
+	return func() tea.Msg {
+		select {
+		case <-ch:
+			// let a burst of ingest settle before reloading
+			select {
+			case <-time.After(300 * time.Millisecond):
+			case <-ctx.Done():
+				return nil
+			}
+			return alertsChangedMsg{}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// load reads incidents, sparklines and alerts in a Cmd.
+func (m *Model) load() tea.Cmd {
+	s, w, now, hours := m.sess.Store, m.opts.Watcher, m.sess.Now(), m.opts.Hours
+	return func() tea.Msg {
+		var msg boardMsg
+		msg.incidents, msg.err = s.Incidents()
+		if msg.err != nil {
+			return msg
+		}
+		msg.sparks = map[string][]int{}
+		for _, inc := range msg.incidents {
+			if len(inc.Mentions) == 0 {
+				continue
+			}
+			sp, err := crisis.Hourly(s, inc.ID, now, hours)
+			if err != nil {
+				msg.err = err
+				return msg
+			}
+			msg.sparks[inc.ID] = sp
+		}
+		if w != nil {
+			msg.alerts, msg.err = w.Alerts()
+		}
+		return msg
+	}
+}
+
+func (m *Model) loadIncident(id string) tea.Cmd {
+	m.req++
+	req, s, ctx, now := m.req, m.sess.Store, m.sess.Ctx, m.sess.Now()
+	rows := max(6, m.h/3)
+	return func() tea.Msg {
+		msg := incidentMsg{req: req}
+		msg.inc, msg.err = s.Incident(id)
+		if msg.err != nil {
+			return msg
+		}
+		if msg.tl, msg.err = crisis.Timeline(s, msg.inc, crisis.TimelineOptions{}); msg.err != nil {
+			return msg
+		}
+		var first time.Time
+		for i, key := range msg.inc.Mentions {
+			mm, err := s.GetByKey(key)
+			if err != nil {
+				continue
+			}
+			if first.IsZero() || mm.CreatedAt.Before(first) {
+				first = mm.CreatedAt
+			}
+			if i < 50 {
+				msg.mentions = append(msg.mentions, mm)
+			}
+		}
+		from, to := crisis.Span(msg.inc, first, now)
+		msg.vol, msg.err = crisis.VolumeOf(ctx, s, msg.inc, from, to, rows)
+		return msg
+	}
+}
+
+// Title is the tab name.
+func (m *Model) Title() string { return "Crisis" }
+
+// Badge counts open incidents and alerts: "2 ▲1".
+func (m *Model) Badge() string {
+	open := 0
+	for _, inc := range m.incidents {
+		if crisis.Open(inc) {
+			open++
+		}
+	}
+	b := ""
+	if open > 0 {
+		b = fmt.Sprint(open)
+	}
+	if len(m.alerts) > 0 {
+		b = strings.TrimSpace(b + " ▲" + fmt.Sprint(len(m.alerts)))
+	}
+	return b
+}
+
+// Capturing is true while a dialog is open.
+func (m *Model) Capturing() bool { return m.dlg != nil }
+
+// SetSize sets the pane's size.
+func (m *Model) SetSize(w, h int) { m.w, m.h = w, h }
+
+// Incidents are the incidents loaded (tests).
+func (m *Model) Incidents() []domain.Incident { return m.incidents }
+
+// Alerts are the alerts shown (tests).
+func (m *Model) Alerts() []detect.Alert { return m.alerts }
+
+// Viewing is the id of the open incident ("" on the board).
+func (m *Model) Viewing() string {
+	if m.view == nil {
+		return ""
+	}
+	return m.view.id
+}
+
+// Update handles a message.
+func (m *Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case pane.StylesMsg:
+		m.sess.Styles = msg.Styles
+	case boardMsg:
+		m.loaded = true
+		m.loadErr = msg.err
+		if msg.err == nil {
+			m.incidents, m.sparks, m.alerts = msg.incidents, msg.sparks, msg.alerts
+			m.clamp()
+		}
+	case alertsChangedMsg:
+		return m, tea.Batch(m.load(), m.waitAlerts())
+	case incidentMsg:
+		if m.view == nil || msg.req != m.req {
+			return m, nil
+		}
+		m.view.loaded, m.view.err = true, msg.err
+		if msg.err == nil {
+			m.view.inc, m.view.tl, m.view.vol, m.view.mentions = msg.inc, msg.tl, msg.vol, msg.mentions
+			m.view.sel = min(m.view.sel, max(0, len(msg.inc.Checklist)-1))
+		}
+	case doneMsg:
+		var cmds []tea.Cmd
+		if msg.err != nil {
+			cmds = append(cmds, pane.ToastError(msg.err.Error()))
+		} else if msg.text != "" {
+			cmds = append(cmds, pane.Toast(msg.text))
+		}
+		if msg.open != "" {
+			cmds = append(cmds, m.open(msg.open))
+		}
+		return m, tea.Batch(append(cmds, m.refresh())...)
+	case pane.StoreMsg:
+		if m.relevant(msg.Update) {
+			return m, m.refresh()
+		}
+	case EscalateMsg:
+		return m, m.startEscalate(msg.Mentions)
+	case tea.KeyPressMsg:
+		return m, m.onKey(msg)
+	}
+	return m, nil
+}
+
+// relevant reports whether an update may change what the pane shows.
+func (m *Model) relevant(u store.Update) bool {
+	if u.Resync || len(u.Changes) > 0 {
+		return true
+	}
+	for _, ev := range u.Events {
+		switch ev.Kind {
+		case domain.EventEscalate, domain.EventUndo, domain.EventIncident, domain.EventChecklist,
+			domain.EventOutbox, domain.EventDraft:
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Model) refresh() tea.Cmd {
+	cmds := []tea.Cmd{m.load()}
+	if m.view != nil {
+		cmds = append(cmds, m.loadIncident(m.view.id))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) open(id string) tea.Cmd {
+	m.view = &incView{id: id}
+	return m.loadIncident(id)
+}
+
+// byStatus lists the incidents of column c, most severe then newest first.
+func (m *Model) byStatus(c int) []domain.Incident {
+	var out []domain.Incident
+	for _, inc := range m.incidents {
+		if inc.Status == columns[c] {
+			out = append(out, inc)
+		}
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && less(out[j], out[j-1]); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+func less(a, b domain.Incident) bool {
+	if a.Severity != b.Severity {
+		return a.Severity < b.Severity
+	}
+	return a.CreatedAt.After(b.CreatedAt)
+}
+
+func (m *Model) colLen(c int) int {
+	if c == len(columns) {
+		return len(m.alerts)
+	}
+	return len(m.byStatus(c))
+}
+
+func (m *Model) clamp() {
+	m.col = max(0, min(m.col, len(columns)))
+	m.row = max(0, min(m.row, m.colLen(m.col)-1))
+}
+
+// current is the incident under the board cursor.
+func (m *Model) current() (domain.Incident, bool) {
+	if m.col >= len(columns) {
+		return domain.Incident{}, false
+	}
+	incs := m.byStatus(m.col)
+	if m.row < 0 || m.row >= len(incs) {
+		return domain.Incident{}, false
+	}
+	return incs[m.row], true
+}
+
+func (m *Model) currentAlert() (detect.Alert, bool) {
+	if m.col != len(columns) || m.row < 0 || m.row >= len(m.alerts) {
+		return detect.Alert{}, false
+	}
+	return m.alerts[m.row], true
+}
+
+// target is the incident keys act on: the open one, or the card under the
+// cursor.
+func (m *Model) target() (domain.Incident, bool) {
+	if m.view != nil {
+		return m.view.inc, m.view.loaded && m.view.err == nil
+	}
+	return m.current()
+}
+
+func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
+	if m.dlg != nil {
+		return m.onDialogKey(k)
+	}
+	km := m.keys
+	if m.view != nil {
+		return m.onViewKey(k)
+	}
+	switch {
+	case key.Matches(k, km.Left):
+		m.col = max(0, m.col-1)
+		m.clamp()
+	case key.Matches(k, km.Right):
+		m.col = min(len(columns), m.col+1)
+		m.clamp()
+	case key.Matches(k, km.Up):
+		m.row = max(0, m.row-1)
+	case key.Matches(k, km.Down):
+		m.row = min(m.colLen(m.col)-1, m.row+1)
+		m.clamp()
+	case key.Matches(k, km.Alerts):
+		m.col, m.row = len(columns), 0
+		m.clamp()
+	case key.Matches(k, km.Open):
+		if inc, ok := m.current(); ok {
+			return m.open(inc.ID)
+		}
+		if _, ok := m.currentAlert(); ok {
+			return m.declareAlert()
+		}
+	case key.Matches(k, km.Declare):
+		if _, ok := m.currentAlert(); ok {
+			return m.declareAlert()
+		}
+		return pane.Toast("move to an alert (a, or → past learning) to declare from it; e in the inbox declares from mentions")
+	case key.Matches(k, km.Dismiss):
+		a, ok := m.currentAlert()
+		if !ok {
+			return nil
+		}
+		s, actor := m.sess.Store, m.sess.Actor
+		return func() tea.Msg {
+			err := s.DismissAlert(actor, a.ID, "")
+			return doneMsg{text: "dismissed alert " + a.ID, err: err}
+		}
+	case key.Matches(k, km.New):
+		return m.startEscalate(nil)
+	default:
+		return m.onIncidentKey(k)
+	}
+	return nil
+}
+
+// onIncidentKey handles keys that act on the target incident from the
+// board or the incident view.
+func (m *Model) onIncidentKey(k tea.KeyPressMsg) tea.Cmd {
+	km := m.keys
+	inc, ok := m.target()
+	if !ok {
+		return nil
+	}
+	s, actor := m.sess.Store, m.sess.Actor
+	set := func(field, value, text string) tea.Cmd {
+		return func() tea.Msg {
+			_, err := s.UpdateIncident(actor, inc.ID, field, value)
+			return doneMsg{text: text, err: quiet(err)}
+		}
+	}
+	switch {
+	case key.Matches(k, km.Forward), key.Matches(k, km.Back):
+		i := statusIndex(inc.Status)
+		if key.Matches(k, km.Forward) {
+			i++
+		} else {
+			i--
+		}
+		if i < 0 || i >= len(columns) {
+			return nil
+		}
+		if m.view == nil {
+			m.col, m.row = i, 0
+		}
+		return set(store.FieldStatus, string(columns[i]), inc.ID+" → "+string(columns[i]))
+	case key.Matches(k, km.SevUp), key.Matches(k, km.SevDown):
+		sev := inc.Severity
+		if key.Matches(k, km.SevUp) {
+			sev--
+		} else {
+			sev++
+		}
+		if sev < domain.Sev1 || sev > domain.Sev4 {
+			return nil
+		}
+		return set(store.FieldSeverity, sev.String(), inc.ID+" is "+sev.String())
+	case key.Matches(k, km.Holding):
+		return m.holding(inc)
+	case key.Matches(k, km.Mentions):
+		if len(inc.Mentions) == 0 {
+			return pane.Toast(inc.ID + " has no linked mentions yet: e on mentions in the inbox links them")
+		}
+		expr := "incident:" + inc.ID
+		return func() tea.Msg { return pane.ShowMentionsMsg{Expr: expr} }
+	}
+	return nil
+}
+
+func quiet(err error) error {
+	if errors.Is(err, store.ErrNoChange) {
+		return nil
+	}
+	return err
+}
+
+func statusIndex(st domain.IncidentStatus) int {
+	for i, c := range columns {
+		if c == st {
+			return i
+		}
+	}
+	return 0
+}
+
+func (m *Model) onViewKey(k tea.KeyPressMsg) tea.Cmd {
+	km := m.keys
+	v := m.view
+	s, actor := m.sess.Store, m.sess.Actor
+	switch {
+	case key.Matches(k, km.Close):
+		m.view = nil
+		return nil
+	case key.Matches(k, km.Up):
+		v.sel = max(0, v.sel-1)
+	case key.Matches(k, km.Down):
+		v.sel = max(0, min(len(v.inc.Checklist)-1, v.sel+1))
+	case key.Matches(k, km.ScrollUp):
+		v.scroll = min(len(v.tl), v.scroll+5)
+	case key.Matches(k, km.ScrollDown):
+		v.scroll = max(0, v.scroll-5)
+	case key.Matches(k, km.Tick):
+		if !v.loaded || v.sel >= len(v.inc.Checklist) {
+			return nil
+		}
+		i, done, id := v.sel, !v.inc.Checklist[v.sel].Done, v.id
+		return func() tea.Msg {
+			_, err := s.TickChecklist(actor, id, i, done)
+			return doneMsg{err: quiet(err)}
+		}
+	case key.Matches(k, km.Update):
+		m.dlg = newInput(stepUpdate, "Status update on "+v.id+" (resets the update reminder)", "")
+	case key.Matches(k, km.Note):
+		m.dlg = newInput(stepNote, "Note on "+v.id, "")
+	case key.Matches(k, km.Summary):
+		m.dlg = newInput(stepSummary, "Summary of "+v.id, v.inc.Summary)
+	case key.Matches(k, km.Role):
+		items := []choice{{"lead · " + orNone(v.inc.Lead), store.FieldLead}}
+		for _, r := range domain.IncidentRoles {
+			items = append(items, choice{r + " · " + orNone(v.inc.Roles[r]), r})
+		}
+		m.dlg = newPicker(stepRole, "Hand a role over on "+v.id, items)
+	default:
+		return m.onIncidentKey(k)
+	}
+	return nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "vacant"
+	}
+	return s
+}
+
+// holding puts the scenario's holding statement for the severity into the
+// composer, as a reply to the newest linked mention.
+func (m *Model) holding(inc domain.Incident) tea.Cmd {
+	text := crisis.Holding(m.opts.Pack, inc.Scenario, inc.Severity)
+	if text == "" {
+		return pane.ToastError("the policy pack has no holding statement for " + string(inc.Scenario))
+	}
+	if len(inc.Mentions) == 0 {
+		return pane.ToastError("link a mention first (e in the inbox): the holding statement replies to it")
+	}
+	s, key := m.sess.Store, inc.Mentions[len(inc.Mentions)-1]
+	return func() tea.Msg {
+		mm, err := s.GetByKey(key)
+		if err != nil {
+			return pane.ToastMsg{Text: err.Error(), Error: true}
+		}
+		return pane.ComposeMsg{Mention: mm, Text: text}
+	}
+}
+
+// declareAlert declares an incident from the alert under the cursor with
+// the suggested title, scenario and severity, and opens it.
+func (m *Model) declareAlert() tea.Cmd {
+	a, ok := m.currentAlert()
+	if !ok {
+		return nil
+	}
+	s, actor, pack := m.sess.Store, m.sess.Actor, m.opts.Pack
+	return func() tea.Msg {
+		inc, err := crisis.DeclareFromAlert(s, pack, actor, a, store.IncidentSpec{})
+		if err != nil {
+			return doneMsg{err: err}
+		}
+		_ = s.DismissAlert(actor, a.ID, "declared "+inc.ID)
+		return doneMsg{text: fmt.Sprintf("declared %s %s from the alert; + and - change severity", inc.ID, inc.Severity), open: inc.ID}
+	}
+}
+
+// startEscalate asks where mentions go: a new incident or an open one.
+func (m *Model) startEscalate(ms []domain.Mention) tea.Cmd {
+	m.pending.mentions = ms
+	items := []choice{{"＋ New incident…", ""}}
+	for _, inc := range m.incidents {
+		if crisis.Open(inc) {
+			items = append(items, choice{fmt.Sprintf("%s %s %s · %s", inc.ID, crisis.SeveritySymbol(inc.Severity), inc.Severity, inc.Title), inc.ID})
+		}
+	}
+	if len(ms) == 0 {
+		return m.askTitle()
+	}
+	m.dlg = newPicker(stepEscalate, fmt.Sprintf("Escalate %d mention(s) to…", len(ms)), items)
+	return nil
+}
+
+func (m *Model) askTitle() tea.Cmd {
+	title := ""
+	if len(m.pending.mentions) > 0 {
+		title = strings.Join(strings.Fields(m.pending.mentions[0].Text), " ")
+		if r := []rune(title); len(r) > 60 {
+			title = string(r[:60]) + "…"
+		}
+	}
+	m.dlg = newInput(stepTitle, "Title of the new incident", title)
+	return nil
+}
+
+func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
+	value, done, cancelled, cmd := m.dlg.update(k)
+	if cancelled {
+		m.dlg = nil
+		return nil
+	}
+	if !done {
+		return cmd
+	}
+	st := m.dlg.step
+	m.dlg = nil
+	s, actor, pack := m.sess.Store, m.sess.Actor, m.opts.Pack
+	ids := func() []uint64 {
+		var out []uint64
+		for _, mm := range m.pending.mentions {
+			out = append(out, mm.ID)
+		}
+		return out
+	}
+	switch st {
+	case stepEscalate:
+		if value == "" {
+			return m.askTitle()
+		}
+		id, mids := value, ids()
+		return func() tea.Msg {
+			inc, err := s.LinkMentions(actor, id, mids)
+			if err != nil {
+				return doneMsg{err: quiet(err), text: "already linked to " + id}
+			}
+			return doneMsg{text: fmt.Sprintf("linked %d mention(s) to %s (%d in all)", len(mids), id, len(inc.Mentions)), open: id}
+		}
+	case stepTitle:
+		if value == "" {
+			return pane.ToastError("an incident needs a title")
+		}
+		m.pending.title = value
+		var items []choice
+		for sev := domain.Sev1; sev <= domain.Sev4; sev++ {
+			items = append(items, choice{crisis.SeveritySymbol(sev) + " " + sev.String() + " · update every " + crisis.Age(crisis.UpdateEvery(sev)), sev.String()})
+		}
+		m.dlg = newPicker(stepSeverity, "Severity", items)
+		m.dlg.sel = 2
+	case stepSeverity:
+		sev, _ := store.ParseSeverity(value)
+		m.pending.sev = sev
+		var items []choice
+		for _, sc := range domain.Scenarios {
+			items = append(items, choice{string(sc), string(sc)})
+		}
+		m.dlg = newPicker(stepScenario, "Scenario (its playbook becomes the checklist)", items)
+	case stepScenario:
+		spec := store.IncidentSpec{Title: m.pending.title, Severity: m.pending.sev, Scenario: domain.Scenario(value), Lead: actor, Mentions: ids()}
+		return func() tea.Msg {
+			inc, err := crisis.Declare(s, pack, actor, spec)
+			if err != nil {
+				return doneMsg{err: err}
+			}
+			return doneMsg{text: fmt.Sprintf("declared %s %s with %d mention(s)", inc.ID, inc.Severity, len(inc.Mentions)), open: inc.ID}
+		}
+	case stepNote, stepUpdate:
+		if m.view == nil || value == "" {
+			return nil
+		}
+		id := m.view.id
+		return func() tea.Msg {
+			_, err := s.IncidentNote(actor, id, value, st == stepUpdate)
+			return doneMsg{err: err}
+		}
+	case stepSummary:
+		if m.view == nil {
+			return nil
+		}
+		id := m.view.id
+		return func() tea.Msg {
+			_, err := s.UpdateIncident(actor, id, store.FieldSummary, value)
+			return doneMsg{err: quiet(err)}
+		}
+	case stepRole:
+		m.pending.role = value
+		m.dlg = newInput(stepRoleOp, "Who holds "+value+" now? (empty leaves it vacant)", actor)
+	case stepRoleOp:
+		if m.view == nil {
+			return nil
+		}
+		id, role := m.view.id, m.pending.role
+		return func() tea.Msg {
+			_, err := s.SetIncidentRole(actor, id, role, value)
+			return doneMsg{text: role + " → " + orNone(value), err: quiet(err)}
+		}
+	}
+	return nil
+}
