@@ -6,10 +6,12 @@ import (
 
 	"switchboard/config"
 	"switchboard/connectors"
+	"switchboard/crisis"
 	"switchboard/policy"
 	"switchboard/presence"
 	"switchboard/store"
 	"switchboard/tui"
+	crisistui "switchboard/tui/crisis"
 	"switchboard/tui/policypane"
 )
 
@@ -25,6 +27,19 @@ type appEnv struct {
 
 	policyOnce sync.Once
 	policy     policypane.Options // the pack, loaded once per process
+
+	crisisOnce sync.Once
+	watcher    *crisis.Watcher // crisis detection over the store, one per process
+}
+
+// crisisWatcher starts crisis detection the first time a session asks: it
+// replays the store and follows it until the store closes.
+func (e *appEnv) crisisWatcher() *crisis.Watcher {
+	e.crisisOnce.Do(func() {
+		e.watcher = crisis.NewWatcher(e.store, detectConfig(e.config))
+		go e.watcher.Run(context.Background()) // ends when the store closes
+	})
+	return e.watcher
 }
 
 // policyOptions loads the config's policy pack (or the built-in one) the
@@ -58,6 +73,8 @@ func (e *appEnv) sessionOptions(ctx context.Context, actor, theme string, enviro
 		o.Health = e.poller.Health
 	}
 	o.Policy = policypane.Factory(e.policyOptions())
+	o.Crisis = crisistui.Factory(crisistui.Options{Watcher: e.crisisWatcher(), Pack: e.policyOptions().Pack})
+	o.Escalate = crisistui.Escalate
 	o.Presence = presence.FromContext(ctx) // nil unless an SSH session of serve
 	if e.config != nil && e.config.Brand.Name != "" {
 		o.Brand = e.config.Brand.Name
