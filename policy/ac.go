@@ -7,6 +7,7 @@ type automaton struct {
 	class    [256]uint8 // byte → class; class 0 is "in no term"
 	nclass   int
 	delta    []int32   // state*nclass + class → state
+	delta16  []uint16  // the same table when states fit 16 bits (half the cache)
 	out      [][]int32 // state → term indices ending here (incl. via failure links)
 	final    []bool    // state → len(out[state]) > 0, for the scan loop
 	patterns []string
@@ -81,6 +82,12 @@ func buildAutomaton(terms []string) *automaton {
 			}
 		}
 	}
+	if n <= 1<<16 {
+		a.delta16 = make([]uint16, len(a.delta))
+		for i, v := range a.delta {
+			a.delta16[i] = uint16(v)
+		}
+	}
 	a.final = make([]bool, n)
 	for s, o := range a.out {
 		a.final[s] = len(o) > 0
@@ -94,9 +101,22 @@ func (a *automaton) scan(b []byte, hit func(term int32, end int)) {
 	if a == nil || len(a.patterns) == 0 {
 		return
 	}
+	final, class := a.final, &a.class
+	if d16 := a.delta16; d16 != nil {
+		s, nc := uint32(0), uint32(a.nclass)
+		for i, c := range b {
+			s = uint32(d16[s*nc+uint32(class[c])])
+			if final[s] {
+				for _, t := range a.out[s] {
+					hit(t, i+1)
+				}
+			}
+		}
+		return
+	}
 	s := int32(0)
 	nc := int32(a.nclass)
-	delta, final, class := a.delta, a.final, &a.class
+	delta := a.delta
 	for i, c := range b {
 		s = delta[s*nc+int32(class[c])]
 		if final[s] {

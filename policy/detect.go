@@ -350,17 +350,20 @@ func mayNameInternalHost(s string) bool {
 			return true
 		}
 	}
-	for off := 0; ; {
-		k := strings.IndexAny(s[off:], "lL")
-		if k < 0 {
-			return false
-		}
-		k += off
-		off = k + 1
-		if k+9 <= len(s) && strings.EqualFold(s[k:k+9], "localhost") {
-			return true
+	for _, l := range [...]byte{'l', 'L'} {
+		for off := 0; ; {
+			k := strings.IndexByte(s[off:], l)
+			if k < 0 {
+				break
+			}
+			k += off
+			off = k + 1
+			if k+9 <= len(s) && s[k+5]|0x20 == 'h' && strings.EqualFold(s[k:k+9], "localhost") {
+				return true
+			}
 		}
 	}
+	return false
 }
 
 // findLinks finds links: what twitter-text extracts (with or without a
