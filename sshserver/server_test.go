@@ -246,6 +246,18 @@ func TestTwoSessionsSeeEachOther(t *testing.T) {
 	tb.send("gg")
 	tb.waitText("this mention: ◎ ana viewing")
 	ta.waitText("this mention: ◎ bob viewing")
+
+	// carl (another session) drafts a reply to it: both see it, and r warns first
+	carl := r.srv.Hub().Join("carl", domain.RoleAgent)
+	defer carl.Leave()
+	top := domain.MentionKey(domain.PlatformMastodon, "104")
+	carl.Here("Inbox", top)
+	if others := carl.StartDraft(top); len(others) != 0 {
+		t.Fatalf("first draft collided with %v", others)
+	}
+	tb.waitText("✎ carl drafting")
+	tb.send("r")
+	tb.waitText("carl is already drafting a reply to this mention; press r again")
 }
 
 func TestRemovingOperatorDropsTheirSessionWithinASecond(t *testing.T) {
