@@ -281,7 +281,10 @@ func getIncident(tx *bolt.Tx, id string) (uint64, *domain.Incident, error) {
 	if !ok {
 		return 0, nil, fmt.Errorf("incident %q: %w", id, ErrNotFound)
 	}
-	v := tx.Bucket(bIncidents).Get(u64(seq))
+	var v []byte
+	if b := tx.Bucket(bIncidents); b != nil { // nil in a read-only store older than incidents
+		v = b.Get(u64(seq))
+	}
 	if v == nil {
 		return 0, nil, fmt.Errorf("incident %s: %w", incidentID(seq), ErrNotFound)
 	}
@@ -342,7 +345,11 @@ func (s *Store) Incident(id string) (domain.Incident, error) {
 func (s *Store) Incidents() ([]domain.Incident, error) {
 	var out []domain.Incident
 	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bIncidents).ForEach(func(k, v []byte) error {
+		b := tx.Bucket(bIncidents)
+		if b == nil {
+			return nil // a read-only store older than incidents
+		}
+		return b.ForEach(func(k, v []byte) error {
 			var inc domain.Incident
 			if err := json.Unmarshal(v, &inc); err != nil {
 				return fmt.Errorf("store: damaged incident %d: %w", getU64(k), err)
@@ -671,7 +678,11 @@ func (s *Store) DismissAlert(actor, alertID, reason string) error {
 func (s *Store) AlertDismissals() (map[string]AlertDismissal, error) {
 	out := map[string]AlertDismissal{}
 	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bDismissals).ForEach(func(k, v []byte) error {
+		b := tx.Bucket(bDismissals)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
 			var d AlertDismissal
 			if err := json.Unmarshal(v, &d); err != nil {
 				return fmt.Errorf("store: damaged dismissal %q: %w", k, err)

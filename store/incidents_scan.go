@@ -344,7 +344,15 @@ func (l *lexer) str() (string, bool) {
 		return "", false
 	}
 	if !esc {
-		return string(l.b[start+1 : end]), true
+		raw := l.b[start+1 : end]
+		if len(raw) <= 8 {
+			// common short values (platform, kind, language) are shared;
+			// this lookup does not allocate
+			if v, ok := interned[string(raw)]; ok {
+				return v, true
+			}
+		}
+		return string(raw), true
 	}
 	var s string
 	if err := json.Unmarshal(l.b[start:end+1], &s); err != nil {
@@ -412,3 +420,19 @@ func (l *lexer) skip() bool {
 	}
 	return false
 }
+
+// interned are the common short values of a record, shared instead of
+// allocated per mention.
+var interned = func() map[string]string {
+	m := map[string]string{}
+	for _, p := range domain.Platforms {
+		m[string(p)] = string(p)
+	}
+	for _, k := range domain.Kinds {
+		m[string(k)] = string(k)
+	}
+	for _, l := range []string{"en", "nl", "de", "fr", "es", "it", "pt", "und"} {
+		m[l] = l
+	}
+	return m
+}()

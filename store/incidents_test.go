@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
 	"switchboard/domain"
 )
 
@@ -383,4 +384,36 @@ func FuzzDecodeLite(f *testing.F) {
 			t.Fatalf("decodeLite\n%+v\nwant\n%+v", liteFields(got), liteFields(want))
 		}
 	})
+}
+
+func TestReadOnlyStoreWithoutIncidentBuckets(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sb.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a store written before incidents existed has no incident buckets
+	if err := s.db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bIncidents); err != nil {
+			return err
+		}
+		return tx.DeleteBucket(bDismissals)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if incs, err := s.Incidents(); err != nil || len(incs) != 0 {
+		t.Fatalf("Incidents: %v %v", incs, err)
+	}
+	if _, err := s.Incident("INC-1"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Incident: %v", err)
+	}
+	if ds, err := s.AlertDismissals(); err != nil || len(ds) != 0 {
+		t.Fatalf("AlertDismissals: %v %v", ds, err)
+	}
 }

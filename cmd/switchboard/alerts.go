@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -79,6 +80,8 @@ alerts are marked; --open leaves out those that have closed.`,
 					return err
 				}
 				defer s.Close()
+				// a one-shot replay: trade memory for fewer collections
+				debug.SetGCPercent(400)
 				w := crisis.NewWatcher(s, detectConfig(cfg))
 				from := time.Time{}
 				if !abs.IsZero() {
