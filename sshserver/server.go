@@ -86,6 +86,10 @@ type Options struct {
 	// DropGrace is how long a session told to end may take before its
 	// connection is closed (500 ms by default).
 	DropGrace time.Duration
+	// FrameInterval is the shortest time between two renderings of a
+	// session's screen (40 ms by default): changes within a frame are
+	// drawn together.
+	FrameInterval time.Duration
 }
 
 // Server is a running SSH front door.
@@ -140,6 +144,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.DropGrace <= 0 {
 		opts.DropGrace = 500 * time.Millisecond
+	}
+	if opts.FrameInterval <= 0 {
+		opts.FrameInterval = 40 * time.Millisecond
 	}
 	if opts.Log == nil {
 		opts.Log = func(string, ...any) {}
@@ -406,7 +413,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 			return msg
 		}),
 	)
-	p := tea.NewProgram(m, opts...)
+	p := tea.NewProgram(&frameModel{inner: m, every: s.opts.FrameInterval}, opts...)
 	ls.mu.Lock()
 	ls.prog, ls.done = p, done
 	ls.mu.Unlock()
