@@ -54,6 +54,9 @@ type Options struct {
 	Health func() map[string]connectors.Health
 	// Crisis and Policy build panes 2 and 3; nil shows a placeholder.
 	Crisis, Policy pane.Factory
+	// Outbox, when set, builds pane 4 (the approval queue and the send
+	// queue, key 4).
+	Outbox pane.Factory
 	// Composer, when set, opens the reply composer for a mention (`r`)
 	// as a dialog pane over the current one; it should return a pane
 	// that sends pane.FocusMsg{Index: -1} (or any CloseMsg) when done.
@@ -101,6 +104,8 @@ type Model struct {
 	err      error
 	// draftWarned is the mention a second-draft warning was shown for.
 	draftWarned string
+	// sending is the outbox's "pause all sending" switch, for the header.
+	sending store.Pause
 }
 
 type (
@@ -149,6 +154,9 @@ func New(opts Options) (*Model, error) {
 		return nil, err
 	}
 	m.panes = []pane.Pane{in, m.build(opts.Crisis, "Crisis", crisisText), m.build(opts.Policy, "Policy", policyText)}
+	if opts.Outbox != nil {
+		m.panes = append(m.panes, opts.Outbox(m.sess))
+	}
 	return m, nil
 }
 
@@ -190,7 +198,7 @@ func (m *Model) Toast() (string, bool) { return m.toast.Text, m.toast.Error }
 func (m *Model) Init() tea.Cmd {
 	m.sub = m.opts.Store.Subscribe()
 	m.live = true
-	cmds := []tea.Cmd{m.waitUpdate()}
+	cmds := []tea.Cmd{m.waitUpdate(), m.loadSending()}
 	if m.opts.Theme == "" || m.opts.Theme == themes.Auto {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -276,6 +284,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.newCount += len(msg.u.New)
+		for _, c := range msg.u.Changes {
+			if c.Kind == "outbox" {
+				return m, tea.Batch(m.broadcast(pane.StoreMsg{Update: msg.u}), m.waitUpdate(), m.loadSending())
+			}
+		}
 		return m, tea.Batch(m.broadcast(pane.StoreMsg{Update: msg.u}), m.waitUpdate())
 	case pane.ToastMsg:
 		m.toast = msg
@@ -292,7 +305,13 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.health = m.opts.Health()
 		}
 		return m, tea.Tick(2*time.Second, func(time.Time) tea.Msg { return healthTickMsg{} })
+	case sendingMsg:
+		m.sending = store.Pause(msg)
+		return m, nil
 	case pane.FocusMsg:
+		if msg.Index < 0 && m.overlay != nil {
+			return m.Update(CloseMsg{})
+		}
 		if msg.Index >= 0 && msg.Index < len(m.panes) {
 			m.focus = msg.Index
 		}
@@ -407,6 +426,9 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, m.keys.Pane3):
 		m.focus = 2
 		return nil
+	case k.String() == "4" && len(m.panes) > 3:
+		m.focus = 3
+		return nil
 	}
 	return m.toFocused(k)
 }
@@ -487,6 +509,9 @@ func (m *Model) header() string {
 			right = append(right, healthMark(st, n, m.health[n]))
 		}
 	}
+	if m.sending.Paused {
+		right = append(right, st.Warning.Reverse(true).Bold(true).Render("⏸ SENDING PAUSED"))
+	}
 	if m.live {
 		right = append(right, st.Header.Live.Render("● live"))
 	} else {
@@ -554,4 +579,16 @@ func (p *placeholder) Capturing() bool           { return false }
 func (p *placeholder) View() string {
 	return lipgloss.Place(p.w, p.h, lipgloss.Center, lipgloss.Center,
 		p.styles.Placeholder.Render(p.text+"\n\n1 goes back to the inbox."))
+}
+
+// sendingMsg carries the outbox's pause switch to the header.
+type sendingMsg store.Pause
+
+// loadSending reads the pause switch (at start and when it changes).
+func (m *Model) loadSending() tea.Cmd {
+	st := m.opts.Store
+	return func() tea.Msg {
+		p, _ := st.SendingPause()
+		return sendingMsg(p)
+	}
 }

@@ -197,9 +197,22 @@ func (m *Model) headerRow(c columns) string {
 // renderRow draws one row. Every platform string passes safetext, which
 // fits it to its column by display width (wide characters, emoji, RTL).
 func (m *Model) renderRow(st *themes.Styles, c columns, i int, now time.Time) string {
-	r := &m.rows[i].m
+	row := &m.rows[i]
+	r := &row.m
 	_, sel := m.selected[r.ID]
 	isCur := i == m.cur
+	ageText := age(now.Sub(r.CreatedAt))
+	status := string(r.EffectiveStatus(now))
+	clockText, clockStyle := m.clock(st, r, now)
+	key := rowKey{st: st, w: m.w, cur: isCur, sel: sel, age: ageText, status: status, clock: clockText}
+	if row.line != "" && row.key == key {
+		return row.line
+	}
+	row.line, row.key = m.drawRow(st, c, r, isCur, sel, ageText, status, clockText, clockStyle), key
+	return row.line
+}
+
+func (m *Model) drawRow(st *themes.Styles, c columns, r *domain.Mention, isCur, sel bool, ageText, status, clockText string, clockStyle lipgloss.Style) string {
 	var b strings.Builder
 	switch {
 	case isCur && sel:
@@ -211,7 +224,7 @@ func (m *Model) renderRow(st *themes.Styles, c columns, i int, now time.Time) st
 	default:
 		b.WriteString("  ")
 	}
-	b.WriteString(padLeft(age(now.Sub(r.CreatedAt)), c.age) + " ")
+	b.WriteString(padLeft(ageText, c.age) + " ")
 	b.WriteString(safetext.Fit(platformShort[r.Platform], c.platform) + " ")
 	b.WriteString(safetext.Fit(authorLabel(r.Author, c.author), c.author) + " ")
 	b.WriteString(safetext.Fit(r.Text, c.text) + " ")
@@ -230,14 +243,15 @@ func (m *Model) renderRow(st *themes.Styles, c columns, i int, now time.Time) st
 	default:
 		b.WriteString(mark("· ", st.Mark.Neutral) + " ")
 	}
-	status := string(r.EffectiveStatus(now))
 	if r.State.IncidentID != "" {
 		status = "!" + status
 	}
+	if r.State.Drafts > 0 {
+		status = "✎" + status // a reply is being written or on its way
+	}
 	b.WriteString(safetext.Fit(status, c.status) + " ")
 	if c.clock > 0 {
-		text, style := m.clock(st, r, now)
-		b.WriteString(mark(safetext.Fit(text, c.clock), style) + " ")
+		b.WriteString(mark(safetext.Fit(clockText, c.clock), clockStyle) + " ")
 	}
 	if c.assignee > 0 {
 		a := r.State.Assignee
@@ -381,6 +395,9 @@ func (m *Model) detailView(st *themes.Styles) string {
 		field("team", orDefault(s.Team, "—"))
 		field("assignee", orDefault(s.Assignee, "—"))
 		field("tags", orDefault(strings.Join(s.Tags, ", "), "—"))
+		if s.Drafts > 0 {
+			field("drafts", fmt.Sprintf("%d open (r resumes yours; Outbox, 4, shows the queue)", s.Drafts))
+		}
 		if s.IncidentID != "" {
 			field("incident", s.IncidentID)
 		}

@@ -1,0 +1,908 @@
+// Package composer is the reply composer (`r` on a mention) and the
+// Outbox pane (approval queue, send queue, pause switch).
+//
+// The composer holds two replies to one mention: a short public
+// acknowledgement, prefilled from the policy pack's templates with the
+// author filled in, and a private message; tab switches between them.
+// Each is a draft in the store, saved as the operator types (at most
+// SaveEvery of typing is ever lost), checked against the pack after a
+// pause in typing (in a Cmd, stale answers dropped), with a per-platform
+// counter, findings listed, their spans highlighted, and a fix applied by
+// key. A block finding disables sending and says why; an approval finding
+// turns "send" into "ask for approval".
+package composer
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"switchboard/domain"
+	"switchboard/policy"
+	"switchboard/policy/textlen"
+	"switchboard/safetext"
+	"switchboard/store"
+	"switchboard/tui/pane"
+)
+
+// Options tune the composer.
+type Options struct {
+	// Pack checks the drafts (policy.Default() if nil).
+	Pack *policy.Pack
+	// Debounce is the pause in typing before a check (default 250 ms).
+	Debounce time.Duration
+	// SaveEvery bounds how much typing a crash can lose (default 500 ms).
+	SaveEvery time.Duration
+}
+
+func (o *Options) defaults() {
+	if o.Pack == nil {
+		o.Pack = policy.Default()
+	}
+	if o.Debounce <= 0 {
+		o.Debounce = 250 * time.Millisecond
+	}
+	if o.SaveEvery <= 0 {
+		o.SaveEvery = 500 * time.Millisecond
+	}
+}
+
+// Factory returns the tui.Options.Composer hook.
+func Factory(o Options) func(pane.Session, pane.ComposeMsg) pane.Pane {
+	o.defaults()
+	return func(s pane.Session, msg pane.ComposeMsg) pane.Pane {
+		c := New(s, msg.Mention, o)
+		c.initial = msg.Text
+		return c
+	}
+}
+
+// KeyMap is the composer's keys.
+type KeyMap struct {
+	Switch, Send, Fix, Template, NewDraft, Public, Close key.Binding
+}
+
+// DefaultKeyMap is the composer's keys as the README documents them.
+func DefaultKeyMap() KeyMap {
+	b := func(help, desc string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return KeyMap{
+		Switch:   b("tab", "public ⇄ private", "tab"),
+		Send:     b("ctrl+s", "send", "ctrl+s"),
+		Fix:      b("ctrl+f", "apply fix", "ctrl+f"),
+		Template: b("ctrl+t", "next template", "ctrl+t"),
+		NewDraft: b("ctrl+n", "new draft", "ctrl+n"),
+		Public:   b("ctrl+p", "reply in public instead", "ctrl+p"),
+		Close:    b("esc", "save and close", "esc"),
+	}
+}
+
+const (
+	public  = 0
+	private = 1
+)
+
+var visOf = [2]domain.Visibility{domain.VisibilityPublic, domain.VisibilityPrivate}
+
+// side is one of the two replies.
+type side struct {
+	ed       editor
+	draft    domain.Draft // ID "" until the first save
+	dirty    bool         // typed since the last save began
+	saving   bool         // a save is in flight
+	tick     bool         // a save tick is scheduled
+	saveErr  string
+	sendNext bool // send once the save in flight lands
+	checkSeq int
+	checked  int // the checkSeq the findings are for
+	findings []policy.Finding
+	count    textlen.Count
+	sent     string // set once queued or sent for approval
+}
+
+// Model is the composer of one mention in one session.
+type Model struct {
+	sess pane.Session
+	o    Options
+	keys KeyMap
+	m    domain.Mention
+
+	mode     int
+	sides    [2]*side
+	loaded   bool
+	others   []domain.Draft // open drafts of this mention not in the editor
+	warnNew  bool           // ctrl+n pressed once with drafts open
+	cannotDM string         // why a private message failed before
+	tpls     []policy.Template
+	tpl      int
+	initial  string // text to start the public reply with, instead of a template
+	notice   string
+	bad      bool
+	w, h     int
+}
+
+// Messages of the composer's commands.
+type (
+	loadedMsg struct {
+		drafts []domain.Draft
+		err    error
+	}
+	checkTickMsg struct{ side, seq int }
+	checkedMsg   struct {
+		side, seq int
+		findings  []policy.Finding
+		count     textlen.Count
+	}
+	saveTickMsg struct{ side int }
+	savedMsg    struct {
+		side  int
+		draft domain.Draft
+		err   error
+	}
+	sendDoneMsg struct {
+		side    int
+		draft   domain.Draft
+		blocked []policy.Finding
+		asked   []string
+		err     error
+	}
+)
+
+// New opens the composer on mention m.
+func New(s pane.Session, m domain.Mention, o Options) *Model {
+	o.defaults()
+	c := &Model{sess: s, o: o, keys: DefaultKeyMap(), m: m, sides: [2]*side{{}, {}}}
+	for _, t := range o.Pack.Templates() {
+		if len(t.Platforms) == 0 || contains(t.Platforms, string(m.Platform)) {
+			c.tpls = append(c.tpls, t)
+		}
+	}
+	if !canPrivate(m.Platform) {
+		c.mode = public
+	}
+	return c
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func canPrivate(p domain.Platform) bool { return p != domain.PlatformNews }
+
+// Init loads the mention's drafts.
+func (c *Model) Init() tea.Cmd {
+	st, key := c.sess.Store, c.m.Key()
+	return func() tea.Msg {
+		ds, err := st.DraftsFor(key)
+		return loadedMsg{drafts: ds, err: err}
+	}
+}
+
+func editable(st domain.DraftState) bool {
+	switch st {
+	case domain.DraftEditing, domain.DraftAwaitingApproval, domain.DraftApproved, domain.DraftRejected, domain.DraftFailed:
+		return true
+	}
+	return false
+}
+
+func (c *Model) onLoaded(msg loadedMsg) tea.Cmd {
+	c.loaded = true
+	if msg.err != nil {
+		c.say("could not read this mention's drafts: "+msg.err.Error(), true)
+	}
+	// resume this operator's newest editable draft of each kind
+	for i := len(msg.drafts) - 1; i >= 0; i-- {
+		d := msg.drafts[i]
+		if d.Visibility == domain.VisibilityPrivate && d.State == domain.DraftFailed && strings.Contains(d.LastError, "cannot send a private message") && c.cannotDM == "" {
+			c.cannotDM = d.LastError
+		}
+		s := c.sides[sideOf(d.Visibility)]
+		if s.draft.ID == "" && d.Author == c.sess.Actor && editable(d.State) {
+			s.draft = d
+			s.ed.SetText(d.Text)
+			continue
+		}
+		if d.State != domain.DraftSent && d.State != domain.DraftCancelled {
+			c.others = append(c.others, d)
+		}
+	}
+	if c.sides[public].draft.ID == "" {
+		if c.initial != "" {
+			c.sides[public].ed.SetText(c.initial)
+		} else {
+			c.fillTemplate()
+		}
+	}
+	if c.sides[private].draft.ID != "" && c.sides[public].draft.ID == "" {
+		c.mode = private
+	}
+	if c.sides[public].draft.ID != "" || c.sides[private].draft.ID != "" {
+		c.say("resumed your draft; it is saved as you type", false)
+	}
+	return tea.Batch(c.check(public), c.check(private))
+}
+
+func sideOf(v domain.Visibility) int {
+	if v == domain.VisibilityPrivate {
+		return private
+	}
+	return public
+}
+
+// fillTemplate puts the current template, with the author filled in, in
+// the public side.
+func (c *Model) fillTemplate() {
+	if len(c.tpls) == 0 {
+		return
+	}
+	t := c.tpls[c.tpl%len(c.tpls)]
+	text, _ := t.Render(c.fields(t))
+	c.sides[public].ed.SetText(text)
+}
+
+// fields are the template values the composer knows; the others stay as
+// {{name}} for the operator to fill.
+func (c *Model) fields(t policy.Template) map[string]string {
+	v := map[string]string{}
+	for _, f := range t.Fields() {
+		v[f] = "{{" + f + "}}"
+	}
+	a := c.m.Author.Handle
+	if a == "" {
+		a = c.m.Author.Name
+	}
+	v["author"] = safetext.Line(a)
+	if c.m.Author.Name != "" {
+		v["name"] = safetext.Line(c.m.Author.Name)
+	}
+	return v
+}
+
+func (c *Model) say(text string, bad bool) { c.notice, c.bad = text, bad }
+
+// check schedules a debounced policy check of side i.
+func (c *Model) check(i int) tea.Cmd {
+	s := c.sides[i]
+	s.checkSeq++
+	seq := s.checkSeq
+	return tea.Tick(c.o.Debounce, func(time.Time) tea.Msg { return checkTickMsg{side: i, seq: seq} })
+}
+
+func (c *Model) runCheck(i int) tea.Cmd {
+	s := c.sides[i]
+	text, seq, pack := s.ed.Text(), s.checkSeq, c.o.Pack
+	ctx := c.policyContext(i)
+	platform := c.m.Platform
+	return func() tea.Msg {
+		return checkedMsg{side: i, seq: seq, findings: pack.Check(text, ctx), count: pack.Length(platform, text)}
+	}
+}
+
+func (c *Model) policyContext(i int) policy.Context {
+	roles, _ := store.Approved(c.sides[i].draft)
+	return policy.Context{Platform: c.m.Platform, Visibility: visOf[i], Reply: true, Lang: c.m.Lang, Approvals: roles}
+}
+
+// edited notes a change to side i: save soon, check after a pause.
+func (c *Model) edited(i int) tea.Cmd {
+	s := c.sides[i]
+	s.dirty = true
+	s.sent = ""
+	c.warnNew = false
+	var save tea.Cmd
+	if !s.tick && !s.saving {
+		s.tick = true
+		save = tea.Tick(c.o.SaveEvery, func(time.Time) tea.Msg { return saveTickMsg{side: i} })
+	}
+	return tea.Batch(save, c.check(i))
+}
+
+// save writes side i now (a Cmd), unless a save is in flight.
+func (c *Model) save(i int) tea.Cmd {
+	s := c.sides[i]
+	if s.saving || !s.dirty {
+		return nil
+	}
+	s.saving, s.dirty = true, false
+	st, actor, key, d, text, vis := c.sess.Store, c.sess.Actor, c.m.Key(), s.draft, s.ed.Text(), visOf[i]
+	return func() tea.Msg {
+		if d.ID == "" {
+			nd, err := st.NewDraft(actor, key, vis, text)
+			return savedMsg{side: i, draft: nd, err: err}
+		}
+		nd, err := st.EditDraft(actor, d.ID, d.Version, vis, text)
+		if errors.Is(err, store.ErrNoChange) {
+			return savedMsg{side: i, draft: d}
+		}
+		return savedMsg{side: i, draft: nd, err: err}
+	}
+}
+
+func (c *Model) onSaved(msg savedMsg) tea.Cmd {
+	s := c.sides[msg.side]
+	s.saving = false
+	if msg.err != nil {
+		s.saveErr = msg.err.Error()
+		if errors.Is(msg.err, store.ErrStaleDraft) || errors.Is(msg.err, store.ErrDraftState) {
+			s.saveErr = "someone else changed this draft meanwhile; your text is kept here — ctrl+n saves it as a new draft"
+			s.draft = domain.Draft{}
+			c.warnNew = true
+		}
+		s.sendNext = false
+		return nil
+	}
+	s.saveErr = ""
+	s.draft = msg.draft
+	var cmds []tea.Cmd
+	if s.dirty {
+		cmds = append(cmds, c.save(msg.side))
+	}
+	if s.sendNext && !s.dirty {
+		s.sendNext = false
+		cmds = append(cmds, c.send(msg.side))
+	}
+	return tea.Batch(cmds...)
+}
+
+// blocking is the block findings of side i's last check (approval ones
+// aside), or nil.
+func (s *side) blocking() []policy.Finding {
+	var out []policy.Finding
+	for _, f := range s.findings {
+		if f.Blocking() && f.Severity != policy.Approval {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (s *side) needsApproval() []string {
+	var roles []string
+	for _, f := range s.findings {
+		if f.Blocking() && f.Severity == policy.Approval && !contains(roles, f.Role) {
+			roles = append(roles, f.Role)
+		}
+	}
+	return roles
+}
+
+// send saves side i and then queues it, or asks for approval, or says
+// what blocks it. The pack decides again inside the Cmd on the exact text
+// saved.
+func (c *Model) send(i int) tea.Cmd {
+	s := c.sides[i]
+	if s.saving {
+		s.sendNext = true
+		return nil
+	}
+	st, actor, key, d, text, vis, pack := c.sess.Store, c.sess.Actor, c.m.Key(), s.draft, s.ed.Text(), visOf[i], c.o.Pack
+	ctx := c.policyContext(i)
+	s.saving, s.dirty = true, false
+	return func() tea.Msg {
+		var err error
+		switch {
+		case d.ID == "":
+			d, err = st.NewDraft(actor, key, vis, text)
+		case d.Text != text || d.Visibility != vis:
+			d, err = st.EditDraft(actor, d.ID, d.Version, vis, text)
+		}
+		if err != nil {
+			return sendDoneMsg{side: i, draft: d, err: err}
+		}
+		roles, _ := store.Approved(d)
+		ctx.Approvals = roles
+		var blocked []policy.Finding
+		var asked []string
+		for _, f := range pack.Check(text, ctx) {
+			switch {
+			case !f.Blocking():
+			case f.Severity == policy.Approval:
+				if !contains(asked, f.Role) {
+					asked = append(asked, f.Role)
+				}
+			default:
+				blocked = append(blocked, f)
+			}
+		}
+		if len(blocked) > 0 {
+			return sendDoneMsg{side: i, draft: d, blocked: blocked}
+		}
+		if len(asked) > 0 {
+			if d.State != domain.DraftAwaitingApproval {
+				d, err = st.RequestApproval(actor, d.ID, d.Version, asked)
+			}
+			return sendDoneMsg{side: i, draft: d, asked: asked, err: err}
+		}
+		d, err = st.QueueDraft(actor, d.ID, d.Version)
+		return sendDoneMsg{side: i, draft: d, err: err}
+	}
+}
+
+func (c *Model) onSendDone(msg sendDoneMsg) tea.Cmd {
+	s := c.sides[msg.side]
+	s.saving = false
+	if msg.draft.ID != "" {
+		s.draft = msg.draft
+	}
+	what := [2]string{"public reply", "private message"}[msg.side]
+	switch {
+	case msg.err != nil:
+		c.say("not sent: "+msg.err.Error(), true)
+		return nil
+	case len(msg.blocked) > 0:
+		s.findings = msg.blocked
+		c.say("not sent: "+blockReason(msg.blocked), true)
+		return nil
+	case len(msg.asked) > 0:
+		s.sent = "waiting for approval by " + strings.Join(msg.asked, ", ")
+		c.say(what+" "+s.draft.ID+" went to the approval queue of "+strings.Join(msg.asked, ", ")+"; it is sent once approved", false)
+	default:
+		s.sent = "queued"
+		c.say(what+" "+s.draft.ID+" queued; it goes out as soon as the platform takes it (Outbox, 4)", false)
+	}
+	// the other side still has unsent words: stay, and go there
+	o := 1 - msg.side
+	if c.sides[o].draft.ID != "" && c.sides[o].sent == "" && strings.TrimSpace(c.sides[o].ed.Text()) != "" {
+		c.mode = o
+		return nil
+	}
+	note := c.notice
+	return tea.Batch(pane.Toast(note), func() tea.Msg { return pane.FocusMsg{Index: -1} })
+}
+
+func blockReason(fs []policy.Finding) string {
+	var ids []string
+	for _, f := range fs {
+		if !contains(ids, f.RuleID) {
+			ids = append(ids, f.RuleID)
+		}
+	}
+	n := len(fs)
+	if n == 1 {
+		return "the policy blocks it (" + ids[0] + ": " + safetext.Line(fs[0].Message) + ")"
+	}
+	return fmt.Sprintf("the policy blocks it: %d findings (%s)", n, strings.Join(ids, ", "))
+}
+
+// fix applies the first blocking finding's fix, or the first fix of any
+// finding; a block finding without a fix has its flagged words cut.
+func (c *Model) fix() tea.Cmd {
+	s := c.sides[c.mode]
+	f, ok := c.fixable(s)
+	if !ok {
+		c.say("nothing to fix", false)
+		return nil
+	}
+	text := s.ed.Text()
+	var nt string
+	if f.HasFix {
+		nt = policy.ApplyFix(text, f)
+	} else if f.Start >= 0 && f.End <= len(text) && f.Start < f.End {
+		nt = strings.Join(strings.Fields(text[:f.Start]+text[f.End:]), " ")
+		if strings.Contains(text, "\n") {
+			nt = text[:f.Start] + text[f.End:]
+		}
+	}
+	if nt == "" || nt == text {
+		c.say("that fix no longer applies; the check runs again", false)
+		return c.check(c.mode)
+	}
+	s.ed.SetText(nt)
+	c.say("applied: "+fixLabel(f), false)
+	return c.edited(c.mode)
+}
+
+func (c *Model) fixable(s *side) (policy.Finding, bool) {
+	if s.checked != s.checkSeq {
+		return policy.Finding{}, false // findings are for older text
+	}
+	for _, f := range s.findings {
+		if f.Blocking() && f.Severity != policy.Approval {
+			return f, true
+		}
+	}
+	for _, f := range s.findings {
+		if f.HasFix {
+			return f, true
+		}
+	}
+	return policy.Finding{}, false
+}
+
+func fixLabel(f policy.Finding) string {
+	m := safetext.Truncate(f.Match, 30, "…")
+	if f.HasFix {
+		if f.Fix == "" {
+			return "delete “" + m + "”"
+		}
+		return "“" + m + "” → “" + safetext.Truncate(f.Fix, 30, "…") + "”"
+	}
+	return "cut “" + m + "”"
+}
+
+// Update handles keys and command results.
+func (c *Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case pane.StylesMsg:
+		c.sess.Styles = msg.Styles
+	case loadedMsg:
+		return c, c.onLoaded(msg)
+	case checkTickMsg:
+		if msg.seq == c.sides[msg.side].checkSeq {
+			return c, c.runCheck(msg.side)
+		}
+	case checkedMsg:
+		s := c.sides[msg.side]
+		if msg.seq == s.checkSeq {
+			s.findings, s.count, s.checked = msg.findings, msg.count, msg.seq
+		}
+	case saveTickMsg:
+		c.sides[msg.side].tick = false
+		return c, c.save(msg.side)
+	case savedMsg:
+		return c, c.onSaved(msg)
+	case sendDoneMsg:
+		return c, c.onSendDone(msg)
+	case pane.StoreMsg:
+		// someone approved or rejected one of ours: show it
+		var cmds []tea.Cmd
+		for _, ch := range msg.Update.Changes {
+			for i, s := range c.sides {
+				if ch.Kind == "draft" && ch.ID == s.draft.ID && !s.saving {
+					cmds = append(cmds, c.reload(i, s.draft.ID))
+				}
+			}
+		}
+		return c, tea.Batch(cmds...)
+	case reloadedMsg:
+		s := c.sides[msg.side]
+		if msg.err == nil && msg.draft.ID == s.draft.ID && !s.saving && !s.dirty && msg.draft.Version >= s.draft.Version {
+			s.draft = msg.draft
+			return c, c.check(msg.side)
+		}
+	case tea.PasteMsg:
+		if c.sides[c.mode].ed.Paste(msg.Content) {
+			return c, c.edited(c.mode)
+		}
+	case tea.KeyPressMsg:
+		return c, c.onKey(msg)
+	}
+	return c, nil
+}
+
+type reloadedMsg struct {
+	side  int
+	draft domain.Draft
+	err   error
+}
+
+func (c *Model) reload(i int, id string) tea.Cmd {
+	st := c.sess.Store
+	return func() tea.Msg {
+		d, err := st.Draft(id)
+		return reloadedMsg{side: i, draft: d, err: err}
+	}
+}
+
+func (c *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
+	s := c.sides[c.mode]
+	switch {
+	case key.Matches(k, c.keys.Close):
+		var cmds []tea.Cmd
+		for i := range c.sides {
+			cmds = append(cmds, c.save(i))
+		}
+		cmds = append(cmds, func() tea.Msg { return pane.FocusMsg{Index: -1} })
+		return tea.Sequence(tea.Batch(cmds...), pane.Toast(c.closeNote()))
+	case key.Matches(k, c.keys.Switch):
+		if !canPrivate(c.m.Platform) {
+			c.say("news articles take no private message", true)
+			return nil
+		}
+		c.mode = 1 - c.mode
+		c.notice = ""
+		return nil
+	case key.Matches(k, c.keys.Public):
+		if c.mode == private {
+			c.mode = public
+			c.say("public reply: keep it short and move the details to a private channel", false)
+		}
+		return nil
+	case key.Matches(k, c.keys.Send):
+		if b := s.blocking(); len(b) > 0 && s.checked == s.checkSeq {
+			c.say("sending is disabled: "+blockReason(b), true)
+			return nil
+		}
+		if strings.TrimSpace(s.ed.Text()) == "" {
+			c.say("nothing to send", true)
+			return nil
+		}
+		return c.send(c.mode)
+	case key.Matches(k, c.keys.Fix):
+		return c.fix()
+	case key.Matches(k, c.keys.Template):
+		if c.mode != public || len(c.tpls) == 0 {
+			return nil
+		}
+		c.tpl = (c.tpl + 1) % len(c.tpls)
+		c.fillTemplate()
+		c.say("template: "+c.tpls[c.tpl].Title, false)
+		return c.edited(public)
+	case key.Matches(k, c.keys.NewDraft):
+		open := len(c.others)
+		if s.draft.ID != "" {
+			open++
+		}
+		if open > 0 && !c.warnNew {
+			c.warnNew = true
+			c.say(fmt.Sprintf("this mention already has %d open draft(s); ctrl+n again starts another one beside them", open), true)
+			return nil
+		}
+		c.warnNew = false
+		if s.draft.ID != "" {
+			c.others = append(c.others, s.draft)
+		}
+		s.draft = domain.Draft{}
+		s.sent = ""
+		if c.mode == public {
+			c.fillTemplate()
+		} else {
+			s.ed.SetText("")
+		}
+		c.say("new draft", false)
+		return c.edited(c.mode)
+	}
+	if changed, _ := s.ed.Key(k); changed {
+		return c.edited(c.mode)
+	}
+	return nil
+}
+
+func (c *Model) closeNote() string {
+	var ids []string
+	for _, s := range c.sides {
+		if s.draft.ID != "" && s.sent == "" {
+			ids = append(ids, s.draft.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return "composer closed"
+	}
+	return "draft " + strings.Join(ids, ", ") + " saved; r on the mention resumes it"
+}
+
+// SetSize sets the composer's size.
+func (c *Model) SetSize(w, h int) { c.w, c.h = w, h }
+
+// ShortHelp is the footer's keys.
+func (c *Model) ShortHelp() []key.Binding {
+	return []key.Binding{c.keys.Switch, c.keys.Send, c.keys.Fix, c.keys.Close}
+}
+
+// FullHelp is every key.
+func (c *Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{c.keys.Switch, c.keys.Send, c.keys.Fix, c.keys.Template, c.keys.NewDraft, c.keys.Public, c.keys.Close}}
+}
+
+// Title names the pane.
+func (c *Model) Title() string { return "Reply" }
+
+// Badge is empty.
+func (c *Model) Badge() string { return "" }
+
+// Capturing: the composer is a text editor, it takes every key.
+func (c *Model) Capturing() bool { return true }
+
+// Text is side i's text (tests).
+func (c *Model) Text(private bool) string {
+	if private {
+		return c.sides[1].ed.Text()
+	}
+	return c.sides[0].ed.Text()
+}
+
+// Draft is the draft behind the current side (tests).
+func (c *Model) Draft() domain.Draft { return c.sides[c.mode].draft }
+
+// Notice is the composer's status message (tests).
+func (c *Model) Notice() string { return c.notice }
+
+// honesty says what a reply of visibility v really is on platform p.
+func honesty(p domain.Platform, v domain.Visibility) string {
+	if v == domain.VisibilityPublic {
+		switch p {
+		case domain.PlatformNews:
+			return "News articles cannot be answered from here; copy the URL (o in the inbox) to respond on the site."
+		}
+		return "Public: everyone can see this reply, and screenshots outlive deletions."
+	}
+	switch p {
+	case domain.PlatformMastodon:
+		return "Mastodon has no private chat: this goes as a \"direct\" post, visible to every account it mentions and to the admins of the servers involved. It is not encrypted."
+	case domain.PlatformBluesky:
+		return "Bluesky chat message. The author may accept messages only from accounts they follow; then reply in public."
+	case domain.PlatformX:
+		return "X direct message. It arrives only if the author's DM settings accept messages from this account."
+	case domain.PlatformReddit:
+		return "Reddit private message to the author's inbox."
+	}
+	return "Private message."
+}
+
+// View draws the composer.
+func (c *Model) View() string {
+	st := c.sess.Styles
+	w, h := max(20, c.w), max(8, c.h)
+	var top []string
+	add := func(s ...string) { top = append(top, s...) }
+	who := c.m.Author.Handle
+	if c.m.Author.Name != "" {
+		who = c.m.Author.Name + " (" + c.m.Author.Handle + ")"
+	}
+	add(st.Dialog.Title.Render(safetext.Truncate("Reply to "+who+" on "+string(c.m.Platform), w, "…")))
+	for i, l := range strings.Split(safetext.Wrap(c.m.Text, max(10, w-4)), "\n") {
+		if i == 2 {
+			add(st.Detail.Event.Render("  …"))
+			break
+		}
+		add(st.Detail.Event.Render("  " + l))
+	}
+	// tabs and the counter
+	s := c.sides[c.mode]
+	tabs := ""
+	for i, name := range []string{"Public reply", "Private message"} {
+		label := name
+		if c.sides[i].draft.ID != "" {
+			label += " · " + c.sides[i].draft.ID
+		}
+		if i == c.mode {
+			tabs += st.Dialog.ItemActive.Render("▸ "+label+" ") + " "
+		} else {
+			tabs += st.Dialog.Item.Render("  "+label+" ") + " "
+		}
+	}
+	counter := ""
+	if s.count.Limit > 0 {
+		counter = fmt.Sprintf("%d/%d", s.count.Length, s.count.Limit)
+		if s.count.Exceeded() {
+			counter = st.Health.Bad.Render("✗ " + counter)
+		}
+	}
+	gap := w - lipgloss.Width(tabs) - lipgloss.Width(counter)
+	add(tabs + strings.Repeat(" ", max(1, gap)) + counter)
+	note := honesty(c.m.Platform, visOf[c.mode])
+	noteStyle := st.Dialog.Hint
+	if c.mode == private && c.m.Platform == domain.PlatformMastodon {
+		noteStyle = st.Warning
+	}
+	for _, l := range strings.Split(safetext.Wrap(note, w), "\n") {
+		add(noteStyle.Render(l))
+	}
+	if c.mode == private && c.cannotDM != "" {
+		add(st.Health.Bad.Render(safetext.Truncate("✗ A private message to this author failed before: "+c.cannotDM, w, "…")))
+		add(st.Dialog.Hint.Render("  ctrl+p replies in public instead"))
+	}
+	// findings and state, below the editor
+	var bottom []string
+	fixF, canFix := c.fixable(s)
+	shown := 0
+	for _, f := range s.findings {
+		if shown == 4 {
+			bottom = append(bottom, st.Dialog.Hint.Render(fmt.Sprintf("  … %d more", len(s.findings)-shown)))
+			break
+		}
+		shown++
+		bottom = append(bottom, c.findingLine(f, w, canFix && f == fixF))
+	}
+	if len(s.findings) == 0 && s.checked == s.checkSeq && c.loaded {
+		bottom = append(bottom, st.Health.OK.Render("✓ no policy findings"))
+	}
+	bottom = append(bottom, c.stateLine(s, w))
+	if c.notice != "" {
+		style := st.Footer.Toast
+		mark := "› "
+		if c.bad {
+			style, mark = st.Health.Bad, "✗ "
+		}
+		bottom = append(bottom, style.Render(safetext.Truncate(mark+c.notice, w, "…")))
+	}
+	edH := max(2, h-len(top)-len(bottom)-2)
+	rule := st.Detail.Label.Render(strings.Repeat("─", w))
+	var spans []span
+	if s.checked == s.checkSeq {
+		for _, f := range s.findings {
+			style := st.Health.Warn.Underline(true)
+			if f.Blocking() {
+				style = st.Health.Bad.Reverse(true)
+			}
+			spans = append(spans, span{f.Start, f.End, style})
+		}
+	}
+	lines := append(top, rule)
+	lines = append(lines, s.ed.render(w, edH, spans, st.Dialog.ItemActive, true)...)
+	lines = append(lines, rule)
+	lines = append(lines, bottom...)
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines[:h], "\n")
+}
+
+func (c *Model) findingLine(f policy.Finding, w int, fixable bool) string {
+	st := c.sess.Styles
+	var mark string
+	var style lipgloss.Style
+	switch {
+	case f.Overridden:
+		mark, style = "· allowed", st.Dialog.Hint
+	case f.Severity == policy.Block:
+		mark, style = "✗ block", st.Health.Bad
+	case f.Severity == policy.Approval && f.Approved:
+		mark, style = "✓ approved", st.Health.OK
+	case f.Severity == policy.Approval:
+		mark, style = "◆ needs "+f.Role, st.Health.Warn
+	case f.Severity == policy.Warn:
+		mark, style = "! warn", st.Health.Warn
+	default:
+		mark, style = "i info", st.Dialog.Hint
+	}
+	line := mark + " " + f.RuleID + ": " + safetext.Line(f.Message)
+	if fixable {
+		line += "  [ctrl+f " + fixLabel(f) + "]"
+	}
+	return style.Render(safetext.Truncate(line, w, "…"))
+}
+
+func (c *Model) stateLine(s *side, w int) string {
+	st := c.sess.Styles
+	var parts []string
+	d := s.draft
+	switch {
+	case d.ID == "":
+		parts = append(parts, "not saved yet (saved as you type)")
+	default:
+		parts = append(parts, fmt.Sprintf("%s v%d · %s", d.ID, d.Version, strings.ReplaceAll(string(d.State), "_", " ")))
+		if d.ApprovalRole != "" && d.State == domain.DraftAwaitingApproval {
+			parts = append(parts, "waiting for "+d.ApprovalRole)
+		}
+		if d.ApprovedBy != "" {
+			if _, ok := store.Approved(d); ok {
+				parts = append(parts, "approved by "+d.ApprovedBy)
+			}
+		}
+		if d.State == domain.DraftRejected && d.ReviewComment != "" {
+			parts = append(parts, "rejected: "+safetext.Line(d.ReviewComment))
+		}
+		if s.saving || s.dirty {
+			parts = append(parts, "saving…")
+		} else {
+			parts = append(parts, "saved")
+		}
+	}
+	if s.saveErr != "" {
+		return st.Health.Bad.Render(safetext.Truncate("✗ "+s.saveErr, w, "…"))
+	}
+	if b := s.blocking(); len(b) > 0 && s.checked == s.checkSeq {
+		parts = append(parts, "sending disabled: fix the block findings")
+	} else if roles := s.needsApproval(); len(roles) > 0 {
+		parts = append(parts, "ctrl+s asks "+strings.Join(roles, ", ")+" to approve")
+	}
+	if n := len(c.others); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d other open draft(s) on this mention", n))
+	}
+	return st.Dialog.Hint.Render(safetext.Truncate(strings.Join(parts, " · "), w, "…"))
+}
+
+var _ pane.Pane = (*Model)(nil)
