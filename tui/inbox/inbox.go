@@ -941,6 +941,7 @@ func (m *Model) onRefreshed(msg refreshedMsg) {
 				gone = true
 			} else {
 				r.m = nm
+				r.line = ""
 			}
 		}
 		if gone {

@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"slices"
+	"switchboard/themes"
 	"time"
 
 	"switchboard/domain"
@@ -34,6 +35,21 @@ type stream struct {
 type row struct {
 	m domain.Mention
 	s int
+	// line is the row as last drawn, for key; drawing a row costs far more
+	// than comparing the key, and most frames redraw the same rows.
+	line string
+	key  rowKey
+}
+
+// rowKey is everything a drawn row depends on besides its mention (a row
+// whose mention changes is replaced or has its line cleared).
+type rowKey struct {
+	st           *themes.Styles
+	w            int
+	cur, sel     bool
+	age, status  string
+	clock        string
+	clockOverdue bool
 }
 
 // sortKey orders rows: deadline (or creation time), stream, time, id.
