@@ -337,3 +337,60 @@ func TestSparklineAndAge(t *testing.T) {
 		t.Fatal("default pack has reputation holding statements and an other playbook")
 	}
 }
+
+func TestTimelineHasRepliesSentAndPauses(t *testing.T) {
+	now := t0.Add(10 * time.Hour)
+	s := openStore(t, &now)
+	res, _ := s.Ingest([]domain.Mention{
+		{Platform: domain.PlatformX, NativeID: "1", Author: domain.Author{Handle: "@a"}, Text: "free insulin?", CreatedAt: t0},
+		{Platform: domain.PlatformX, NativeID: "2", Author: domain.Author{Handle: "@b"}, Text: "unrelated", CreatedAt: t0},
+	})
+	inc, err := Declare(s, nil, "ana", store.IncidentSpec{Title: "Fake account", Severity: domain.Sev1, Mentions: res.IDs[:1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func(key string) {
+		d, err := s.NewDraft("ana", key, domain.VisibilityPrivate, "We never ask for passwords.")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.QueueDraft("ana", d.ID, d.Version); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.BeginSend(d.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.FinishSend(d.ID, store.SendOutcome{State: domain.DraftSent, RemoteID: "r1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now = now.Add(time.Minute)
+	if _, err := s.SetSendingPaused("ana", true, "suspected compromise"); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Minute)
+	if _, err := s.SetSendingPaused("ana", false, ""); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Minute)
+	send("x:1")
+	send("x:2") // not linked: not on this timeline
+	tl, err := Timeline(s, inc, TimelineOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range tl {
+		if e.Kind == EntryPause || e.Kind == EntryReply {
+			got = append(got, string(e.Kind)+": "+e.Text)
+		}
+	}
+	if len(got) != 3 || got[0] != "pause: sending paused: suspected compromise" || got[1] != "pause: sending resumed" ||
+		!strings.HasPrefix(got[2], "reply: reply sent to x:1 (") || !strings.HasSuffix(got[2], ", private)") {
+		t.Fatalf("timeline entries %q", got)
+	}
+	r, err := PostMortem(context.Background(), s, inc.ID, ReportOptions{Now: now})
+	if err != nil || len(r.Replies) != 1 || !strings.Contains(r.Markdown(), "| Replies sent | 1 |") {
+		t.Fatalf("post-mortem replies %+v %v", r.Replies, err)
+	}
+}

@@ -75,18 +75,21 @@ func Timeline(s *store.Store, inc domain.Incident, opts TimelineOptions) ([]Entr
 			case domain.EventOutbox:
 				out = append(out, entryOf(ev))
 			case domain.EventDraft:
-				if ev.After != string(domain.DraftSent) {
-					return true
-				}
-				key := ev.Target
-				if !linked[key] && opts.DraftMention != nil {
+				// the outbox records a sent reply on its mention ("d-7 sent
+				// (private)"); a draft's own state event ("sent") names only
+				// the draft, which DraftMention can resolve
+				key, sent := ev.Target, strings.Contains(ev.After, " sent (")
+				if !sent && strings.HasPrefix(ev.After, string(domain.DraftSent)) && opts.DraftMention != nil {
 					if k, ok := opts.DraftMention(ev.Target); ok {
-						key = k
+						key, sent = k, true
 					}
 				}
-				if linked[key] {
+				if sent && linked[key] {
 					e := entryOf(ev)
 					e.Text = "reply sent to " + key
+					if id, vis, ok := strings.Cut(ev.After, " sent ("); ok && key == ev.Target {
+						e.Text += " (" + id + ", " + strings.TrimSuffix(vis, ")") + ")"
+					}
 					out = append(out, e)
 				}
 			case domain.EventUndo:
@@ -168,6 +171,9 @@ func entryOf(ev domain.Event) Entry {
 	case domain.EventOutbox:
 		e.Kind = EntryPause
 		e.Text = "sending " + describeOutbox(ev)
+		if _, reason, ok := strings.Cut(ev.After, ": "); ok {
+			e.Text += ": " + reason
+		}
 	case domain.EventDraft:
 		e.Kind, e.Text = EntryReply, "reply sent"
 	default:
@@ -177,7 +183,7 @@ func entryOf(ev domain.Event) Entry {
 }
 
 func describeOutbox(ev domain.Event) string {
-	a := strings.ToLower(ev.After)
+	a, _, _ := strings.Cut(strings.ToLower(ev.After), ":")
 	switch {
 	case strings.Contains(a, "resum"), a == "false", a == "running", a == "off":
 		return "resumed"
