@@ -122,3 +122,26 @@ func TestNewerSchemaRefused(t *testing.T) {
 		t.Fatalf("want a clear newer-schema error, got %v", err)
 	}
 }
+
+func TestReadOnlyOpenOfAnOlderStoreAddsNewBuckets(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sb.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed(t, s, 3)
+	// as if written by a binary that had no tag index yet
+	s.db.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket(indexByName(IndexPriority).bucket) })
+	s.Close()
+	r, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("read-only open of an older store: %v", err)
+	}
+	defer r.Close()
+	if r.missingBuckets() {
+		t.Fatal("buckets still missing")
+	}
+	if p, err := r.Query(Filter{}, "", 10); err != nil || len(p.Mentions) != 3 {
+		t.Fatalf("query: %d %v", len(p.Mentions), err)
+	}
+}

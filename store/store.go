@@ -143,6 +143,19 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path, opts: opts}
+	if opts.ReadOnly && s.missingBuckets() {
+		// written by an older binary that lacked a feature's buckets:
+		// add them once with a short write, then read as asked
+		db.Close()
+		rw := opts
+		rw.ReadOnly = false
+		w, err := Open(path, rw)
+		if err != nil {
+			return nil, err
+		}
+		w.Close()
+		return Open(path, opts)
+	}
 	if err := s.init(); err != nil {
 		db.Close()
 		return nil, err
@@ -214,6 +227,21 @@ func checkSchema(m *bolt.Bucket) error {
 		return fmt.Errorf("%w: it has schema %d and this binary knows schema %d; upgrade switchboard to open it", ErrNewerSchema, n, SchemaVersion)
 	}
 	return nil
+}
+
+// missingBuckets reports whether the file lacks a bucket this binary uses.
+func (s *Store) missingBuckets() bool {
+	missing := false
+	_ = s.db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bMeta) == nil {
+			return nil // not a store at all: init says so
+		}
+		for _, name := range allBuckets() {
+			missing = missing || tx.Bucket(name) == nil
+		}
+		return nil
+	})
+	return missing
 }
 
 func allBuckets() [][]byte {
