@@ -60,8 +60,10 @@ func TestPolicyPaneTmux(t *testing.T) {
 	keys("Enter")
 	waitFor("editing")
 	tm("send-keys", "-t", "main", "-l", "Use my code SAVE10 at the checkout! #sp")
-	s := waitFor("ftc-disclosure")
-	if !strings.Contains(s, "✖ block") || !strings.Contains(s, "fix → “#ad”") {
+	// the rules column names ftc-disclosure from the start: wait for the
+	// finding's own fix line, which appears only once the draft is checked
+	s := waitFor("fix → “#ad”")
+	if !strings.Contains(s, "✖ block") || !strings.Contains(s, "ftc-disclosure") {
 		t.Fatalf("finding without severity or fix:\n%s", s)
 	}
 	keys("Escape")
