@@ -56,7 +56,9 @@ same stream; --speed runs simulated time faster.`,
 				if !themes.Valid(g.theme) {
 					return usagef("--theme %q: want one of auto, dark, light, high-contrast, mono", g.theme)
 				}
-				return runTUIOn(ctx, &appEnv{store: s, config: cfg, poller: poller}, g.theme)
+				env := &appEnv{store: s, config: cfg, poller: poller}
+				env.startOutbox(ctx, []connectors.Connector{live})
+				return runTUIOn(ctx, env, g.theme)
 			},
 		}
 		cmd.Flags().Int64Var(&seed, "seed", 1, "seed of the simulation")

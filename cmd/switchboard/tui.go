@@ -60,6 +60,11 @@ func runTUI(cmd *cobra.Command, g *globals) error {
 		}
 		go env.poller.Run(ctx)
 	}
+	var senders []connectors.Connector
+	for _, c := range conns {
+		senders = append(senders, c.conn)
+	}
+	env.startOutbox(ctx, senders)
 	return runTUIOn(ctx, env, g.theme)
 }
 

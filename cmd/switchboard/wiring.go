@@ -7,6 +7,7 @@ import (
 	"switchboard/config"
 	"switchboard/connectors"
 	"switchboard/crisis"
+	"switchboard/outbox"
 	"switchboard/policy"
 	"switchboard/presence"
 	"switchboard/store"
@@ -30,6 +31,8 @@ type appEnv struct {
 
 	crisisOnce sync.Once
 	watcher    *crisis.Watcher // crisis detection over the store, one per process
+
+	outbox *outbox.Sender // sends queued replies (startOutbox); nil until started
 }
 
 // crisisWatcher starts crisis detection the first time a session asks: it
@@ -75,6 +78,7 @@ func (e *appEnv) sessionOptions(ctx context.Context, actor, theme string, enviro
 	o.Policy = policypane.Factory(e.policyOptions())
 	o.Crisis = crisistui.Factory(crisistui.Options{Watcher: e.crisisWatcher(), Pack: e.policyOptions().Pack})
 	o.Escalate = crisistui.Escalate
+	e.composerHooks(&o)
 	o.Presence = presence.FromContext(ctx) // nil unless an SSH session of serve
 	if e.config != nil && e.config.Brand.Name != "" {
 		o.Brand = e.config.Brand.Name

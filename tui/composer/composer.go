@@ -259,9 +259,17 @@ func (c *Model) fields(t policy.Template) map[string]string {
 	for _, f := range t.Fields() {
 		v[f] = "{{" + f + "}}"
 	}
-	a := c.m.Author.Handle
+	// the name reads best; a Mastodon handle's @server part would look
+	// like an e-mail address to the policy (the connector mentions the
+	// full handle anyway)
+	a := c.m.Author.Name
 	if a == "" {
-		a = c.m.Author.Name
+		a = c.m.Author.Handle
+		if c.m.Platform == domain.PlatformMastodon {
+			if i := strings.LastIndex(a, "@"); i > 0 {
+				a = a[:i]
+			}
+		}
 	}
 	v["author"] = safetext.Line(a)
 	if c.m.Author.Name != "" {
@@ -605,7 +613,7 @@ func (c *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 			cmds = append(cmds, c.save(i))
 		}
 		cmds = append(cmds, func() tea.Msg { return pane.FocusMsg{Index: -1} })
-		return tea.Sequence(tea.Batch(cmds...), pane.Toast(c.closeNote()))
+		return tea.Batch(append(cmds, pane.Toast(c.closeNote()))...)
 	case key.Matches(k, c.keys.Switch):
 		if !canPrivate(c.m.Platform) {
 			c.say("news articles take no private message", true)
@@ -791,7 +799,9 @@ func (c *Model) View() string {
 		add(noteStyle.Render(l))
 	}
 	if c.mode == private && c.cannotDM != "" {
-		add(st.Health.Bad.Render(safetext.Truncate("✗ A private message to this author failed before: "+c.cannotDM, w, "…")))
+		for _, l := range strings.Split(safetext.Wrap("✗ A private message to this author failed before: "+c.cannotDM, w), "\n") {
+			add(st.Health.Bad.Render(l))
+		}
 		add(st.Dialog.Hint.Render("  ctrl+p replies in public instead"))
 	}
 	// findings and state, below the editor
@@ -810,6 +820,9 @@ func (c *Model) View() string {
 		bottom = append(bottom, st.Health.OK.Render("✓ no policy findings"))
 	}
 	bottom = append(bottom, c.stateLine(s, w))
+	if n := len(c.others); n > 0 {
+		bottom = append(bottom, st.Dialog.Hint.Render(safetext.Truncate(fmt.Sprintf("%d other open draft(s) on this mention: ", n)+c.othersText(), w, "…")))
+	}
 	if c.notice != "" {
 		style := st.Footer.Toast
 		mark := "› "
@@ -899,10 +912,15 @@ func (c *Model) stateLine(s *side, w int) string {
 	} else if roles := s.needsApproval(); len(roles) > 0 {
 		parts = append(parts, "ctrl+s asks "+strings.Join(roles, ", ")+" to approve")
 	}
-	if n := len(c.others); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d other open draft(s) on this mention", n))
-	}
 	return st.Dialog.Hint.Render(safetext.Truncate(strings.Join(parts, " · "), w, "…"))
 }
 
 var _ pane.Pane = (*Model)(nil)
+
+func (c *Model) othersText() string {
+	var out []string
+	for _, d := range c.others {
+		out = append(out, fmt.Sprintf("%s by %s (%s, %s)", d.ID, d.Author, d.Visibility, strings.ReplaceAll(string(d.State), "_", " ")))
+	}
+	return strings.Join(out, "; ")
+}
