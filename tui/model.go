@@ -358,8 +358,13 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.toFocused(msg)
 		}
 		return m, nil
+	case tea.PasteMsg, tea.KeyReleaseMsg:
+		return m, m.toFocused(msg)
 	}
-	return m, m.toFocused(msg)
+	// a command's result: every pane sees it, so that a pane that is not
+	// focused (the Outbox loading its queue, the crisis board its
+	// incidents) still gets its own answers; panes ignore the others
+	return m, m.broadcast(msg)
 }
 
 // broadcast sends a message every pane must see.
