@@ -15,8 +15,9 @@ import (
 	"switchboard/themes"
 )
 
-// demoHistoryHours is how much simulated history a demo store starts with.
-const demoHistoryHours = 12
+// demoHistoryHours is how much simulated history a demo store starts with:
+// crisis detection needs a day of it to learn the daily rhythm.
+const demoHistoryHours = 48
 
 func init() {
 	addCommand(func(g *globals) *cobra.Command {
