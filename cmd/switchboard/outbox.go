@@ -26,6 +26,12 @@ import (
 // connectors this process runs); it sends until ctx ends. With no
 // connector, queued replies wait for a run that has one.
 func (e *appEnv) startOutbox(ctx context.Context, conns []connectors.Connector) {
+	go e.newOutbox(ctx, conns).Run(ctx)
+}
+
+// newOutbox builds the process's outbox sender (serve runs it with its
+// other services).
+func (e *appEnv) newOutbox(ctx context.Context, conns []connectors.Connector) *outbox.Sender {
 	logf := func(string, ...any) {}
 	if path := os.Getenv("SWITCHBOARD_OUTBOX_LOG"); path != "" {
 		if f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err == nil {
@@ -35,7 +41,7 @@ func (e *appEnv) startOutbox(ctx context.Context, conns []connectors.Connector) 
 		}
 	}
 	e.outbox = outbox.New(e.store, conns, outbox.Options{Pack: e.policyOptions().Pack, Logf: logf})
-	go e.outbox.Run(ctx)
+	return e.outbox
 }
 
 // composerHooks set the reply composer (`r`) and the Outbox pane (4) of

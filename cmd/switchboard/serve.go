@@ -164,7 +164,13 @@ func runServe(ctx context.Context, g *globals, so serveOptions) error {
 		services.Add(1)
 		go func() { defer services.Done(); _ = env.poller.Run(svcCtx) }()
 	}
-	services.Add(2)
+	var senders []connectors.Connector
+	for _, c := range conns {
+		senders = append(senders, c.conn)
+	}
+	sender := env.newOutbox(svcCtx, senders)
+	services.Add(3)
+	go func() { defer services.Done(); _ = sender.Run(svcCtx) }()
 	go func() { defer services.Done(); wakeSnoozed(svcCtx, s) }()
 	go func() {
 		defer services.Done()
