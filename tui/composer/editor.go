@@ -178,6 +178,9 @@ func (e *editor) layout(w int) []vline {
 			if lastSpace > from {
 				i = lastSpace + 1
 			}
+			if i == from {
+				i++ // a character wider than the line: it goes alone
+			}
 			out = append(out, vline{from, i})
 			from = i
 		}
