@@ -30,11 +30,12 @@ var (
 	bDrafts       = []byte("drafts")        // seq(8) → draft JSON
 	bDraftMention = []byte("draft_mention") // mention key 0 seq(8) → nil
 	bOutbox       = []byte("outbox")        // "pause" → Pause JSON
+	bDraftState   = []byte("draft_state")   // state 0 seq(8) → nil
 )
 
 var keyPause = []byte("pause")
 
-func init() { extraBuckets = append(extraBuckets, bDrafts, bDraftMention, bOutbox) }
+func init() { extraBuckets = append(extraBuckets, bDrafts, bDraftMention, bOutbox, bDraftState) }
 
 // OutboxActor is the actor of the outbox's own transitions (send attempts,
 // results, reconciliation).
@@ -127,7 +128,7 @@ func (s *Store) NewDraft(actor, mentionKey string, vis domain.Visibility, text s
 			ID: DraftID(seq), MentionKey: mentionKey, Platform: m.Platform, Visibility: vis, Text: text,
 			Author: actor, State: domain.DraftEditing, Version: 1, CreatedAt: now, UpdatedAt: now,
 		}
-		if err := w.putDraft(&d); err != nil {
+		if err := w.putDraft(&d, ""); err != nil {
 			return err
 		}
 		if err := w.tx.Bucket(bDraftMention).Put(evIndexKey(mentionKey, seq), nil); err != nil {
@@ -167,10 +168,32 @@ func (s *Store) DraftsFor(mentionKey string) ([]domain.Draft, error) {
 }
 
 // Drafts lists the drafts in any of states (all drafts when none is
-// given), newest first.
+// given), newest first. With states it reads only those drafts, through
+// the state index.
 func (s *Store) Drafts(states ...domain.DraftState) ([]domain.Draft, error) {
 	var out []domain.Draft
 	err := s.db.View(func(tx *bolt.Tx) error {
+		if len(states) > 0 {
+			var seqs []uint64
+			c := tx.Bucket(bDraftState).Cursor()
+			for _, st := range states {
+				prefix := append([]byte(st), 0)
+				for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+					if len(k) == len(prefix)+8 {
+						seqs = append(seqs, getU64(k[len(prefix):]))
+					}
+				}
+			}
+			sort.Slice(seqs, func(i, j int) bool { return seqs[i] > seqs[j] })
+			for _, seq := range seqs {
+				d, err := getDraft(tx, DraftID(seq))
+				if err != nil {
+					return err
+				}
+				out = append(out, d)
+			}
+			return nil
+		}
 		c := tx.Bucket(bDrafts).Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
 			var d domain.Draft
@@ -489,7 +512,7 @@ func (s *Store) changeDraft(actor string, perm domain.Permission, id string, fn 
 			return err
 		}
 		d.UpdatedAt = s.now()
-		if err := w.putDraft(&d); err != nil {
+		if err := w.putDraft(&d, before); err != nil {
 			return err
 		}
 		if openDraft(before) != openDraft(d.State) {
@@ -572,10 +595,23 @@ func (w *txw) syncMentionDrafts(m *domain.Mention, tk []byte, edit func(*domain.
 	return nil
 }
 
-func (w *txw) putDraft(d *domain.Draft) error {
+// putDraft writes d, moving its state index entry from old ("" for a new
+// draft).
+func (w *txw) putDraft(d *domain.Draft, old domain.DraftState) error {
 	seq, ok := draftSeq(d.ID)
 	if !ok {
 		return fmt.Errorf("store: bad draft id %q", d.ID)
+	}
+	if old != d.State {
+		ix := w.tx.Bucket(bDraftState)
+		if old != "" {
+			if err := ix.Delete(evIndexKey(string(old), seq)); err != nil {
+				return err
+			}
+		}
+		if err := ix.Put(evIndexKey(string(d.State), seq), nil); err != nil {
+			return err
+		}
 	}
 	b, err := json.Marshal(d)
 	if err != nil {

@@ -259,6 +259,21 @@ func TestSendOutcomesRetryCancelAndHold(t *testing.T) {
 	if len(all) != 2 || len(failed) != 1 || failed[0].ID != h.ID || all[0].ID != h.ID {
 		t.Fatalf("lists: all %d failed %v", len(all), failed)
 	}
+	// the state index agrees with the records
+	var every []domain.DraftState
+	for _, st := range []domain.DraftState{domain.DraftEditing, domain.DraftAwaitingApproval, domain.DraftApproved, domain.DraftRejected,
+		domain.DraftQueued, domain.DraftSending, domain.DraftSent, domain.DraftFailed, domain.DraftUnknown, domain.DraftCancelled} {
+		every = append(every, st)
+		byIndex, _ := s.Drafts(st)
+		for _, d := range byIndex {
+			if d.State != st {
+				t.Fatalf("index lists %s under %s", d.ID, st)
+			}
+		}
+	}
+	if viaIndex, _ := s.Drafts(every...); len(viaIndex) != len(all) {
+		t.Fatalf("index lists %d drafts, records %d", len(viaIndex), len(all))
+	}
 	for_, _ := s.DraftsFor(m.Key())
 	if len(for_) != 2 || for_[0].ID != d.ID {
 		t.Fatalf("DraftsFor: %+v", for_)
