@@ -34,6 +34,10 @@ import (
 type Options struct {
 	// Pack checks each draft before it goes (policy.Default() if nil).
 	Pack *policy.Pack
+	// PackErr is why the team's own pack did not load: then nothing is
+	// sent (queued replies wait) until it is fixed, because a broken
+	// pack must never let a draft through unchecked.
+	PackErr error
 	// Now is the clock (time.Now by default).
 	Now func() time.Time
 	// Jitter returns a number in [0, 1) for backoff jitter (math/rand/v2
@@ -230,6 +234,9 @@ func (x *Sender) one(ctx context.Context, d domain.Draft) (domain.Draft, error) 
 			return x.st.FailDraft(d.ID, "the mention it answers is no longer in the store", false)
 		}
 		return d, err
+	}
+	if x.o.PackErr != nil {
+		return x.hold(d, now.Add(x.o.Idle), "waiting: the team's policy pack does not load, so nothing is sent until it is fixed: "+errText(x.o.PackErr))
 	}
 	if why := x.blocked(d, m); why != "" {
 		x.logf("outbox: %s not sent: %s", d.ID, why)

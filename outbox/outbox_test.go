@@ -165,6 +165,20 @@ func TestPolicyBlockedDraftNeverLeaves(t *testing.T) {
 	}
 }
 
+func TestBrokenPackSendsNothing(t *testing.T) {
+	f := newFixture(t)
+	c := &fakeConn{name: "fake", platform: domain.PlatformMastodon}
+	d := f.queue(t, domain.VisibilityPrivate, "Sorry to hear that, could you DM us your order number?")
+	x := New(f.st, []connectors.Connector{c}, Options{Now: f.ck.Now, Jitter: half, PackErr: errors.New("policy.yaml: line 3: unknown kind \"denny\"")})
+	if _, err := x.Step(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	got := f.draft(t, d.ID)
+	if len(c.calls()) != 0 || got.State != domain.DraftQueued || !strings.Contains(got.LastError, "policy pack does not load") {
+		t.Fatalf("with a broken pack: %d sends, %+v", len(c.calls()), got)
+	}
+}
+
 func TestApprovalFindingNeedsTheApproval(t *testing.T) {
 	f := newFixture(t)
 	c := &fakeConn{name: "fake", platform: domain.PlatformMastodon}

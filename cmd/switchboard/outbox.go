@@ -40,7 +40,7 @@ func (e *appEnv) newOutbox(ctx context.Context, conns []connectors.Connector) *o
 			go func() { <-ctx.Done(); f.Close() }()
 		}
 	}
-	e.outbox = outbox.New(e.store, conns, outbox.Options{Pack: e.policyOptions().Pack, Logf: logf})
+	e.outbox = outbox.New(e.store, conns, outbox.Options{Pack: e.policyOptions().Pack, PackErr: e.policyOptions().Err, Logf: logf})
 	return e.outbox
 }
 
