@@ -110,6 +110,10 @@ func findEmails(s string) []span {
 		if st == at {
 			continue
 		}
+		if r, _ := utf8.DecodeLastRuneInString(s[:st]); r == '@' || r == '\uFF20' {
+			// @user@server is a fediverse handle, not an address
+			continue
+		}
 		e := at + 1
 		lastDot := -1
 		for e < len(s) {
