@@ -223,6 +223,10 @@ func containsState(list []domain.DraftState, st domain.DraftState) bool {
 // refused with ErrStaleDraft. Editing a draft that was waiting for, given
 // or refused an approval, or that failed, returns it to the draft state:
 // any edit after an approval voids it.
+// editBurst is how long edits of one draft by one operator count as one
+// audited edit.
+const editBurst = time.Minute
+
 func (s *Store) EditDraft(actor, id string, version int, vis domain.Visibility, text string) (domain.Draft, error) {
 	if err := checkVisibility(vis); err != nil {
 		return domain.Draft{}, err
@@ -245,10 +249,18 @@ func (s *Store) EditDraft(actor, id string, version int, vis domain.Visibility, 
 		before := d.Version
 		d.Text, d.Visibility = text, vis
 		d.Version++
-		ev := domain.Event{Actor: actor, Kind: domain.EventDraftEdit, Target: d.ID, Field: "text",
-			Before: "v" + strconv.Itoa(before), After: "v" + strconv.Itoa(d.Version) + " " + string(vis) + ", " + strconv.Itoa(len(text)) + " bytes"}
-		if _, err := w.appendEvent(ev); err != nil {
-			return err
+		// The composer saves as the operator types: one event for a burst
+		// of edits (the first save after a minute's quiet, or after any
+		// other event on the draft), not one per keystroke-second. The
+		// draft record always holds the latest text and version, and the
+		// queue and send events name the version that went.
+		if last, ok := w.lastEvent(d.ID); !ok || last.Kind != domain.EventDraftEdit || last.Actor != actor ||
+			w.s.now().Sub(last.At) > editBurst || d.ApprovedBy != "" {
+			ev := domain.Event{Actor: actor, Kind: domain.EventDraftEdit, Target: d.ID, Field: "text",
+				Before: "v" + strconv.Itoa(before), After: "v" + strconv.Itoa(d.Version) + " " + string(vis) + ", " + strconv.Itoa(len(text)) + " bytes"}
+			if _, err := w.appendEvent(ev); err != nil {
+				return err
+			}
 		}
 		if d.ApprovedBy != "" {
 			if _, err := w.appendEvent(domain.Event{Actor: actor, Kind: domain.EventDraft, Target: d.ID, Field: "approval",

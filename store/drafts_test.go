@@ -356,3 +356,43 @@ func TestDraftFeedAndValidation(t *testing.T) {
 		t.Fatalf("two drafts counted as %d", got.State.Drafts)
 	}
 }
+
+// TestDraftAutosaveIsOneAuditedEditPerBurst: the composer saves twice a
+// second while someone types; the audit log gets one edit event per burst,
+// while the record always has the latest text and version.
+func TestDraftAutosaveIsOneAuditedEditPerBurst(t *testing.T) {
+	now := t0
+	s := openTemp(t, Options{Now: func() time.Time { return now }})
+	m := mention(domain.PlatformMastodon, "42", t0, "my order never arrived")
+	s.Ingest([]domain.Mention{m})
+	d := mk(t)(s.NewDraft("ana", m.Key(), domain.VisibilityPrivate, "S"))
+	text := "S"
+	for i := 0; i < 40; i++ { // 20 seconds of typing
+		now = now.Add(500 * time.Millisecond)
+		text += "o"
+		d = mk(t)(s.EditDraft("ana", d.ID, d.Version, domain.VisibilityPrivate, text))
+	}
+	edits := func() int {
+		evs, _ := s.Events(d.ID)
+		n := 0
+		for _, ev := range evs {
+			if ev.Kind == domain.EventDraftEdit {
+				n++
+			}
+		}
+		return n
+	}
+	if n := edits(); n != 1 {
+		t.Fatalf("20 s of typing logged %d edit events, want 1", n)
+	}
+	got := mk(t)(s.Draft(d.ID))
+	if got.Text != text || got.Version != d.Version {
+		t.Fatalf("record lags the edits: %q v%d", got.Text, got.Version)
+	}
+	now = now.Add(2 * time.Minute) // a pause, then more typing: a new burst
+	d = mk(t)(s.EditDraft("ana", d.ID, d.Version, domain.VisibilityPrivate, text+"!"))
+	d = mk(t)(s.EditDraft("bob", d.ID, d.Version, domain.VisibilityPrivate, text+"!!"))
+	if n := edits(); n != 3 {
+		t.Fatalf("after a pause and another operator's edit: %d edit events, want 3", n)
+	}
+}

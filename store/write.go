@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -212,6 +213,27 @@ func (w *txw) appendEvent(ev domain.Event) (domain.Event, error) {
 	}
 	w.events = append(w.events, ev)
 	return ev, nil
+}
+
+// lastEvent is the newest audit event about target, written before this
+// transaction or in it.
+func (w *txw) lastEvent(target string) (domain.Event, bool) {
+	c := w.tx.Bucket(bEvTarget).Cursor()
+	prefix := append([]byte(target), 0)
+	k, _ := c.Seek(append(append([]byte(nil), prefix...), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))
+	if k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	if k == nil || len(k) != len(prefix)+8 || !bytes.HasPrefix(k, prefix) {
+		return domain.Event{}, false
+	}
+	var ev domain.Event
+	if json.Unmarshal(w.tx.Bucket(bEvents).Get(k[len(prefix):]), &ev) != nil {
+		return domain.Event{}, false
+	}
+	return ev, true
 }
 
 // newGroup makes the next event start a new group.
