@@ -161,8 +161,8 @@ func New(opts Options) (*Model, error) {
 }
 
 const (
-	crisisText = "The crisis board (volume spikes, incidents, war room) is not built yet.\nMentions escalated with e will appear here once it is."
-	policyText = "The policy pane (the team's rule pack and findings on drafts) is not built yet.\n`switchboard check` checks a draft from the command line."
+	crisisText = "The crisis board (volume spikes, incidents, war room) is not available in this session.\n`switchboard alerts` and `switchboard incident list` show the same from the command line."
+	policyText = "The policy pane (the team's rule pack and findings on drafts) is not available in this session.\n`switchboard check` checks a draft from the command line."
 )
 
 func (m *Model) build(f pane.Factory, title, text string) pane.Pane {
@@ -327,7 +327,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, pane.ToastError(warn)
 		}
 		if m.opts.Composer == nil {
-			return m, pane.Toast("replies need the composer, which is not built yet: copy the URL with o and answer on the platform")
+			return m, pane.Toast("replying is not available in this session: copy the URL with o and answer on the platform")
 		}
 		m.overlay = m.opts.Composer(m.sess, msg)
 		m.overlay.SetSize(m.w, m.bodyHeight())
@@ -340,7 +340,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.Inbox().ShowMentions(msg.Expr)
 	case pane.EscalateMsg:
 		if m.opts.Escalate == nil {
-			return m, pane.Toast("escalation needs incidents, which the crisis board (2) will add; tag the mentions for now")
+			return m, pane.Toast("escalating is not available in this session; tag the mentions for now")
 		}
 		return m, m.opts.Escalate(m.sess, msg)
 	case tea.KeyPressMsg:

@@ -266,11 +266,11 @@ func TestKeyPressNamesEveryBinding(t *testing.T) {
 func TestPlaceholdersAndHooks(t *testing.T) {
 	h := newHarness(t, seed(3), nil, "dark", 100, 24)
 	h.keys("r")
-	if msg, _ := h.m.Toast(); !strings.Contains(msg, "composer") {
+	if msg, _ := h.m.Toast(); !strings.Contains(msg, "replying is not available") {
 		t.Fatalf("reply toast %q", msg)
 	}
 	h.keys("e")
-	if msg, _ := h.m.Toast(); !strings.Contains(msg, "incidents") {
+	if msg, _ := h.m.Toast(); !strings.Contains(msg, "escalating is not available") {
 		t.Fatalf("escalate toast %q", msg)
 	}
 	h.keys("2")
