@@ -234,7 +234,7 @@ func TestTimelineAndReminders(t *testing.T) {
 		"status 10:00 ana status set to triage",
 		"mention 10:00 ana linked x:1",
 		"update 10:25 ana update: Holding statement posted",
-		"checklist 10:30 ana ✓ 1 Page security on-call; do not speculate about scope",
+		"checklist 10:30 ana ✓ 1 Pause all sending (P in the Outbox pane) until the accounts are safe",
 		"mention 10:30 bo linked x:2",
 		"undo 10:30 bo undid escalation of x:2 (INC-1 → none)",
 	}

@@ -342,6 +342,18 @@ func TestTemplatesAndPlaybooks(t *testing.T) {
 	if pb, ok := p.Playbook("unknown"); !ok || pb.Scenario != "other" {
 		t.Errorf("fallback playbook: %+v", pb)
 	}
+	// the security breach playbook of issue 8: stop sending, lock the
+	// accounts, off-board departed operators, tell legal
+	for _, want := range []string{"Pause all sending", "Lock and rotate account credentials",
+		"Revoke departed operators (switchboard operators remove)", "Notify legal"} {
+		found := false
+		for _, item := range pb.Checklist {
+			found = found || strings.HasPrefix(item, want)
+		}
+		if !found {
+			t.Errorf("security checklist lacks %q: %q", want, pb.Checklist)
+		}
+	}
 }
 
 func TestDefaultPackExamplesAndCoverage(t *testing.T) {
