@@ -10,7 +10,10 @@
 //
 // Middlewares (the last listed runs first):
 //
-//	recover → bubbletea → session (limit, presence, model) → activeterm → auth re-check → logging
+//	recover → bubbletea → session (limit, presence, model) → activeterm → command → auth re-check → logging
+//
+// A session that asks for a command (`ssh host operators list`) runs it
+// through Options.Command instead of the app, after the same checks.
 package sshserver
 
 import (
@@ -60,6 +63,10 @@ type SessionInfo struct {
 // store subscription).
 type ModelFunc func(ctx context.Context, info SessionInfo) (m tea.Model, done func(), err error)
 
+// CommandFunc runs one command of a signed-in operator: args are the
+// words after the host, out and errOut the session's streams.
+type CommandFunc func(ctx context.Context, info SessionInfo, args []string, out, errOut io.Writer) int
+
 // Options configure a Server.
 type Options struct {
 	// Addr to listen on ("127.0.0.1:2222" by default).
@@ -73,6 +80,10 @@ type Options struct {
 	Presence *presence.Hub
 	// Model builds each session's model.
 	Model ModelFunc
+	// Command, when set, runs a session that asks for a command (e.g.
+	// `ssh -p 2222 host operators list`) as the signed-in operator, and
+	// returns its exit status; nil refuses commands.
+	Command CommandFunc
 	// IdleTimeout ends a session without a key press or click for this
 	// long (30 minutes by default; the SSH connection itself times out
 	// at twice this if nothing at all is sent).
@@ -183,6 +194,7 @@ func New(opts Options) (*Server, error) {
 				bm.MiddlewareWithProgramHandler(s.program),
 				s.sessionMiddleware,
 				activeterm.Middleware(),
+				s.commandMiddleware,
 				s.authMiddleware,
 				logging.MiddlewareWithLogger(logger),
 			),
@@ -258,6 +270,28 @@ func (s *Server) authMiddleware(next ssh.Handler) ssh.Handler {
 		}
 		sess.Context().SetValue(keyOperator{}, authed{op: op, fp: fp})
 		next(sess)
+	}
+}
+
+// commandMiddleware runs a session that asks for a command, as the
+// operator authMiddleware checked, and ends it with the command's status.
+// Sessions without a command go on to the app.
+func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		args := sess.Command()
+		if len(args) == 0 {
+			next(sess)
+			return
+		}
+		a, _ := sess.Context().Value(keyOperator{}).(authed)
+		if s.opts.Command == nil || a.op.Name == "" {
+			wish.Fatalln(sess, "switchboard: this server runs no commands; connect without one for the app")
+			return
+		}
+		s.opts.Log("%s (%s) runs %q", a.op.Name, a.op.Role, args)
+		info := SessionInfo{Operator: a.op, Fingerprint: a.fp, Environ: sessionEnviron(sess), Remote: sess.RemoteAddr().String()}
+		code := s.opts.Command(sess.Context(), info, args, sess, sess.Stderr())
+		_ = sess.Exit(code)
 	}
 }
 

@@ -147,7 +147,8 @@ func runServe(ctx context.Context, g *globals, so serveOptions) error {
 	defer closeStore()
 
 	// every change to the team is an audit event (off-boarding included)
-	stopAudit := reg.OnChange(func(c operators.Change) { recordTeamChange(s, "operators", c, logf) })
+	var actor teamActor
+	stopAudit := reg.OnChange(func(c operators.Change) { recordTeamChange(s, actor.take(), c, logf) })
 	defer stopAudit()
 
 	svcCtx, stopServices := context.WithCancel(context.Background())
@@ -183,6 +184,7 @@ func runServe(ctx context.Context, g *globals, so serveOptions) error {
 	srv, err := sshserver.New(sshserver.Options{
 		Addr: addr, HostKeyPath: so.hostKey, Operators: reg, Presence: hub,
 		IdleTimeout: so.idle, MaxTimeout: so.maxTime, MaxSessions: so.maxSessions, Log: logf,
+		Command: sshCommands(reg, so.operators, &actor),
 		Model: func(ctx context.Context, info sshserver.SessionInfo) (tea.Model, func(), error) {
 			m, err := tui.New(env.sessionOptions(ctx, info.Operator.Name, g.theme, info.Environ))
 			if err != nil {

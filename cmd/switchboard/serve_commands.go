@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"text/tabwriter"
+
+	"github.com/spf13/pflag"
+
+	"switchboard/domain"
+	"switchboard/operators"
+	"switchboard/sshserver"
+)
+
+// teamActor is who changed the team file: an admin's SSH command sets it
+// before editing the file, and the first change applied after that is
+// recorded under their name; changes made on the host by editing the file
+// or with `switchboard operators` are recorded as "operators".
+type teamActor struct {
+	mu   sync.Mutex
+	name string
+}
+
+func (t *teamActor) set(name string) {
+	t.mu.Lock()
+	t.name = name
+	t.mu.Unlock()
+}
+
+// take returns the pending actor (or "operators") and clears it.
+func (t *teamActor) take() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := t.name
+	t.name = ""
+	if n == "" {
+		return "operators"
+	}
+	return n
+}
+
+// sshCommands are the commands an operator can run over ssh instead of the
+// app: `ssh -p 2222 host operators list|add|remove …`. Managing the team
+// needs the admin role, checked against the live team, and the change is
+// recorded in the audit log under the admin's name.
+func sshCommands(reg *operators.Registry, path string, actor *teamActor) sshserver.CommandFunc {
+	return func(_ context.Context, info sshserver.SessionInfo, args []string, out, errOut io.Writer) int {
+		fail := func(code int, format string, a ...any) int {
+			fmt.Fprintf(errOut, "switchboard: "+format+"\n", a...)
+			return code
+		}
+		if args[0] != "operators" || len(args) < 2 {
+			return fail(2, "over ssh, connect without a command for the app, or run: operators list | operators add NAME --role ROLE --key 'ssh-ed25519 …' [--team T] | operators remove NAME")
+		}
+		if err := reg.Authorize(info.Operator.Name, domain.PermAdmin); err != nil {
+			return fail(1, "%v", err)
+		}
+		switch args[1] {
+		case "list":
+			set := reg.Current()
+			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "NAME\tROLE\tTEAMS\tKEYS")
+			for _, o := range set.Operators() {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.Name, o.Role, dash(strings.Join(o.Teams, ",")), dash(strings.Join(o.Fingerprints(), " ")))
+			}
+			tw.Flush()
+			return 0
+		case "remove":
+			if len(args) != 3 {
+				return fail(2, "usage: operators remove NAME")
+			}
+			name := args[2]
+			if name == info.Operator.Name {
+				return fail(1, "you cannot remove yourself; ask another admin")
+			}
+			op, ok := reg.Current().Get(name)
+			if !ok {
+				return fail(1, "there is no operator %q", name)
+			}
+			actor.set(info.Operator.Name)
+			if err := operators.Remove(path, op.Name); err != nil {
+				actor.set("")
+				return fail(1, "%v", err)
+			}
+			if _, err := reg.Reload(); err != nil {
+				return fail(1, "removed from the file, but it does not load: %v", err)
+			}
+			fmt.Fprintf(out, "removed %s (%s); their sessions end within a second\n", op.Name, op.Role)
+			return 0
+		case "add":
+			fs := pflag.NewFlagSet("operators add", pflag.ContinueOnError)
+			fs.SetOutput(errOut)
+			role := fs.String("role", "", "viewer, agent, legal, lead or admin")
+			teams := fs.StringArray("team", nil, "a team the operator is on (repeatable)")
+			keys := fs.StringArray("key", nil, "an authorized_keys line (repeatable)")
+			if err := fs.Parse(args[2:]); err != nil || fs.NArg() != 1 {
+				return fail(2, "usage: operators add NAME --role ROLE --key 'ssh-ed25519 AAAA…' [--team TEAM]")
+			}
+			name := fs.Arg(0)
+			if err := operators.ValidName(name); err != nil {
+				return fail(2, "%v", err)
+			}
+			r := domain.Role(*role)
+			if !r.Valid() {
+				return fail(2, "--role %q: want one of viewer, agent, legal, lead, admin", *role)
+			}
+			if len(*keys) == 0 {
+				return fail(2, "give at least one --key 'ssh-ed25519 AAAA… comment'")
+			}
+			for _, k := range *keys {
+				if _, err := operators.ParseKey(k); err != nil {
+					return fail(2, "--key: %v", err)
+				}
+			}
+			actor.set(info.Operator.Name)
+			if err := operators.Add(path, operators.Operator{Name: name, Role: r, Teams: *teams, Keys: *keys}); err != nil {
+				actor.set("")
+				return fail(1, "%v", err)
+			}
+			if _, err := reg.Reload(); err != nil {
+				return fail(1, "added to the file, but it does not load: %v", err)
+			}
+			fmt.Fprintf(out, "added %s (%s)\n", name, r)
+			return 0
+		}
+		return fail(2, "unknown operators command %q: list, add or remove", args[1])
+	}
+}
