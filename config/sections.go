@@ -9,4 +9,6 @@ package config
 type Sections struct {
 	// Inbox is the terminal UI and routing rules (inbox.go).
 	Inbox Inbox `yaml:"inbox"`
+	// Crisis is the crisis board's detection sensitivity (crisis.go).
+	Crisis Crisis `yaml:"crisis"`
 }

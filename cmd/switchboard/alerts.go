@@ -17,12 +17,16 @@ import (
 )
 
 // detectConfig is the detection config of a process: the brand, its
-// handles and keywords from the config file.
+// handles and keywords, and the sensitivity of the crisis section (zero
+// fields keep detect's defaults).
 func detectConfig(cfg *config.Config) detect.Config {
 	if cfg == nil {
 		return detect.Config{}
 	}
-	return detect.Config{BrandName: cfg.Brand.Name, Handles: cfg.Brand.Handles, Keywords: cfg.Brand.Keywords}
+	c := cfg.Crisis
+	return detect.Config{BrandName: cfg.Brand.Name, Handles: cfg.Brand.Handles, Keywords: cfg.Brand.Keywords,
+		Window: c.Window, Baseline: c.Baseline, Sensitivity: c.Sensitivity, MinRatio: c.MinRatio,
+		MinCount: c.MinCount, NegativeShift: c.NegativeShift}
 }
 
 // profileWarmup is how much history before --since is replayed so that
