@@ -239,6 +239,9 @@ func CSVCell(s string) string {
 	}
 	switch s[0] {
 	case '=', '+', '-', '@', '\t', '\r':
+		if _, err := strconv.ParseFloat(s, 64); err == nil {
+			return s // a plain number, such as a negative sentiment score
+		}
 		return "'" + s
 	}
 	return s

@@ -72,6 +72,11 @@ func TestCSVDefusesFormulas(t *testing.T) {
 	if !strings.Contains(buf.String(), `"'=HYPERLINK(""http://evil"")"`) {
 		t.Fatalf("formula not defused:\n%s", buf.String())
 	}
+	for in, want := range map[string]string{"-0.500": "-0.500", "+1": "+1", "-1+1": "'-1+1", "@SUM(A1)": "'@SUM(A1)"} {
+		if got := CSVCell(in); got != want {
+			t.Errorf("CSVCell(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
 
 func FuzzDecode(f *testing.F) {

@@ -104,8 +104,17 @@ func (s *Store) IngestPage(connector string, items []domain.Mention, cursor stri
 			m := items[i] // a copy: the caller's slice is not changed
 			key := m.Key()
 			if j, ok := batch[key]; ok {
+				// the same item twice in one batch: the later copy is the
+				// fresher fetch, so it refreshes the first like any re-fetch
 				res.IDs[i] = res.IDs[j]
 				res.Duplicates++
+				changed, err := w.refresh(res.IDs[j], &m)
+				if err != nil {
+					return err
+				}
+				if changed {
+					res.Updated++
+				}
 				continue
 			}
 			batch[key] = i

@@ -64,6 +64,24 @@ func TestIngestIsIdempotentAndKeepsOperatorState(t *testing.T) {
 	}
 }
 
+func TestRepeatWithinABatchRefreshes(t *testing.T) {
+	s := openTemp(t, Options{})
+	a := mention(domain.PlatformX, "1", t0, "first text")
+	b := a
+	b.Text = "edited text"
+	res, err := s.Ingest([]domain.Mention{a, b})
+	if err != nil || res.New != 1 || res.Duplicates != 1 || res.Updated != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	got, _ := s.Get(res.IDs[0])
+	if got.Text != "edited text" {
+		t.Fatalf("the later copy in the batch was dropped: %q", got.Text)
+	}
+	if probs, _ := s.Check(); len(probs) > 0 {
+		t.Fatalf("indexes after an in-batch refresh: %v", probs)
+	}
+}
+
 func TestQueryFiltersPagesAndOrder(t *testing.T) {
 	s := openTemp(t, Options{})
 	var batch []domain.Mention

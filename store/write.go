@@ -23,10 +23,10 @@ type txw struct {
 	changed []uint64
 	added   []uint64
 	group   uint64 // current event group, 0 = start a new one per event
-	// puts and dels of index keys, sorted before they are applied: bbolt
-	// is fastest when keys arrive in order.
-	puts map[*index][][]byte
-	dels map[*index][][]byte
+	// index key writes, sorted before they are applied (bbolt is fastest
+	// when keys arrive in order); for a key written more than once in the
+	// transaction the last write wins.
+	ops map[*index][]ixop
 	// extra lets feature files publish their own changes.
 	extra []Change
 }
@@ -37,7 +37,7 @@ func (s *Store) update(fn func(w *txw) error) (*txw, error) {
 	defer s.writeMu.Unlock()
 	var w *txw
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		w = &txw{s: s, tx: tx, counts: map[string]int64{}, puts: map[*index][][]byte{}, dels: map[*index][][]byte{}}
+		w = &txw{s: s, tx: tx, counts: map[string]int64{}, ops: map[*index][]ixop{}}
 		if err := fn(w); err != nil {
 			return err
 		}
@@ -70,23 +70,23 @@ func diskError(err error) error {
 }
 
 func (w *txw) flush() error {
-	for ix, keys := range w.dels {
-		b := w.tx.Bucket(ix.bucket)
-		sortKeys(keys)
-		for _, k := range keys {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-	}
-	for ix, keys := range w.puts {
+	for ix, ops := range w.ops {
 		b := w.tx.Bucket(ix.bucket)
 		// keys of a value arrive in time order, at the end of its range:
 		// full pages on split waste less space than bbolt's default half
 		b.FillPercent = fillPercent
-		sortKeys(keys)
-		for _, k := range keys {
-			if err := b.Put(k, nil); err != nil {
+		sort.SliceStable(ops, func(i, j int) bool { return bytes.Compare(ops[i].key, ops[j].key) < 0 })
+		for i, o := range ops {
+			if i+1 < len(ops) && bytes.Equal(ops[i+1].key, o.key) {
+				continue // a later write of the same key decides
+			}
+			var err error
+			if o.put {
+				err = b.Put(o.key, nil)
+			} else {
+				err = b.Delete(o.key)
+			}
+			if err != nil {
 				return fmt.Errorf("store: index %s: %w", ix.name, err)
 			}
 		}
@@ -110,8 +110,10 @@ func (w *txw) flush() error {
 	return nil
 }
 
-func sortKeys(keys [][]byte) {
-	sort.Slice(keys, func(i, j int) bool { return string(keys[i]) < string(keys[j]) })
+// ixop is one pending index write: put (true) or delete (false) a key.
+type ixop struct {
+	key []byte
+	put bool
 }
 
 // counterKey is the counter of mentions with value in index and status st.
@@ -124,7 +126,7 @@ func (w *txw) addIndex(m *domain.Mention, tk []byte) {
 	st := storedStatus(m)
 	for _, ix := range indexes {
 		for _, v := range ix.values(m) {
-			w.puts[ix] = append(w.puts[ix], ixkey(v, tk))
+			w.ops[ix] = append(w.ops[ix], ixop{ixkey(v, tk), true})
 			if ix.counted {
 				w.counts[counterKey(ix.name, v, st)]++
 			}
@@ -139,7 +141,7 @@ func (w *txw) reindex(old, m *domain.Mention, tk []byte) {
 		ov, nv := ix.values(old), ix.values(m)
 		for _, v := range ov {
 			if !contains(nv, v) {
-				w.dels[ix] = append(w.dels[ix], ixkey(v, tk))
+				w.ops[ix] = append(w.ops[ix], ixop{ixkey(v, tk), false})
 			}
 			if ix.counted {
 				w.counts[counterKey(ix.name, v, ost)]--
@@ -147,7 +149,7 @@ func (w *txw) reindex(old, m *domain.Mention, tk []byte) {
 		}
 		for _, v := range nv {
 			if !contains(ov, v) {
-				w.puts[ix] = append(w.puts[ix], ixkey(v, tk))
+				w.ops[ix] = append(w.ops[ix], ixop{ixkey(v, tk), true})
 			}
 			if ix.counted {
 				w.counts[counterKey(ix.name, v, nst)]++
