@@ -29,6 +29,34 @@ func Declare(s *store.Store, pack *policy.Pack, actor string, spec store.Inciden
 	return s.DeclareIncident(actor, spec)
 }
 
+// ChangeScenario sets the incident's scenario and adds the items of the
+// new scenario's playbook that its checklist lacks (ticked items and the
+// old playbook's items stay): a reputation incident found to be a breach
+// gets the breach checklist. It returns the incident and how many items
+// were added.
+func ChangeScenario(s *store.Store, pack *policy.Pack, actor, id string, sc domain.Scenario) (domain.Incident, int, error) {
+	inc, err := s.UpdateIncident(actor, id, store.FieldScenario, string(sc))
+	if err != nil {
+		return inc, 0, err
+	}
+	have := map[string]bool{}
+	for _, it := range inc.Checklist {
+		have[it.Text] = true
+	}
+	added := 0
+	for _, text := range Checklist(pack, sc) {
+		if have[text] {
+			continue
+		}
+		have[text] = true
+		if inc, err = s.AddChecklistItem(actor, id, text); err != nil {
+			return inc, added, err
+		}
+		added++
+	}
+	return inc, added, nil
+}
+
 // Checklist is the playbook checklist for scenario.
 func Checklist(pack *policy.Pack, sc domain.Scenario) []string {
 	if pack == nil {

@@ -394,3 +394,63 @@ func TestTimelineHasRepliesSentAndPauses(t *testing.T) {
 		t.Fatalf("post-mortem replies %+v %v", r.Replies, err)
 	}
 }
+
+func TestTimelineShowsOldAndNewTextAndScenarioChange(t *testing.T) {
+	now := t0.Add(10 * time.Hour)
+	s := openStore(t, &now)
+	inc, err := Declare(s, nil, "ana", store.IncidentSpec{Title: "Odd replies", Scenario: domain.ScenarioReputation, Severity: domain.Sev2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(inc.Checklist)
+	edits := [][2]string{
+		{store.FieldSummary, "Replies look odd"},
+		{store.FieldSummary, "Our account was taken over"},
+		{store.FieldImpact, "About 40 people answered the fake replies"},
+		{store.FieldImpact, ""},
+		{store.FieldTitle, "Account takeover"},
+	}
+	for _, e := range edits {
+		if _, err := s.UpdateIncident("bo", inc.ID, e[0], e[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.TickChecklist("bo", inc.ID, 0, true)
+	inc, added, err := ChangeScenario(s, nil, "bo", inc.ID, domain.ScenarioSecurity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec := Checklist(nil, domain.ScenarioSecurity)
+	if inc.Scenario != domain.ScenarioSecurity || added != len(sec) || len(inc.Checklist) != before+len(sec) || !inc.Checklist[0].Done {
+		t.Fatalf("scenario change: %s, added %d, checklist %+v", inc.Scenario, added, inc.Checklist)
+	}
+	// changing back adds nothing: the reputation items are still there
+	if _, added, err = ChangeScenario(s, nil, "bo", inc.ID, domain.ScenarioReputation); err != nil || added != 0 {
+		t.Fatalf("back to reputation: added %d, %v", added, err)
+	}
+	if _, _, err = ChangeScenario(s, nil, "bo", inc.ID, "gossip"); err == nil {
+		t.Fatal("unknown scenario accepted")
+	}
+	tl, err := Timeline(s, inc, TimelineOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, e := range tl {
+		if e.Actor == "bo" && e.Kind == EntryField {
+			lines = append(lines, e.Text)
+		}
+	}
+	want := []string{
+		"summary set: Replies look odd",
+		"summary changed: “Replies look odd” → “Our account was taken over”",
+		"impact set: About 40 people answered the fake replies",
+		"impact cleared (was “About 40 people answered the fake replies”)",
+		"title Odd replies → Account takeover",
+		"scenario reputation → security",
+		"scenario security → reputation",
+	}
+	if !slices.Equal(lines, want) {
+		t.Fatalf("timeline\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -141,7 +141,15 @@ func entryOf(ev domain.Event) Entry {
 		case strings.HasPrefix(ev.Field, store.FieldRolePfx):
 			e.Kind, e.Text = EntryRole, change(strings.TrimPrefix(ev.Field, store.FieldRolePfx))
 		case ev.Field == store.FieldSummary || ev.Field == store.FieldImpact:
-			e.Text = ev.Field + " set: " + ev.After
+			// free text: quoted, so that old and new read apart
+			switch {
+			case ev.Before == "":
+				e.Text = ev.Field + " set: " + ev.After
+			case ev.After == "":
+				e.Text = ev.Field + " cleared (was “" + ev.Before + "”)"
+			default:
+				e.Text = ev.Field + " changed: “" + ev.Before + "” → “" + ev.After + "”"
+			}
 		case ev.Field == store.FieldAlert:
 			e.Text = "declared from alert " + ev.After
 		default:
