@@ -89,6 +89,14 @@ func (f *folded) fold(s string) {
 			i += size // invisible characters used to dodge filters
 			continue
 		}
+		if r == 'ß' || r == 'ẞ' {
+			// full case folding: ß is "ss", so Straße, STRASSE and strasse meet
+			f.addRune('s', i)
+			f.addRune('s', i)
+			space = false
+			i += size
+			continue
+		}
 		d := norm.NFKD.PropertiesString(s[i : i+size]).Decomposition()
 		if len(d) == 0 {
 			f.addRune(foldRune(r), i)

@@ -514,8 +514,9 @@ func (l *linter) compile(doc *yaml.Node, py *packYAML) *Pack {
 			continue
 		}
 		if seen[r.ID] {
+			// report it, and still lint the rest of the rule: lint lists
+			// every problem, not the first of each rule
 			l.add(value(n, "id"), "duplicate rule id %q", r.ID)
-			continue
 		}
 		seen[r.ID] = true
 		b.addRule(l, n, r)
