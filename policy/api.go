@@ -96,55 +96,100 @@ func (p *Pack) Areas() (areas []string, rules map[string][]Rule) {
 // List returns a named term list.
 func (p *Pack) List(name string) []string { return append([]string(nil), p.lists[name]...) }
 
-// Length measures text for a platform with the built-in limits.
+// Length measures text for a public post on a platform with the built-in
+// limits. LengthFor measures a private message.
 func Length(platform domain.Platform, text string) (n, limit int) {
-	c := measure(platform, text, nil)
+	c := measure(platform, domain.VisibilityPublic, text, nil)
 	return c.Length, c.Limit
 }
 
-// Length measures text for a platform, with the pack's limits (e.g. a
-// Mastodon instance's own limit).
-func (p *Pack) Length(platform domain.Platform, text string) textlen.Count {
-	return measure(platform, text, p.Limits)
+// LengthFor measures text for a platform and visibility with the built-in
+// limits: a private reply is a direct message on X (10,000 characters), a
+// chat message on Bluesky (1,000 graphemes), a private message on Reddit
+// (10,000 characters), and a "direct" status on Mastodon (the status limit).
+func LengthFor(platform domain.Platform, vis domain.Visibility, text string) (n, limit int) {
+	c := measure(platform, vis, text, nil)
+	return c.Length, c.Limit
 }
 
-func measure(platform domain.Platform, text string, limits map[string]int) textlen.Count {
-	var c textlen.Count
+// Length measures text for a public post on a platform, with the pack's
+// limits (e.g. a Mastodon instance's own limit).
+func (p *Pack) Length(platform domain.Platform, text string) textlen.Count {
+	return measure(platform, domain.VisibilityPublic, text, p.Limits)
+}
+
+// LengthFor measures text for a platform and visibility with the pack's
+// limits. The pack's per-platform limits are post limits: they apply to
+// public replies everywhere and, since a Mastodon direct message is a
+// status, to private replies on Mastodon; the other platforms' private
+// messages keep their own message limits.
+func (p *Pack) LengthFor(platform domain.Platform, vis domain.Visibility, text string) textlen.Count {
+	return measure(platform, vis, text, p.Limits)
+}
+
+// private reports whether a reply of visibility vis on platform is a
+// message with its own counter rather than a post.
+func private(platform domain.Platform, vis domain.Visibility) bool {
+	if vis != domain.VisibilityPrivate {
+		return false
+	}
+	switch platform {
+	case domain.PlatformX, domain.PlatformBluesky, domain.PlatformReddit:
+		return true
+	}
+	return false
+}
+
+// counter is the platform's counter for a visibility, with its built-in
+// limit (limit: the pack's Mastodon instance limit).
+func counter(platform domain.Platform, vis domain.Visibility, mastodonLimit int) func(string) textlen.Count {
+	if private(platform, vis) {
+		switch platform {
+		case domain.PlatformX:
+			return textlen.XDM
+		case domain.PlatformBluesky:
+			return textlen.BlueskyChat
+		}
+		return textlen.Reddit // private message and comment share 10,000
+	}
 	switch platform {
 	case domain.PlatformX:
-		c, _ = textlen.X(text)
+		return func(s string) textlen.Count { c, _ := textlen.X(s); return c }
 	case domain.PlatformMastodon:
-		c = textlen.Mastodon(text, limits["mastodon"])
+		return func(s string) textlen.Count { return textlen.Mastodon(s, mastodonLimit) }
 	case domain.PlatformBluesky:
-		c = textlen.Bluesky(text)
+		return textlen.Bluesky
 	case domain.PlatformReddit:
-		c = textlen.Reddit(text)
-	default:
+		return textlen.Reddit
+	}
+	return nil
+}
+
+func measure(platform domain.Platform, vis domain.Visibility, text string, limits map[string]int) textlen.Count {
+	count := counter(platform, vis, limits["mastodon"])
+	if count == nil {
 		return textlen.Generic(text, limits["generic"])
+	}
+	c := count(text)
+	if private(platform, vis) {
+		return c
 	}
 	if l, ok := limits[string(platform)]; ok && l > 0 && platform != domain.PlatformMastodon {
 		c.Limit = l
-		c.Over = overAt(text, platform, l, nil)
+		c.Over = overAt(text, platform, vis, l)
 	}
 	return c
 }
 
-// overAt finds where text first passes limit on platform (-1: never), by
-// bisecting on rune boundaries.
-func overAt(text string, platform domain.Platform, limit int, p *Pack) int {
+// overAt finds where text first passes limit on platform for a visibility
+// (-1: never), by bisecting on rune boundaries.
+func overAt(text string, platform domain.Platform, vis domain.Visibility, limit int) int {
+	count := counter(platform, vis, 0)
 	n := func(s string) int {
-		switch platform {
-		case domain.PlatformX:
-			c, _ := textlen.X(s)
-			return c.Length
-		case domain.PlatformMastodon:
-			return textlen.Mastodon(s, 0).Length
-		case domain.PlatformBluesky:
-			return textlen.Bluesky(s).Length
-		case domain.PlatformReddit:
-			return textlen.Reddit(s).Length
+		if count == nil {
+			return textlen.Graphemes(s)
 		}
-		return textlen.Graphemes(s)
+		return count(s).Length
 	}
 	if n(text) <= limit {
 		return -1

@@ -544,16 +544,16 @@ func (c *checker) run(r *rule) {
 		c.count(r)
 	case KindLength:
 		var cnt textlen.Count
-		if c.ctx.Platform == domain.PlatformX && c.text == c.orig && c.p.Limits["x"] == 0 {
+		if c.ctx.Platform == domain.PlatformX && !private(c.ctx.Platform, c.ctx.Visibility) && c.text == c.orig && c.p.Limits["x"] == 0 {
 			cnt, _ = textlen.XWithURLs(c.orig, c.urls())
 		} else {
-			cnt = c.p.Length(c.ctx.Platform, c.orig)
+			cnt = c.p.LengthFor(c.ctx.Platform, c.ctx.Visibility, c.orig)
 		}
 		if r.Max != nil {
 			cnt.Limit = *r.Max
 			cnt.Over = -1
 			if cnt.Length > cnt.Limit {
-				cnt.Over = overAt(c.orig, c.ctx.Platform, cnt.Limit, c.p)
+				cnt.Over = overAt(c.orig, c.ctx.Platform, c.ctx.Visibility, cnt.Limit)
 			}
 		}
 		if cnt.Exceeded() {

@@ -322,6 +322,54 @@ rules:
 	}
 }
 
+func TestLengthRulePrivateMessages(t *testing.T) {
+	long := strings.Repeat("Sorry for the trouble. ", 16)[:363]
+	p := Default()
+	for _, tc := range []struct {
+		platform domain.Platform
+		public   bool // over the public limit
+		limit    int  // private limit
+	}{
+		{domain.PlatformX, true, 10000},
+		{domain.PlatformBluesky, true, 1000},
+		{domain.PlatformReddit, false, 10000},
+		{domain.PlatformMastodon, false, 500},
+	} {
+		pub := findingsOf(p.Check(long, Context{Platform: tc.platform, Visibility: domain.VisibilityPublic}), "too-long")
+		if (len(pub) > 0) != tc.public {
+			t.Errorf("%s public: %+v", tc.platform, pub)
+		}
+		if fs := findingsOf(p.Check(long, Context{Platform: tc.platform, Visibility: domain.VisibilityPrivate}), "too-long"); len(fs) > 0 {
+			t.Errorf("%s private: a 363-character message is held to a post's limit: %+v", tc.platform, fs)
+		}
+		if n, limit := LengthFor(tc.platform, domain.VisibilityPrivate, long); n != 363 || limit != tc.limit {
+			t.Errorf("%s LengthFor private = %d/%d, want 363/%d", tc.platform, n, limit, tc.limit)
+		}
+	}
+	// Past the message limit the rule fires, at the first character over.
+	dm := strings.Repeat("a", 10001)
+	fs := findingsOf(p.Check(dm, Context{Platform: domain.PlatformX, Visibility: domain.VisibilityPrivate}), "too-long")
+	if len(fs) != 1 || fs[0].Start != 10000 || !strings.Contains(fs[0].Message, "10001 of 10000") {
+		t.Fatalf("X DM over 10,000: %+v", fs)
+	}
+	// A Mastodon direct message is a status: the instance limit holds.
+	inst := mustParse(t, head+`
+limits: {mastodon: 100, x: 200}
+rules:
+  - {id: len, kind: length, message: "{{length}}/{{limit}}", cite: c}
+`)
+	if fs := inst.Check(long, Context{Platform: domain.PlatformMastodon, Visibility: domain.VisibilityPrivate}); len(fs) != 1 || fs[0].Message != "363/100" {
+		t.Errorf("Mastodon direct: %+v", fs)
+	}
+	// The pack's X post limit does not shrink a DM.
+	if c := inst.LengthFor(domain.PlatformX, domain.VisibilityPrivate, long); c.Limit != 10000 || c.Exceeded() {
+		t.Errorf("X DM with a post limit: %+v", c)
+	}
+	if c := inst.LengthFor(domain.PlatformX, domain.VisibilityPublic, long); c.Limit != 200 || !c.Exceeded() {
+		t.Errorf("X post with a post limit: %+v", c)
+	}
+}
+
 func TestTemplatesAndPlaybooks(t *testing.T) {
 	p := Default()
 	tpl, ok := p.Template("outage-ack")

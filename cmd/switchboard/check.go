@@ -119,7 +119,7 @@ not given (--approved ROLE), 2 a usage error or a broken pack.`,
 				if format == "json" {
 					res.Length = map[string]checkLength{}
 					for _, pl := range checkPlatforms {
-						c := p.Length(domain.Platform(pl), text)
+						c := p.LengthFor(domain.Platform(pl), ctx.Visibility, text)
 						res.Length[pl] = checkLength{Length: c.Length, Limit: c.Limit, Bytes: c.Bytes, ByteLimit: c.ByteLimit}
 					}
 					results = append(results, res)

@@ -28,6 +28,34 @@ func writeFile(t testing.TB, dir, name, text string) string {
 	return p
 }
 
+// A private reply is a direct message: 363 characters are too many for an
+// X post and fine for an X DM; the JSON lengths show the message limits.
+func TestCheckCLIPrivateLength(t *testing.T) {
+	dir := t.TempDir()
+	long := writeFile(t, dir, "long.txt", strings.Repeat("Sorry for the trouble. ", 16)[:363])
+	out, _, code := runSB(t, "", "check", "--platform", "x", long)
+	if code != 1 || !strings.Contains(out, "too-long: 363 of 280") {
+		t.Errorf("public X: code %d out %q", code, out)
+	}
+	out, _, code = runSB(t, "", "check", "--platform", "x", "--visibility", "private", long)
+	if code != 0 || strings.Contains(out, "too-long") {
+		t.Errorf("private X: code %d out %q", code, out)
+	}
+	out, _, code = runSB(t, "", "check", "--platform", "bluesky", "--visibility", "private", "--format", "json", long)
+	var doc struct {
+		Files []struct {
+			Length map[string]struct{ Length, Limit int }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 0 || len(doc.Files) != 1 {
+		t.Fatalf("json: %v code %d\n%s", err, code, out)
+	}
+	l := doc.Files[0].Length
+	if l["x"].Limit != 10000 || l["bluesky"].Limit != 1000 || l["reddit"].Limit != 10000 || l["mastodon"].Limit != 500 || l["bluesky"].Length != 363 {
+		t.Errorf("private lengths: %+v", l)
+	}
+}
+
 func TestCheckCLI(t *testing.T) {
 	dir := t.TempDir()
 	clean := writeFile(t, dir, "clean.txt", "Bedankt voor je geduld! We kijken ernaar.")

@@ -31,16 +31,26 @@ func (c Count) Exceeded() bool {
 
 // Platform limits.
 const (
-	XLimit              = 280
-	XURLLength          = 23
-	MastodonLimit       = 500
-	MastodonURLLength   = 23
-	BlueskyLimit        = 300
-	BlueskyByteLimit    = 3000
-	RedditMessageLimit  = 10000
-	xScale              = 100
-	xDefaultWeight      = 200
-	xTransformedURLCost = XURLLength * xScale
+	XLimit             = 280
+	XURLLength         = 23
+	MastodonLimit      = 500
+	MastodonURLLength  = 23
+	BlueskyLimit       = 300
+	BlueskyByteLimit   = 3000
+	RedditMessageLimit = 10000
+	// RedditCommentLimit: a Reddit comment (a public reply) is capped at
+	// 10,000 characters like a private message.
+	RedditCommentLimit = 10000
+	// XDMLimit: an X direct message carries up to 10,000 characters
+	// (POST /2/dm_conversations/with/{participant_id}/messages).
+	XDMLimit = 10000
+	// BlueskyChatLimit and BlueskyChatByteLimit: chat.bsky.convo.defs#messageInput
+	// text has maxGraphemes 1000 and maxLength 10000 (UTF-8 bytes).
+	BlueskyChatLimit     = 1000
+	BlueskyChatByteLimit = 10000
+	xScale               = 100
+	xDefaultWeight       = 200
+	xTransformedURLCost  = XURLLength * xScale
 )
 
 // xRanges are the twitter-text v3 code point ranges that weigh 100 (one
@@ -462,6 +472,38 @@ func Reddit(text string) Count {
 		c.Length++
 		if c.Over < 0 && c.Length > c.Limit {
 			c.Over = i
+		}
+	}
+	return c
+}
+
+// XDM measures an X direct message: characters (code points), at most
+// 10,000. Unlike a post, a message has no weighted counting.
+func XDM(text string) Count {
+	c := Count{Limit: XDMLimit, Over: -1}
+	for i := range text {
+		c.Length++
+		if c.Over < 0 && c.Length > c.Limit {
+			c.Over = i
+		}
+	}
+	return c
+}
+
+// BlueskyChat measures a Bluesky chat message as the chat lexicon
+// validates it (chat.bsky.convo.defs#messageInput): the text as sent, at
+// most 1,000 graphemes and 10,000 UTF-8 bytes. Links are not shortened: a
+// message carries its text as typed.
+func BlueskyChat(text string) Count {
+	c := Count{Limit: BlueskyChatLimit, ByteLimit: BlueskyChatByteLimit, Over: -1}
+	for i := 0; i < len(text); {
+		start := i
+		n := NextCluster(text[i:])
+		c.Length++
+		c.Bytes += n
+		i += n
+		if c.Over < 0 && c.Exceeded() {
+			c.Over = start
 		}
 	}
 	return c

@@ -189,6 +189,29 @@ func TestBluesky(t *testing.T) {
 	}
 }
 
+func TestMessageCounters(t *testing.T) {
+	// X direct messages: 10,000 characters, no weighting (a CJK character
+	// and a link count 1 per code point, not 2 or 23).
+	if c := XDM(strings.Repeat("日", 363) + " https://example.com"); c.Length != 383 || c.Limit != 10000 || c.Exceeded() || c.Over != -1 {
+		t.Errorf("XDM: %+v", c)
+	}
+	if c := XDM(strings.Repeat("é", 10001)); c.Length != 10001 || !c.Exceeded() || c.Over != 20000 {
+		t.Errorf("XDM over: %+v", c)
+	}
+	// Bluesky chat: 1,000 graphemes and 10,000 bytes of the text as sent.
+	link := "https://example.com/a/very/long/path/that/the/post/counter/would/shorten"
+	if c := BlueskyChat("hoi " + link); c.Length != 4+len(link) || c.Limit != 1000 || c.ByteLimit != 10000 || c.Exceeded() {
+		t.Errorf("BlueskyChat link: %+v", c)
+	}
+	fam := "👨‍👩‍👧‍👦" // one grapheme, 25 bytes
+	if c := BlueskyChat(strings.Repeat(fam, 401)); c.Length != 401 || !c.Exceeded() || c.Over != 400*len(fam) {
+		t.Errorf("BlueskyChat bytes: %+v", c)
+	}
+	if c := BlueskyChat(strings.Repeat("a", 1001)); c.Length != 1001 || !c.Exceeded() || c.Over != 1000 {
+		t.Errorf("BlueskyChat graphemes: %+v", c)
+	}
+}
+
 func TestRedditAndGeneric(t *testing.T) {
 	if c := Reddit(strings.Repeat("ß", 10001)); c.Length != 10001 || !c.Exceeded() || c.Over != 20000 {
 		t.Errorf("Reddit: %+v", c)

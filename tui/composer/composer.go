@@ -292,9 +292,10 @@ func (c *Model) runCheck(i int) tea.Cmd {
 	s := c.sides[i]
 	text, seq, pack := s.ed.Text(), s.checkSeq, c.o.Pack
 	ctx := c.policyContext(i)
-	platform := c.m.Platform
 	return func() tea.Msg {
-		return checkedMsg{side: i, seq: seq, findings: pack.Check(text, ctx), count: pack.Length(platform, text)}
+		// The counter is the side's own: a private reply is a direct
+		// message with the platform's message limit, not a post's.
+		return checkedMsg{side: i, seq: seq, findings: pack.Check(text, ctx), count: pack.LengthFor(ctx.Platform, ctx.Visibility, text)}
 	}
 }
 

@@ -306,6 +306,39 @@ func TestCounterPerPlatform(t *testing.T) {
 	}
 }
 
+func TestCounterPrivateIsTheMessageLimit(t *testing.T) {
+	for _, tc := range []struct {
+		platform domain.Platform
+		want     string // counter for 363 characters in private mode
+		public   string // the same text as a public reply
+	}{
+		{domain.PlatformX, "363/10000", "✗ 363/280"},
+		{domain.PlatformBluesky, "363/1000", "✗ 363/300"},
+		{domain.PlatformMastodon, "363/500", "363/500"}, // a direct status is a status
+	} {
+		t.Run(string(tc.platform), func(t *testing.T) {
+			m := domain.Mention{Platform: tc.platform, NativeID: "1", Author: domain.Author{Handle: "@kim"}, Text: "hi", CreatedAt: fixed}
+			st := newStore(t, m)
+			h, c := open(t, st, "ana", m)
+			h.keys("ctrl+u")
+			h.typeText(strings.Repeat("a", 363))
+			if v := c.View(); !strings.Contains(v, tc.public) {
+				t.Fatalf("public counter is not %q:\n%s", tc.public, v)
+			}
+			h.keys("tab")
+			if c.mode != private {
+				t.Fatalf("tab did not switch to private (mode %d)", c.mode)
+			}
+			h.keys("ctrl+u")
+			h.typeText(strings.Repeat("a", 363))
+			v := c.View()
+			if !strings.Contains(v, tc.want) || strings.Contains(v, "✗ "+tc.want) || strings.Contains(v, "too-long") {
+				t.Fatalf("private counter is not %q within the limit:\n%s", tc.want, v)
+			}
+		})
+	}
+}
+
 func TestCannotDMOffersPublic(t *testing.T) {
 	st := newStore(t, kim)
 	d, _ := st.NewDraft("ana", kim.Key(), domain.VisibilityPrivate, "DM us")

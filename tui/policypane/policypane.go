@@ -212,7 +212,7 @@ func (m *Model) check(id uint64) tea.Cmd {
 		if sctx.Err() != nil {
 			return nil
 		}
-		return resultMsg{id: id, text: text, findings: pack.Check(text, ctx), count: pack.Length(ctx.Platform, text)}
+		return resultMsg{id: id, text: text, findings: pack.Check(text, ctx), count: pack.LengthFor(ctx.Platform, ctx.Visibility, text)}
 	}
 }
 

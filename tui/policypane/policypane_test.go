@@ -308,7 +308,8 @@ func TestSwitchContextChangesCounter(t *testing.T) {
 	}
 	press(t, m, "v", "r")
 	head := strings.Split(stripANSI(m.View()), "\n")[0]
-	if !strings.Contains(head, "Bluesky · private · reply  8/300 (24/3000 bytes)") {
+	// a private reply on Bluesky is a chat message: 1,000 graphemes, 10,000 bytes
+	if !strings.Contains(head, "Bluesky · private · reply  8/1000 (24/10000 bytes)") {
 		t.Fatalf("header: %s", head)
 	}
 	if c := m.Context(); c.Visibility != domain.VisibilityPrivate || !c.Reply {
