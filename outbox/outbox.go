@@ -134,7 +134,8 @@ func connectorFor(conns []connectors.Connector, m domain.Mention) connectors.Con
 }
 
 func message(d domain.Draft, m domain.Mention) connectors.Message {
-	return connectors.Message{IdempotencyKey: d.IdempotencyKey, Visibility: d.Visibility, Text: d.Text, InReplyTo: m}
+	// the inline policy:allow lines are for the audit log, never the platform
+	return connectors.Message{IdempotencyKey: d.IdempotencyKey, Visibility: d.Visibility, Text: policy.StripOverrides(d.Text), InReplyTo: m}
 }
 
 // Recover settles the drafts a crash left in the sending state. It must
@@ -249,7 +250,11 @@ func (x *Sender) one(ctx context.Context, d domain.Draft) (domain.Draft, error) 
 	if h := c.Health(); h.State == connectors.HealthRateLimited && h.Until.After(now) {
 		return x.hold(d, h.Until, "waiting: "+c.Name()+" is rate-limited until "+h.Until.Local().Format("15:04:05"))
 	}
-	d, err = x.st.BeginSend(d.ID)
+	var ovs []store.PolicyOverride
+	for _, o := range policy.Overrides(d.Text) {
+		ovs = append(ovs, store.PolicyOverride{Rule: o.RuleID, Reason: o.Reason})
+	}
+	d, err = x.st.BeginSend(d.ID, ovs...)
 	if err != nil {
 		return d, err
 	}

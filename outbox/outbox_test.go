@@ -165,6 +165,32 @@ func TestPolicyBlockedDraftNeverLeaves(t *testing.T) {
 	}
 }
 
+// TestOverrideIsAuditedAndNeverSent: an inline policy:allow is honoured,
+// recorded in the audit log under the draft's author, and stripped from
+// what the platform receives.
+func TestOverrideIsAuditedAndNeverSent(t *testing.T) {
+	f := newFixture(t)
+	c := &fakeConn{name: "fake", platform: domain.PlatformMastodon}
+	d := f.queue(t, domain.VisibilityPublic, "Launch day! #a1 #b2 #c3 #d4\npolicy:allow hashtag-soup \"campaign launch\"")
+	if _, err := f.sender(c).Step(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	calls := c.calls()
+	if len(calls) != 1 || strings.Contains(calls[0].Text, "policy:allow") || !strings.Contains(calls[0].Text, "#d4") {
+		t.Fatalf("sent %+v", calls)
+	}
+	evs, _ := f.st.Events(d.ID)
+	found := false
+	for _, ev := range evs {
+		if ev.Kind == domain.EventPolicy && ev.Actor == "ana" && ev.Before == "hashtag-soup" && ev.After == "campaign launch" {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("override not in the audit log: %+v", evs)
+	}
+}
+
 func TestBrokenPackSendsNothing(t *testing.T) {
 	f := newFixture(t)
 	c := &fakeConn{name: "fake", platform: domain.PlatformMastodon}

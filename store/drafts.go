@@ -409,7 +409,11 @@ func (s *Store) CancelDraft(actor, id string) (domain.Draft, error) {
 // BeginSend moves a queued draft to sending, in one committed transaction
 // before any network call: it stores the idempotency key (made once per
 // draft) and counts the attempt. It refuses while sending is paused.
-func (s *Store) BeginSend(id string) (domain.Draft, error) {
+//
+// overrides are the inline `policy:allow RULE "reason"` lines of the text:
+// the first attempt records each as an audit event by the draft's author
+// (EventPolicy, field "override": rule → reason), in the same transaction.
+func (s *Store) BeginSend(id string, overrides ...PolicyOverride) (domain.Draft, error) {
 	return s.changeDraft(OutboxActor, "", id, func(w *txw, d *domain.Draft) error {
 		if p, err := getPause(w.tx); err != nil {
 			return err
@@ -426,10 +430,21 @@ func (s *Store) BeginSend(id string) (domain.Draft, error) {
 			}
 			d.IdempotencyKey = k
 		}
+		if d.Attempts == 0 {
+			for _, o := range overrides {
+				ev := domain.Event{Actor: d.Author, Kind: domain.EventPolicy, Target: d.ID, Field: "override", Before: o.Rule, After: o.Reason}
+				if _, err := w.appendEvent(ev); err != nil {
+					return err
+				}
+			}
+		}
 		d.Attempts++
 		return w.setState(OutboxActor, d, domain.DraftSending)
 	})
 }
+
+// PolicyOverride is one inline `policy:allow RULE "reason"` of a draft.
+type PolicyOverride struct{ Rule, Reason string }
 
 func newIdempotencyKey() (string, error) {
 	var b [16]byte
