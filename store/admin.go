@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -238,6 +239,18 @@ func checkEvents(tx *bolt.Tx, report func(string, string, ...any)) {
 
 func printableKey(k []byte) string {
 	return strings.ReplaceAll(fmt.Sprintf("%q", k), `\x00`, "|")
+}
+
+// WriteTo writes a consistent copy of the store to w in one read
+// transaction, while the store stays in use (e.g. streamed over ssh).
+func (s *Store) WriteTo(w io.Writer) (int64, error) {
+	var n int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, err
 }
 
 // Backup writes a consistent copy of the store to path while it stays in

@@ -109,7 +109,7 @@ team's social-media policy, offline.`,
 	}
 	root.PersistentFlags().StringVar(&g.db, "db", "", "store file (default $XDG_DATA_HOME/switchboard/switchboard.db)")
 	root.PersistentFlags().StringVar(&g.config, "config", "", "config file (default $XDG_CONFIG_HOME/switchboard/config.yaml)")
-	root.PersistentFlags().StringVar(&g.theme, "theme", "", "colour theme: dark, light, high-contrast, auto")
+	root.PersistentFlags().StringVar(&g.theme, "theme", "", "colour theme: auto, dark, light, high-contrast, mono")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	for _, f := range commandFactories {
 		root.AddCommand(f(g))

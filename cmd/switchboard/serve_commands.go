@@ -13,6 +13,7 @@ import (
 	"switchboard/domain"
 	"switchboard/operators"
 	"switchboard/sshserver"
+	"switchboard/store"
 )
 
 // teamActor is who changed the team file: an admin's SSH command sets it
@@ -46,14 +47,24 @@ func (t *teamActor) take() string {
 // app: `ssh -p 2222 host operators list|add|remove …`. Managing the team
 // needs the admin role, checked against the live team, and the change is
 // recorded in the audit log under the admin's name.
-func sshCommands(reg *operators.Registry, path string, actor *teamActor) sshserver.CommandFunc {
+func sshCommands(reg *operators.Registry, path string, actor *teamActor, st *store.Store) sshserver.CommandFunc {
 	return func(_ context.Context, info sshserver.SessionInfo, args []string, out, errOut io.Writer) int {
 		fail := func(code int, format string, a ...any) int {
 			fmt.Fprintf(errOut, "switchboard: "+format+"\n", a...)
 			return code
 		}
+		if len(args) == 2 && args[0] == "db" && args[1] == "backup" {
+			// a hot, consistent copy of the store the server holds, to stdout
+			if err := reg.Authorize(info.Operator.Name, domain.PermAdmin); err != nil {
+				return fail(1, "%v", err)
+			}
+			if _, err := st.WriteTo(out); err != nil {
+				return fail(1, "backup: %v", err)
+			}
+			return 0
+		}
 		if args[0] != "operators" || len(args) < 2 {
-			return fail(2, "over ssh, connect without a command for the app, or run: operators list | operators add NAME --role ROLE --key 'ssh-ed25519 …' [--team T] | operators remove NAME")
+			return fail(2, "over ssh, connect without a command for the app, or run: operators list | operators add NAME --role ROLE --key 'ssh-ed25519 …' [--team T] | operators remove NAME | db backup > FILE")
 		}
 		if err := reg.Authorize(info.Operator.Name, domain.PermAdmin); err != nil {
 			return fail(1, "%v", err)

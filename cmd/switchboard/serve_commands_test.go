@@ -56,7 +56,7 @@ func TestAdminManagesOperatorsOverSSH(t *testing.T) {
 	ops, db := filepath.Join(dir, "ops.yaml"), filepath.Join(dir, "sb.db")
 	adaKey, adaPub := writeKeyPair(t, dir, "ada")
 	veraKey, veraPub := writeKeyPair(t, dir, "vera")
-	_, carlPub := writeKeyPair(t, dir, "carl")
+	carlKey, carlPub := writeKeyPair(t, dir, "carl")
 	for _, a := range [][]string{{"ada", "admin", adaPub}, {"vera", "viewer", veraPub}} {
 		if r := run(t, "", "operators", "add", a[0], "--role", a[1], "--key", a[2], "--operators", ops); r.code != 0 {
 			t.Fatalf("add %s: %+v", a[0], r)
@@ -82,6 +82,19 @@ func TestAdminManagesOperatorsOverSSH(t *testing.T) {
 	}
 	if out, _, code = sshRun(t, p.addr, adaKey, "operators remove vera"); code != 0 || !strings.Contains(out, "removed vera (viewer)") {
 		t.Fatalf("admin remove: exit %d %q", code, out)
+	}
+	// a hot backup of the store serve holds, streamed over ssh
+	backup, _, code := sshRun(t, p.addr, adaKey, "db backup")
+	if code != 0 || len(backup) < 4096 {
+		t.Fatalf("db backup over ssh: exit %d, %d bytes", code, len(backup))
+	}
+	bak := filepath.Join(dir, "backup.db")
+	os.WriteFile(bak, []byte(backup), 0o600)
+	if r := run(t, "", "db", "check", "--db", bak); r.code != 0 {
+		t.Fatalf("the streamed backup is not a consistent store: %+v", r)
+	}
+	if _, stderr, code := sshRun(t, p.addr, carlKey, "db backup"); code != 1 || !strings.Contains(stderr, "carl is an agent") {
+		t.Fatalf("viewer backup: exit %d %q", code, stderr)
 	}
 	if _, _, code = sshRun(t, p.addr, adaKey, "rm -rf /"); code != 2 {
 		t.Fatalf("unknown command: exit %d, want 2", code)
