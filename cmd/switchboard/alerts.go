@@ -81,7 +81,7 @@ alerts are marked; --open leaves out those that have closed.`,
 				}
 				s, err := openStoreReadOnly(g)
 				if err != nil {
-					return err
+					return heldHint(err)
 				}
 				defer s.Close()
 				// a one-shot replay: trade memory for fewer collections

@@ -36,7 +36,7 @@ mentions in the inbox. These commands read them from the store.`,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				s, err := openStoreReadOnly(g)
 				if err != nil {
-					return err
+					return heldHint(err)
 				}
 				defer s.Close()
 				incs, err := s.Incidents()
@@ -77,7 +77,7 @@ mentions in the inbox. These commands read them from the store.`,
 			RunE: func(cmd *cobra.Command, args []string) error {
 				s, err := openStoreReadOnly(g)
 				if err != nil {
-					return err
+					return heldHint(err)
 				}
 				defer s.Close()
 				inc, err := s.Incident(args[0])
@@ -135,7 +135,7 @@ and all mentions.`,
 				}
 				s, err := openStoreReadOnly(g)
 				if err != nil {
-					return err
+					return heldHint(err)
 				}
 				defer s.Close()
 				r, err := crisis.PostMortem(cmd.Context(), s, args[0], crisis.ReportOptions{})
@@ -169,4 +169,15 @@ func notFound(err error, id string) error {
 		return fmt.Errorf("no incident %s (switchboard incident list shows them)", safetext.Line(id))
 	}
 	return err
+}
+
+// heldHint adds to the error of a store held by a running switchboard
+// (serve, or the app) where the same information is in the app: the
+// crisis pane (2) has the alerts beside the board, and y in an incident
+// copies its post-mortem to the clipboard.
+func heldHint(err error) error {
+	if !errors.Is(err, store.ErrLocked) {
+		return err
+	}
+	return fmt.Errorf("%w\nIn the running app (ssh to switchboard serve): pane 2 lists the alerts and incidents; open an incident and press y to copy its Markdown post-mortem to your clipboard", err)
 }

@@ -76,10 +76,14 @@ func (e *appEnv) sessionOptions(ctx context.Context, actor, theme string, enviro
 		o.Health = e.poller.Health
 	}
 	o.Policy = policypane.Factory(e.policyOptions())
-	o.Crisis = crisistui.Factory(crisistui.Options{Watcher: e.crisisWatcher(), Pack: e.policyOptions().Pack})
+	o.Presence = presence.FromContext(ctx) // nil unless an SSH session of serve
+	co := crisistui.Options{Watcher: e.crisisWatcher(), Pack: e.policyOptions().Pack}
+	if o.Presence != nil {
+		co.WarRoom = o.Presence.Hub().WarRoom
+	}
+	o.Crisis = crisistui.Factory(co)
 	o.Escalate = crisistui.Escalate
 	e.composerHooks(&o)
-	o.Presence = presence.FromContext(ctx) // nil unless an SSH session of serve
 	if e.config != nil && e.config.Brand.Name != "" {
 		o.Brand = e.config.Brand.Name
 	}

@@ -20,6 +20,7 @@ import (
 	"switchboard/detect"
 	"switchboard/domain"
 	"switchboard/policy"
+	"switchboard/presence"
 	"switchboard/store"
 	"switchboard/tui/pane"
 )
@@ -34,6 +35,11 @@ type Options struct {
 	Hours int
 	// Location is the time zone times are drawn in (default time.Local).
 	Location *time.Location
+	// WarRoom lists who is in the war room with their role
+	// (presence.Hub.WarRoom on a shared server); the pane re-reads it on
+	// presence.ChangedMsg. Nil outside a server: the incident view shows
+	// the local operator alone.
+	WarRoom func() []presence.Member
 }
 
 // Factory builds the pane for each session.
@@ -66,6 +72,7 @@ type Model struct {
 	incidents []domain.Incident
 	sparks    map[string][]int
 	alerts    []detect.Alert
+	room      []presence.Member // the war room, when Options.WarRoom is set
 	loaded    bool
 	loadErr   error
 	col, row  int // board cursor; col len(columns) is the alerts column
@@ -121,6 +128,13 @@ type (
 		err  error
 		open string // incident to open
 	}
+	// postMortemMsg is an incident's post-mortem in Markdown, for the
+	// clipboard.
+	postMortemMsg struct {
+		id  string
+		md  string
+		err error
+	}
 )
 
 // New builds the pane.
@@ -137,8 +151,20 @@ func New(sess pane.Session, opts Options) *Model {
 	if sess.Ctx == nil {
 		sess.Ctx = context.Background()
 	}
-	return &Model{sess: sess, opts: opts, keys: DefaultKeyMap(), sparks: map[string][]int{}}
+	m := &Model{sess: sess, opts: opts, keys: DefaultKeyMap(), sparks: map[string][]int{}}
+	m.readWarRoom()
+	return m
 }
+
+// readWarRoom re-reads who is in the war room (an in-memory list).
+func (m *Model) readWarRoom() {
+	if m.opts.WarRoom != nil {
+		m.room = m.opts.WarRoom()
+	}
+}
+
+// WarRoom is the war room as last read (tests).
+func (m *Model) WarRoom() []presence.Member { return m.room }
 
 // Init loads the board and starts following the watcher.
 func (m *Model) Init() tea.Cmd { return tea.Batch(m.load(), m.waitAlerts()) }
@@ -270,6 +296,15 @@ func (m *Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case pane.StylesMsg:
 		m.sess.Styles = msg.Styles
+	case presence.ChangedMsg:
+		m.readWarRoom()
+	case postMortemMsg:
+		if msg.err != nil {
+			return m, pane.ToastError("post-mortem of " + msg.id + ": " + msg.err.Error())
+		}
+		lines := strings.Count(msg.md, "\n")
+		return m, tea.Batch(tea.SetClipboard(msg.md),
+			pane.Toast(fmt.Sprintf("post-mortem of %s (%d lines of Markdown) copied to the clipboard by OSC 52: paste it into a file", msg.id, lines)))
 	case boardMsg:
 		m.loaded = true
 		m.loadErr = msg.err
@@ -284,6 +319,7 @@ func (m *Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 			return m, nil
 		}
 		m.view.loaded, m.view.err = true, msg.err
+		m.readWarRoom()
 		if msg.err == nil {
 			m.view.inc, m.view.tl, m.view.vol, m.view.mentions = msg.inc, msg.tl, msg.vol, msg.mentions
 			m.view.sel = min(m.view.sel, max(0, len(msg.inc.Checklist)-1))
@@ -555,6 +591,34 @@ func (m *Model) onViewKey(k tea.KeyPressMsg) tea.Cmd {
 		m.dlg = newInput(stepNote, "Note on "+v.id, "")
 	case key.Matches(k, km.Summary):
 		m.dlg = newInput(stepSummary, "Summary of "+v.id, v.inc.Summary)
+	case key.Matches(k, km.Impact):
+		m.dlg = newInput(stepImpact, "Impact of "+v.id+" (who and what was affected; the post-mortem's Impact)", v.inc.Impact)
+	case key.Matches(k, km.EditTitle):
+		m.dlg = newInput(stepEditTitle, "Title of "+v.id, v.inc.Title)
+	case key.Matches(k, km.Scenario):
+		var items []choice
+		sel := 0
+		for i, sc := range domain.Scenarios {
+			label := string(sc)
+			if sc == v.inc.Scenario {
+				label, sel = label+" (now)", i
+			}
+			items = append(items, choice{label, string(sc)})
+		}
+		m.dlg = newPicker(stepEditScenario, "Scenario of "+v.id+" (its playbook's missing items join the checklist)", items)
+		m.dlg.sel = sel
+	case key.Matches(k, km.Copy):
+		if !v.loaded || v.err != nil {
+			return nil
+		}
+		id, ctx, now := v.id, m.sess.Ctx, m.sess.Now()
+		return func() tea.Msg {
+			r, err := crisis.PostMortem(ctx, s, id, crisis.ReportOptions{Now: now})
+			if err != nil {
+				return postMortemMsg{id: id, err: err}
+			}
+			return postMortemMsg{id: id, md: r.Markdown()}
+		}
 	case key.Matches(k, km.Role):
 		items := []choice{{"lead · " + orNone(v.inc.Lead), store.FieldLead}}
 		for _, r := range domain.IncidentRoles {
@@ -709,14 +773,31 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 			_, err := s.IncidentNote(actor, id, value, st == stepUpdate)
 			return doneMsg{err: err}
 		}
-	case stepSummary:
+	case stepSummary, stepImpact, stepEditTitle:
+		if m.view == nil {
+			return nil
+		}
+		id := m.view.id
+		field := map[step]string{stepSummary: store.FieldSummary, stepImpact: store.FieldImpact, stepEditTitle: store.FieldTitle}[st]
+		if field == store.FieldTitle && value == "" {
+			return pane.ToastError("an incident needs a title")
+		}
+		return func() tea.Msg {
+			_, err := s.UpdateIncident(actor, id, field, value)
+			return doneMsg{err: quiet(err)}
+		}
+	case stepEditScenario:
 		if m.view == nil {
 			return nil
 		}
 		id := m.view.id
 		return func() tea.Msg {
-			_, err := s.UpdateIncident(actor, id, store.FieldSummary, value)
-			return doneMsg{err: quiet(err)}
+			_, added, err := crisis.ChangeScenario(s, pack, actor, id, domain.Scenario(value))
+			text := id + " is a " + value + " incident"
+			if added > 0 {
+				text += fmt.Sprintf("; %d playbook item(s) added to the checklist", added)
+			}
+			return doneMsg{text: text, err: quiet(err)}
 		}
 	case stepRole:
 		m.pending.role = value

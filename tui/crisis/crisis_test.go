@@ -91,7 +91,7 @@ func (f *fixture) run(cmd tea.Cmd) {
 		case nil:
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
-		case boardMsg, incidentMsg, doneMsg, EscalateMsg:
+		case boardMsg, incidentMsg, doneMsg, EscalateMsg, postMortemMsg:
 			_, next := f.m.Update(msg)
 			queue = append(queue, next)
 		default:

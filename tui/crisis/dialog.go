@@ -15,15 +15,18 @@ import (
 type step int
 
 const (
-	stepEscalate step = iota + 1 // pick: new incident or an open one
-	stepTitle                    // input: title of a new incident
-	stepSeverity                 // pick: severity of a new incident
-	stepScenario                 // pick: scenario of a new incident
-	stepNote                     // input: note on the open incident
-	stepUpdate                   // input: status update
-	stepRole                     // pick: which role
-	stepRoleOp                   // input: who holds it
-	stepSummary                  // input: summary
+	stepEscalate     step = iota + 1 // pick: new incident or an open one
+	stepTitle                        // input: title of a new incident
+	stepSeverity                     // pick: severity of a new incident
+	stepScenario                     // pick: scenario of a new incident
+	stepNote                         // input: note on the open incident
+	stepUpdate                       // input: status update
+	stepRole                         // pick: which role
+	stepRoleOp                       // input: who holds it
+	stepSummary                      // input: summary
+	stepImpact                       // input: impact
+	stepEditTitle                    // input: title of the open incident
+	stepEditScenario                 // pick: scenario of the open incident
 )
 
 type choice struct{ label, value string }

@@ -9,6 +9,7 @@ type KeyMap struct {
 	Forward, Back, SevUp, SevDown              key.Binding
 	Tick, Update, Note, Summary, Role, Holding key.Binding
 	Mentions, ScrollUp, ScrollDown             key.Binding
+	Impact, EditTitle, Scenario, Copy          key.Binding
 }
 
 // DefaultKeyMap is the pane's keys as the README documents them.
@@ -40,6 +41,10 @@ func DefaultKeyMap() KeyMap {
 		Mentions:   b("m", "mentions in inbox", "m"),
 		ScrollUp:   b("pgup", "older timeline", "pgup"),
 		ScrollDown: b("pgdown", "newer timeline", "pgdown"),
+		Impact:     b("i", "impact", "i"),
+		EditTitle:  b("t", "title", "t"),
+		Scenario:   b("c", "scenario", "c"),
+		Copy:       b("y", "copy post-mortem", "y"),
 	}
 }
 
@@ -47,7 +52,7 @@ func DefaultKeyMap() KeyMap {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	if m.view != nil {
-		return []key.Binding{k.Close, k.Tick, k.Update, k.Role, k.Holding, k.Mentions, k.Forward, k.SevUp}
+		return []key.Binding{k.Close, k.Tick, k.Update, k.Role, k.Holding, k.Impact, k.Copy, k.Forward, k.SevUp}
 	}
 	return []key.Binding{k.Left, k.Open, k.Alerts, k.Declare, k.Dismiss, k.New, k.Forward, k.SevUp}
 }
@@ -59,6 +64,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Left, k.Right, k.Open, k.Close},
 		{k.Alerts, k.Declare, k.Dismiss, k.New},
 		{k.Forward, k.Back, k.SevUp, k.SevDown, k.Holding, k.Mentions},
-		{k.Tick, k.Update, k.Note, k.Summary, k.Role, k.ScrollUp, k.ScrollDown},
+		{k.Tick, k.Update, k.Note, k.Summary, k.Impact, k.EditTitle, k.Scenario, k.Role, k.Copy, k.ScrollUp, k.ScrollDown},
 	}
 }

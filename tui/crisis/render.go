@@ -292,6 +292,8 @@ func (m *Model) incidentView() string {
 	for _, r := range domain.IncidentRoles {
 		left = append(left, fmt.Sprintf(" %s: %s", r, safetext.Line(orNone(inc.Roles[r]))))
 	}
+	left = append(left, "")
+	left = append(left, m.warRoomLines(st, inc, leftW-1)...)
 	left = append(left, "", st.Detail.Section.Render(fmt.Sprintf("Linked mentions (%d) · m shows them in the inbox", len(inc.Mentions))))
 	for i, mm := range v.mentions {
 		if i == 5 {
@@ -323,4 +325,46 @@ func (m *Model) incidentView() string {
 	}
 	cols := lipgloss.JoinHorizontal(lipgloss.Top, block(left, leftW, bodyH), block(nil, 1, bodyH), block(right, rightW, bodyH))
 	return strings.Join(lines, "\n") + "\n" + cols
+}
+
+// warRoomLines is the "War room" block of the incident view: each
+// operator online, their role, the panes they show and the incident roles
+// they hold here. Without a shared server it names the local operator.
+func (m *Model) warRoomLines(st *themes.Styles, inc domain.Incident, w int) []string {
+	if m.opts.WarRoom == nil {
+		return []string{st.Detail.Section.Render("War room"),
+			safetext.Truncate(" "+m.sess.Actor+" · this terminal only (switchboard serve shares the war room)", w, "…")}
+	}
+	out := []string{st.Detail.Section.Render(fmt.Sprintf("War room (%d online)", len(m.room)))}
+	if len(m.room) == 0 {
+		return append(out, st.Inbox.Dim.Render(" nobody online"))
+	}
+	held := map[string][]string{}
+	if inc.Lead != "" {
+		held[inc.Lead] = append(held[inc.Lead], "lead")
+	}
+	for _, r := range domain.IncidentRoles {
+		if op := inc.Roles[r]; op != "" {
+			held[op] = append(held[op], r)
+		}
+	}
+	const maxRows = 8
+	for i, mb := range m.room {
+		if i == maxRows {
+			out = append(out, st.Inbox.Dim.Render(fmt.Sprintf(" … %d more", len(m.room)-maxRows)))
+			break
+		}
+		line := " ● " + mb.Operator + " · " + string(mb.Role)
+		if len(mb.Panes) > 0 {
+			line += " · " + strings.Join(mb.Panes, ", ")
+		}
+		if mb.Sessions > 1 {
+			line += fmt.Sprintf(" (%d sessions)", mb.Sessions)
+		}
+		if h := held[mb.Operator]; len(h) > 0 {
+			line += " · " + strings.Join(h, ", ") + " here"
+		}
+		out = append(out, safetext.Truncate(line, w, "…"))
+	}
+	return out
 }
