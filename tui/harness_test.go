@@ -61,7 +61,16 @@ func seed(n int) []domain.Mention {
 
 func newHarness(t *testing.T, mentions []domain.Mention, cfg *config.Config, theme string, w, height int) *harness {
 	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), "db"), store.Options{Now: func() time.Time { return fixed }})
+	return newHarnessWith(t, store.Options{}, mentions, Options{Theme: theme, Config: cfg}, w, height)
+}
+
+// newHarnessWith is newHarness with store options (e.g. routing rules as
+// Enrich) and session options (e.g. an Outbox); the clock, actor and
+// brand are the tests' fixed ones.
+func newHarnessWith(t *testing.T, sopts store.Options, mentions []domain.Mention, opts Options, w, height int) *harness {
+	t.Helper()
+	sopts.Now = func() time.Time { return fixed }
+	st, err := store.Open(filepath.Join(t.TempDir(), "db"), sopts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +80,9 @@ func newHarness(t *testing.T, mentions []domain.Mention, cfg *config.Config, the
 			t.Fatal(err)
 		}
 	}
-	m, err := New(Options{Store: st, Actor: "ana", Theme: theme, Config: cfg, Now: func() time.Time { return fixed }, Brand: "Acme"})
+	opts.Store, opts.Actor, opts.Brand = st, "ana", "Acme"
+	opts.Now = func() time.Time { return fixed }
+	m, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

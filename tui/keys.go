@@ -9,7 +9,7 @@ import (
 
 // KeyMap is the root's global keys; each pane has its own KeyMap.
 type KeyMap struct {
-	Quit, ForceQuit, Help, Palette, Pane1, Pane2, Pane3 key.Binding
+	Quit, ForceQuit, Help, Palette, Pane1, Pane2, Pane3, Pane4 key.Binding
 }
 
 // DefaultKeyMap is the global keys as the README documents them.
@@ -21,16 +21,18 @@ func DefaultKeyMap() KeyMap {
 		Quit:      b("q", "quit", "q"),
 		ForceQuit: b("ctrl+c", "quit", "ctrl+c"),
 		Help:      b("?", "help", "?"),
-		Palette:   b(":", "commands", ":", "ctrl+k"),
+		Palette:   b(":/ctrl+k", "commands", ":", "ctrl+k"),
 		Pane1:     b("1", "inbox", "1"),
 		Pane2:     b("2", "crisis", "2"),
 		Pane3:     b("3", "policy", "3"),
+		// Pane4 is the Outbox; New disables it when the session has none.
+		Pane4: b("4", "outbox", "4"),
 	}
 }
 
 // Global lists the global keys for help.
 func (k KeyMap) Global() []key.Binding {
-	return []key.Binding{k.Pane1, k.Pane2, k.Pane3, k.Palette, k.Help, k.Quit}
+	return []key.Binding{k.Pane1, k.Pane2, k.Pane3, k.Pane4, k.Palette, k.Help, k.Quit}
 }
 
 // keyPress builds the key press that a binding's key string names, so the

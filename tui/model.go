@@ -157,6 +157,7 @@ func New(opts Options) (*Model, error) {
 	if opts.Outbox != nil {
 		m.panes = append(m.panes, opts.Outbox(m.sess))
 	}
+	m.keys.Pane4.SetEnabled(len(m.panes) > 3)
 	return m, nil
 }
 
@@ -431,7 +432,7 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, m.keys.Pane3):
 		m.focus = 2
 		return nil
-	case k.String() == "4" && len(m.panes) > 3:
+	case key.Matches(k, m.keys.Pane4):
 		m.focus = 3
 		return nil
 	}
@@ -472,6 +473,10 @@ func (m *Model) render() string {
 	footer := m.footer()
 	if m.showHelp {
 		full := m.help.FullHelpView(m.focused().FullHelp()) + "\n" + m.help.ShortHelpView(m.keys.Global())
+		// connector health with last success above the keys, when it fits
+		if c := m.connectorHelp(); c != "" && strings.Count(c+"\n"+full, "\n")+1 < m.bodyHeight() {
+			full = c + "\n" + full
+		}
 		fl := strings.Split(full, "\n")
 		bl := strings.Split(body, "\n")
 		if n := len(fl); n < len(bl) {
@@ -511,7 +516,7 @@ func (m *Model) header() string {
 		}
 		sort.Strings(names)
 		for _, n := range names {
-			right = append(right, healthMark(st, n, m.health[n]))
+			right = append(right, healthMark(st, n, m.health[n], m.opts.Now().Location()))
 		}
 	}
 	if m.sending.Paused {
@@ -533,19 +538,49 @@ func (m *Model) header() string {
 	return left + strings.Repeat(" ", gap) + r
 }
 
-func healthMark(st *themes.Styles, name string, h connectors.Health) string {
+func healthMark(st *themes.Styles, name string, h connectors.Health, loc *time.Location) string {
 	name = safetext.Truncate(name, 16, "…")
 	switch h.State {
 	case connectors.HealthOK:
 		return st.Health.OK.Render("✓" + name)
 	case connectors.HealthRateLimited:
-		return st.Health.Warn.Render("◷" + name + " rate-limited")
+		label := "◷" + name + " rate-limited"
+		if !h.Until.IsZero() {
+			label += " until " + h.Until.In(loc).Format("15:04")
+		}
+		return st.Health.Warn.Render(label)
 	case connectors.HealthAuthFailed:
 		return st.Health.Bad.Render("✗" + name + " auth failed")
 	case connectors.HealthUnreachable:
 		return st.Health.Bad.Render("✗" + name + " unreachable")
 	}
 	return st.Health.Unknown.Render("?" + name)
+}
+
+// connectorHelp is the full help's (`?`) line per connector: its health in
+// words with its last success ("news: ok, last success 10:04:05") and,
+// when it failed, the error, made safe and cut to the width.
+func (m *Model) connectorHelp() string {
+	if len(m.health) == 0 {
+		return ""
+	}
+	names := make([]string, 0, len(m.health))
+	for n := range m.health {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	loc := m.opts.Now().Location()
+	lines := make([]string, 0, len(names)+1)
+	lines = append(lines, m.styles.Header.Brand.Render("connectors"))
+	for _, n := range names {
+		h := m.health[n]
+		line := safetext.Line(n) + ": " + h.Describe(time.TimeOnly, loc)
+		if h.LastError != "" && h.State != connectors.HealthOK {
+			line += " — " + safetext.Line(h.LastError)
+		}
+		lines = append(lines, safetext.Truncate(line, max(1, m.w), "…"))
+	}
+	return strings.Join(lines, "\n")
 }
 
 func (m *Model) footer() string {

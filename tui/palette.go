@@ -13,10 +13,11 @@ import (
 )
 
 // command is one entry of the palette: a named action and the key that
-// runs it.
+// runs it, in pane (-1: the focused pane or the root).
 type command struct {
 	name, keys string
 	press      tea.KeyPressMsg
+	pane       int
 }
 
 type palette struct {
@@ -25,25 +26,41 @@ type palette struct {
 	sel   int
 }
 
-// commands lists every action of the focused pane and the global ones.
+// commands lists every action: the focused pane's, the global ones, then
+// those of the other panes, named "Pane: action" (running one focuses its
+// pane first).
 func (m *Model) commands() []command {
 	var out []command
 	seen := map[string]bool{}
-	add := func(b key.Binding) {
-		if !b.Enabled() || len(b.Keys()) == 0 || seen[b.Help().Desc] {
+	add := func(b key.Binding, prefix string, pane int) {
+		name := prefix + b.Help().Desc
+		if !b.Enabled() || len(b.Keys()) == 0 || seen[name] {
 			return
 		}
-		seen[b.Help().Desc] = true
-		out = append(out, command{name: b.Help().Desc, keys: b.Help().Key, press: keyPress(b.Keys()[0])})
+		seen[name] = true
+		out = append(out, command{name: name, keys: b.Help().Key, press: keyPress(b.Keys()[0]), pane: pane})
 	}
 	for _, group := range m.focused().FullHelp() {
 		for _, b := range group {
-			add(b)
+			add(b, "", -1)
 		}
 	}
 	for _, b := range m.keys.Global() {
-		if b.Help().Key != ":" {
-			add(b)
+		if b.Help() != m.keys.Palette.Help() {
+			add(b, "", -1)
+		}
+	}
+	if m.overlay != nil {
+		return out // the composer is open: only its own actions
+	}
+	for i, p := range m.panes {
+		if i == m.focus {
+			continue
+		}
+		for _, group := range p.FullHelp() {
+			for _, b := range group {
+				add(b, p.Title()+": ", i)
+			}
 		}
 	}
 	return out
@@ -89,7 +106,11 @@ func (m *Model) onPaletteKey(k tea.KeyPressMsg) tea.Cmd {
 		if len(vis) == 0 {
 			return nil
 		}
-		return m.onKey(vis[min(p.sel, len(vis)-1)].press)
+		c := vis[min(p.sel, len(vis)-1)]
+		if c.pane >= 0 && c.pane < len(m.panes) {
+			m.focus = c.pane
+		}
+		return m.onKey(c.press)
 	}
 	var cmd tea.Cmd
 	p.input, cmd = p.input.Update(k)

@@ -127,6 +127,8 @@ type (
 		events []domain.Event
 		err    error
 		clear  bool
+		// rules: the action undid the routing rules' changes (U)
+		rules bool
 	}
 	detailMsg struct {
 		req    int
@@ -262,7 +264,7 @@ func (m *Model) SetSize(w, h int) {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	if m.detail != nil {
-		return []key.Binding{k.Back, k.Up, k.Down, k.Tag, k.Assign, k.Status, k.Done, k.Note, k.Reply}
+		return []key.Binding{k.Back, k.Up, k.Down, k.Tag, k.Assign, k.Status, k.Done, k.Note, k.Reply, k.UndoRules}
 	}
 	return []key.Binding{k.Down, k.Up, k.Open, k.Select, k.Done, k.Tag, k.Assign, k.Search, k.Filter, k.NextView}
 }
@@ -274,7 +276,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp},
 		{k.Open, k.Back, k.Search, k.Filter, k.PrevView, k.NextView},
 		{k.Select, k.Tag, k.Assign, k.Status, k.Done, k.Note},
-		{k.Escalate, k.Reply, k.Undo, k.Copy, k.JumpNew, k.Refresh},
+		{k.Escalate, k.Reply, k.Undo, k.UndoRules, k.Copy, k.JumpNew, k.Refresh},
 	}
 }
 
@@ -569,6 +571,12 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 			evs, err := st.Undo(actor)
 			return actionMsg{desc: "undid your last action", events: evs, err: err}
 		}
+	case key.Matches(k, km.UndoRules):
+		c := m.current()
+		if c == nil {
+			return pane.ToastError("no mention here")
+		}
+		return m.undoRules(*c)
 	}
 	// actions on targets
 	ts := m.targets()
@@ -647,6 +655,58 @@ func (m *Model) loadDetail() tea.Cmd {
 	}
 }
 
+// errRulesUndone says the routing rules' changes on a mention are undone.
+var errRulesUndone = errors.New("the routing rules' changes on this mention were undone already")
+
+// errNoRuleChanges says no routing rule changed a mention.
+var errNoRuleChanges = errors.New("no routing rule changed this mention")
+
+// rulesGroup is the newest group of events by the routing rules among a
+// mention's events that no undo event reverses yet; errNoRuleChanges or
+// errRulesUndone when there is none.
+func rulesGroup(evs []domain.Event) (uint64, error) {
+	undone := map[uint64]bool{}
+	for _, ev := range evs {
+		if ev.Kind == domain.EventUndo {
+			undone[ev.Undoes] = true
+		}
+	}
+	var any bool
+	for i := len(evs) - 1; i >= 0; i-- {
+		ev := evs[i]
+		if ev.Actor != store.ActorRules || ev.Kind == domain.EventUndo || ev.Group == 0 {
+			continue
+		}
+		any = true
+		if !undone[ev.Group] {
+			return ev.Group, nil
+		}
+	}
+	if any {
+		return 0, errRulesUndone
+	}
+	return 0, errNoRuleChanges
+}
+
+// undoRules undoes the routing rules' newest not yet undone changes on one
+// mention (store.UndoGroup), as an action by the operator.
+func (m *Model) undoRules(c domain.Mention) tea.Cmd {
+	st, actor, key := m.sess.Store, m.sess.Actor, c.Key()
+	const desc = "undid the routing rules' changes on this mention"
+	return func() tea.Msg {
+		evs, err := st.Events(key)
+		if err != nil {
+			return actionMsg{desc: "undoing the routing rules", err: err}
+		}
+		group, err := rulesGroup(evs)
+		if err != nil {
+			return actionMsg{desc: "undoing the routing rules", err: err, rules: true}
+		}
+		undo, err := st.UndoGroup(actor, group)
+		return actionMsg{desc: desc, events: undo, err: err, rules: true}
+	}
+}
+
 func (m *Model) apply(ts []domain.Mention, a store.Action) tea.Cmd {
 	ids := make([]uint64, len(ts))
 	for i, t := range ts {
@@ -689,6 +749,15 @@ func describe(a store.Action, n int) string {
 }
 
 func (m *Model) onAction(msg actionMsg) tea.Cmd {
+	if msg.err != nil && msg.rules {
+		switch {
+		case errors.Is(msg.err, errNoRuleChanges), errors.Is(msg.err, errRulesUndone):
+			return pane.Toast(msg.err.Error())
+		case errors.Is(msg.err, store.ErrNoChange):
+			return pane.Toast("nothing to undo: operators have since changed what the routing rules set")
+		}
+		return pane.ToastError("undoing the routing rules failed: " + msg.err.Error())
+	}
 	if msg.err != nil {
 		if errors.Is(msg.err, store.ErrNoChange) {
 			return pane.Toast("nothing changed: " + msg.desc + " was already so")
@@ -708,7 +777,11 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 		if c := m.current(); c != nil && m.detail == nil {
 			m.keep = c.ID
 		}
-		return tea.Batch(pane.Toast(fmt.Sprintf("undid your last action (%s)", plural(len(msg.events), "change"))), m.reload())
+		cmds := []tea.Cmd{pane.Toast(fmt.Sprintf("%s (%s)", desc, plural(len(msg.events), "change"))), m.reload()}
+		if m.detail != nil {
+			cmds = append(cmds, m.loadDetail())
+		}
+		return tea.Batch(cmds...)
 	}
 	return pane.Toast(desc + " · u undoes")
 }

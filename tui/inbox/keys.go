@@ -8,7 +8,7 @@ type KeyMap struct {
 	Open, Back                              key.Binding
 	Search, Filter, PrevView, NextView      key.Binding
 	Select, Tag, Assign, Status, Done, Note key.Binding
-	Escalate, Reply, Undo, Copy             key.Binding
+	Escalate, Reply, Undo, UndoRules, Copy  key.Binding
 	JumpNew, Refresh                        key.Binding
 }
 
@@ -39,8 +39,11 @@ func DefaultKeyMap() KeyMap {
 		Escalate: b("e", "escalate", "e"),
 		Reply:    b("r", "reply", "r"),
 		Undo:     b("u", "undo", "u"),
-		Copy:     b("o", "copy URL", "o"),
-		JumpNew:  b("N", "jump to new", "N"),
-		Refresh:  b("ctrl+r", "reload", "ctrl+r"),
+		// UndoRules undoes what the routing rules changed on the mention
+		// in the detail view (or under the cursor).
+		UndoRules: b("U", "undo routing rules", "U"),
+		Copy:      b("o", "copy URL", "o"),
+		JumpNew:   b("N", "jump to new", "N"),
+		Refresh:   b("ctrl+r", "reload", "ctrl+r"),
 	}
 }
