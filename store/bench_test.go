@@ -69,10 +69,20 @@ func benchMentions(seed uint64, from, n, rareAt int) []domain.Mention {
 		if k%3 == 0 {
 			m.State.Status = domain.StatusDone
 		}
+		if k%11 == 0 {
+			m.State.Team = []string{"support", "billing"}[k%2]
+		}
+		if k%5000 == 0 {
+			m.State.IncidentID = "INC-" + strconv.Itoa(1+k/100000)
+		}
 		out[i] = m
 	}
 	return out
 }
+
+// fixtureVersion changes whenever benchMentions does, so an old fixture
+// left in the temp directory is not reused.
+const fixtureVersion = 2
 
 var (
 	fixtureOnce sync.Once
@@ -85,7 +95,7 @@ var (
 func fixture(b *testing.B) string {
 	fixtureOnce.Do(func() {
 		n := benchN()
-		fixturePath = filepath.Join(os.TempDir(), fmt.Sprintf("switchboard-bench-v%d-%d.db", SchemaVersion, n))
+		fixturePath = filepath.Join(os.TempDir(), fmt.Sprintf("switchboard-bench-v%d.%d-%d.db", SchemaVersion, fixtureVersion, n))
 		if _, err := os.Stat(fixturePath); err == nil {
 			return
 		}
@@ -203,6 +213,15 @@ func BenchmarkQueryOneFilter(b *testing.B) {
 	b.Run("tag=bug", func(b *testing.B) { benchQuery(b, Filter{Tags: []string{"bug"}}, true) })
 	b.Run("assignee=ana", func(b *testing.B) { benchQuery(b, Filter{Assignees: []string{"ana"}}, true) })
 	b.Run("platform=reddit", func(b *testing.B) { benchQuery(b, Filter{Platforms: []domain.Platform{domain.PlatformReddit}}, true) })
+	b.Run("team=support", func(b *testing.B) { benchQuery(b, Filter{Teams: []string{"support"}}, true) })
+	b.Run("incident=INC-1", func(b *testing.B) { benchQuery(b, Filter{Incidents: []string{"INC-1"}}, true) })
+	b.Run("escalated", func(b *testing.B) { benchQuery(b, Filter{Escalated: true}, true) })
+	b.Run("sentiment=negative", func(b *testing.B) { benchQuery(b, Filter{Bands: []domain.Band{domain.BandNegative}}, true) })
+	b.Run("priority=normal", func(b *testing.B) { benchQuery(b, Filter{Priorities: []domain.Priority{domain.PriorityNormal}}, true) })
+	b.Run("date-range", func(b *testing.B) {
+		mid := time.Date(2025, 11, 24, 0, 0, 0, 0, time.UTC).Add(time.Duration(benchN()/2) * 30 * time.Second)
+		benchQuery(b, Filter{Since: mid.Add(-24 * time.Hour), Until: mid}, true)
+	})
 }
 
 func BenchmarkQueryTwoFilters(b *testing.B) {
