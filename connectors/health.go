@@ -63,3 +63,35 @@ func (t *HealthTracker) Note(msg string) {
 	t.h.LastError = msg
 	t.mu.Unlock()
 }
+
+// Describe says the health in words for an operator, with times in loc
+// formatted by layout (e.g. time.TimeOnly): "ok, last success 10:04:05",
+// "rate-limited until 10:05:00", "auth failed", "unreachable" or
+// "unknown"; a state other than ok adds ", last success T" when there was
+// one. It never includes LastError (callers show it, made safe, if they
+// want it).
+func (h Health) Describe(layout string, loc *time.Location) string {
+	if loc == nil {
+		loc = time.Local
+	}
+	var s string
+	switch h.State {
+	case HealthOK:
+		s = "ok"
+	case HealthRateLimited:
+		s = "rate-limited"
+		if !h.Until.IsZero() {
+			s += " until " + h.Until.In(loc).Format(layout)
+		}
+	case HealthAuthFailed:
+		s = "auth failed"
+	case HealthUnreachable:
+		s = "unreachable"
+	default:
+		s = "unknown"
+	}
+	if !h.LastSuccess.IsZero() {
+		s += ", last success " + h.LastSuccess.In(loc).Format(layout)
+	}
+	return s
+}

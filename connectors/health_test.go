@@ -26,3 +26,27 @@ func TestHealthTracker(t *testing.T) {
 		t.Fatalf("ok: %+v", g)
 	}
 }
+
+func TestHealthDescribe(t *testing.T) {
+	cet := time.FixedZone("CET", 3600)
+	at := func(h, m, s int) time.Time { return time.Date(2026, 11, 20, h, m, s, 0, time.UTC) }
+	for _, tc := range []struct {
+		h    Health
+		want string
+	}{
+		{Health{State: HealthOK, LastSuccess: at(9, 4, 5)}, "ok, last success 10:04:05"},
+		{Health{State: HealthRateLimited, Until: at(9, 5, 0)}, "rate-limited until 10:05:00"},
+		{Health{State: HealthRateLimited, Until: at(9, 5, 0), LastSuccess: at(9, 1, 0)}, "rate-limited until 10:05:00, last success 10:01:00"},
+		{Health{State: HealthRateLimited}, "rate-limited"},
+		{Health{State: HealthAuthFailed, LastError: "token SECRET"}, "auth failed"},
+		{Health{State: HealthUnreachable, LastSuccess: at(8, 0, 0)}, "unreachable, last success 09:00:00"},
+		{Health{}, "unknown"},
+	} {
+		if got := tc.h.Describe(time.TimeOnly, cet); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.h, got, tc.want)
+		}
+	}
+	if got := (Health{State: HealthRateLimited, Until: at(9, 5, 30)}).Describe("15:04", cet); got != "rate-limited until 10:05" {
+		t.Errorf("short layout: %q", got)
+	}
+}

@@ -26,8 +26,9 @@ func init() {
 			Short: "Fetch mentions from the configured connectors into the store (headless)",
 			Long: `poll runs every connector of the config file on its own schedule and stores
 what they fetch, until interrupted. With --once it fetches every connector once
-and prints, per connector, "name: N new, M duplicates" or its error (exit 1 if
-any failed).`,
+and prints, per connector, "name: N new, M duplicates" or "name: error: …",
+followed by its health: "(ok, last success 10:04:05)", "(rate-limited until
+10:05:00)", "(auth failed)", "(unreachable)" (exit 1 if any failed).`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				cfg, err := config.Load(g.config)
@@ -66,17 +67,21 @@ any failed).`,
 				}
 				if once {
 					failed := 0
-					for _, r := range p.Once(cmd.Context()) {
+					results := p.Once(cmd.Context())
+					health := p.Health()
+					for _, r := range results {
+						// the connector's health after its round, in words
+						state := " (" + health[r.Name].Describe(time.TimeOnly, time.Local) + ")"
 						if r.Err != nil {
 							failed++
-							fmt.Fprintf(out, "%s: error: %s\n", safetext.Line(r.Name), safetext.Line(r.Err.Error()))
+							fmt.Fprintf(out, "%s: error: %s%s\n", safetext.Line(r.Name), safetext.Line(r.Err.Error()), state)
 							continue
 						}
 						fmt.Fprintf(out, "%s: %d new, %d duplicates", safetext.Line(r.Name), r.New, r.Duplicates)
 						if r.Invalid > 0 {
 							fmt.Fprintf(out, ", %d unusable skipped", r.Invalid)
 						}
-						fmt.Fprintln(out)
+						fmt.Fprintln(out, state)
 					}
 					if failed > 0 {
 						return &exitError{code: 1}
@@ -147,10 +152,7 @@ func connectorStateDir(name string) string {
 }
 
 func logHealth(w io.Writer, name string, h connectors.Health) {
-	line := fmt.Sprintf("%s %s: %s", time.Now().Format(time.TimeOnly), safetext.Line(name), h.State)
-	if !h.Until.IsZero() {
-		line += " until " + h.Until.Local().Format(time.TimeOnly)
-	}
+	line := fmt.Sprintf("%s %s: %s", time.Now().Format(time.TimeOnly), safetext.Line(name), h.Describe(time.TimeOnly, time.Local))
 	if h.LastError != "" {
 		line += ": " + safetext.Line(h.LastError)
 	}

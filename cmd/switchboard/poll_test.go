@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,6 +26,8 @@ type miniMastodon struct {
 	n     int
 	delay time.Duration
 	pages int
+	// limitedUntil, when set, answers 429 with this X-RateLimit-Reset.
+	limitedUntil string
 }
 
 func (m *miniMastodon) add(k int) { m.mu.Lock(); m.n += k; m.mu.Unlock() }
@@ -38,9 +41,17 @@ func (m *miniMastodon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.mu.Lock()
-	n, delay := m.n, m.delay
+	n, delay, until := m.n, m.delay, m.limitedUntil
 	m.pages++
 	m.mu.Unlock()
+	if until != "" {
+		w.Header().Set("X-RateLimit-Limit", "300")
+		w.Header().Set("X-RateLimit-Remaining", "0")
+		w.Header().Set("X-RateLimit-Reset", until)
+		w.WriteHeader(429)
+		w.Write([]byte(`{"error":"Too many requests"}`))
+		return
+	}
 	time.Sleep(delay)
 	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
 	var ids []int
@@ -104,8 +115,28 @@ func countMentions(t *testing.T, db string) map[string]int {
 	}
 }
 
+// okLine matches poll --once's line for a connector that fetched: the
+// counts, then its health with the time of its last success.
+func okLine(name, counts string) string {
+	return `^` + regexp.QuoteMeta(name+": "+counts) + ` \(ok, last success \d\d:\d\d:\d\d\)$`
+}
+
+func matchLines(t *testing.T, what, out string, want ...string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("%s: %d lines, want %d:\n%s", what, len(lines), len(want), out)
+	}
+	for i, re := range want {
+		if !regexp.MustCompile(re).MatchString(lines[i]) {
+			t.Fatalf("%s: line %q does not match %s", what, lines[i], re)
+		}
+	}
+}
+
 func TestPollOnce(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	t.Setenv("TZ", "UTC")
 	t.Setenv("SB_TEST_MASTODON_TOKEN", "tok-123")
 	mast := &miniMastodon{n: 3}
 	ms := httptest.NewServer(mast)
@@ -127,14 +158,16 @@ connectors:
 	db := filepath.Join(t.TempDir(), "sb.db")
 
 	r := run(t, "", "poll", "--once", "--config", cfg, "--db", db)
-	if r.code != 0 || r.stdout != "mastodon-main: 3 new, 0 duplicates\nnews: 2 new, 0 duplicates\n" {
+	if r.code != 0 {
 		t.Fatalf("first poll: code %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	matchLines(t, "first poll", r.stdout, okLine("mastodon-main", "3 new, 0 duplicates"), okLine("news", "2 new, 0 duplicates"))
 	mast.add(2)
 	r = run(t, "", "poll", "--once", "--config", cfg, "--db", db)
-	if r.code != 0 || r.stdout != "mastodon-main: 2 new, 0 duplicates\nnews: 0 new, 2 duplicates\n" {
+	if r.code != 0 {
 		t.Fatalf("second poll: code %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	matchLines(t, "second poll", r.stdout, okLine("mastodon-main", "2 new, 0 duplicates"), okLine("news", "0 new, 2 duplicates"))
 	if n := len(countMentions(t, db)); n != 7 {
 		t.Fatalf("%d mentions stored", n)
 	}
@@ -146,6 +179,18 @@ connectors:
 		!strings.Contains(r.stdout, "news: 0 new, 2 duplicates") || strings.Contains(r.stdout+r.stderr, "wrong-SECRET") {
 		t.Fatalf("auth failure: code %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	matchLines(t, "auth failure", r.stdout, `^mastodon-main: error: .*authentication failed.* \(auth failed\)$`, okLine("news", "0 new, 2 duplicates"))
+
+	// Rate-limited: the state with the time the limit ends.
+	t.Setenv("SB_TEST_MASTODON_TOKEN", "tok-123")
+	mast.mu.Lock()
+	mast.limitedUntil = "2026-03-10T10:05:00.000Z"
+	mast.mu.Unlock()
+	r = run(t, "", "poll", "--once", "--config", cfg, "--db", db)
+	if r.code != 1 {
+		t.Fatalf("rate limited: code %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	matchLines(t, "rate limited", r.stdout, `^mastodon-main: error: .* \(rate-limited until 10:05:00\)$`, okLine("news", "0 new, 2 duplicates"))
 }
 
 func TestPollConfigErrors(t *testing.T) {
@@ -179,9 +224,8 @@ func TestPollRestart(t *testing.T) {
 	defer ms.Close()
 	cfg := writeConfig(t, fmt.Sprintf("connectors:\n  - name: m\n    type: mastodon\n    server: %s\n    token_env: SB_TEST_MASTODON_TOKEN\n    limit: 20\n", ms.URL))
 	db := filepath.Join(t.TempDir(), "sb.db")
-	if r := run(t, "", "poll", "--once", "--config", cfg, "--db", db); r.stdout != "m: 5 new, 0 duplicates\n" {
-		t.Fatalf("first: %q %q", r.stdout, r.stderr)
-	}
+	r0 := run(t, "", "poll", "--once", "--config", cfg, "--db", db)
+	matchLines(t, "first", r0.stdout, okLine("m", "5 new, 0 duplicates"))
 	mast.add(200)
 	mast.mu.Lock()
 	mast.delay, mast.pages = 150*time.Millisecond, 0
@@ -215,9 +259,10 @@ func TestPollRestart(t *testing.T) {
 	mast.delay = 0
 	mast.mu.Unlock()
 	r := run(t, "", "poll", "--once", "--config", cfg, "--db", db)
-	if r.code != 0 || r.stdout != fmt.Sprintf("m: %d new, 0 duplicates\n", 205-mid) {
+	if r.code != 0 {
 		t.Fatalf("restart: %q %q", r.stdout, r.stderr)
 	}
+	matchLines(t, "restart", r.stdout, okLine("m", fmt.Sprintf("%d new, 0 duplicates", 205-mid)))
 	seen := countMentions(t, db)
 	if len(seen) != 205 {
 		t.Fatalf("%d mentions after restart", len(seen))
