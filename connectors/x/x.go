@@ -257,18 +257,13 @@ func (c *Connector) Send(ctx context.Context, msg connectors.Message) (connector
 			}
 			return connectors.SendResult{}, c.fail(err)
 		}
-		var out struct {
-			Data *struct {
-				ConversationID string `json:"dm_conversation_id"`
-				EventID        string `json:"dm_event_id"`
-			} `json:"data"`
-		}
-		if err := json.Unmarshal(resp, &out); err != nil || out.Data == nil || out.Data.EventID == "" {
-			return connectors.SendResult{}, c.fail(fmt.Errorf("%w: x dm response without dm_event_id", connectors.ErrBadPayload))
+		eventID, convID, err := decodeDMCreated(resp)
+		if err != nil {
+			return connectors.SendResult{}, c.fail(err)
 		}
 		c.ok(nil)
-		return connectors.SendResult{RemoteID: out.Data.EventID,
-			URL: "https://x.com/messages/" + url.PathEscape(out.Data.ConversationID)}, nil
+		return connectors.SendResult{RemoteID: eventID,
+			URL: "https://x.com/messages/" + url.PathEscape(convID)}, nil
 	}
 	if !isID(msg.InReplyTo.NativeID) {
 		return connectors.SendResult{}, fmt.Errorf("%w: no post id to reply to", connectors.ErrPermanent)
@@ -281,20 +276,57 @@ func (c *Connector) Send(ctx context.Context, msg connectors.Message) (connector
 	if err != nil {
 		return connectors.SendResult{}, c.fail(err)
 	}
-	var out struct {
-		Data *struct {
-			ID string `json:"id"`
-		} `json:"data"`
-	}
-	if err := json.Unmarshal(resp, &out); err != nil || out.Data == nil || !isID(out.Data.ID) {
-		return connectors.SendResult{}, c.fail(fmt.Errorf("%w: x post response without an id", connectors.ErrBadPayload))
+	id, err := decodePostCreated(resp)
+	if err != nil {
+		return connectors.SendResult{}, c.fail(err)
 	}
 	c.ok(nil)
 	who := c.username
 	if who == "" {
 		who = "i"
 	}
-	return connectors.SendResult{RemoteID: out.Data.ID, URL: "https://x.com/" + who + "/status/" + out.Data.ID}, nil
+	return connectors.SendResult{RemoteID: id, URL: "https://x.com/" + who + "/status/" + id}, nil
+}
+
+// decodeDMCreated reads the 201 answer of POST
+// /2/dm_conversations/with/{participant_id}/messages: the new event's id
+// (digits, like every X id) and its conversation's id (digits, or two
+// user ids joined by "-").
+func decodeDMCreated(b []byte) (eventID, conversationID string, err error) {
+	var out struct {
+		Data *struct {
+			ConversationID string `json:"dm_conversation_id"`
+			EventID        string `json:"dm_event_id"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(b, &out); err != nil || out.Data == nil || !isID(out.Data.EventID) {
+		return "", "", fmt.Errorf("%w: x dm response without a dm_event_id", connectors.ErrBadPayload)
+	}
+	if !isConversationID(out.Data.ConversationID) {
+		return "", "", fmt.Errorf("%w: x dm response with a malformed dm_conversation_id", connectors.ErrBadPayload)
+	}
+	return out.Data.EventID, out.Data.ConversationID, nil
+}
+
+// decodePostCreated reads the 201 answer of POST /2/tweets: the new
+// post's id.
+func decodePostCreated(b []byte) (string, error) {
+	var out struct {
+		Data *struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(b, &out); err != nil || out.Data == nil || !isID(out.Data.ID) {
+		return "", fmt.Errorf("%w: x post response without an id", connectors.ErrBadPayload)
+	}
+	return out.Data.ID, nil
+}
+
+// isConversationID: a DM conversation id is an X id, or two joined by "-"
+// (a one-to-one conversation).
+func isConversationID(s string) bool {
+	a, b, two := strings.Cut(s, "-")
+	return isID(a) && (!two || isID(b))
 }
 
 // platformError is an HTTP error answer, with the platform's own words.
