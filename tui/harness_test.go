@@ -91,7 +91,22 @@ func newHarnessWith(t *testing.T, sopts store.Options, mentions []domain.Mention
 	h.run(m.Init())
 	h.send(tea.WindowSizeMsg{Width: w, Height: height})
 	h.settle()
+	// on a busy machine the first page may take longer than settle's
+	// quiet spell: wait for it, so no test types into an unloaded list
+	h.until("the inbox's first page", func() bool { return h.m.Inbox().Ready() })
 	return h
+}
+
+// until settles until cond holds (at most 10 s).
+func (h *harness) until(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("timed out waiting for %s:\n%s", what, h.screen())
+		}
+		h.settle()
+	}
 }
 
 func (h *harness) run(cmd tea.Cmd) {

@@ -29,7 +29,10 @@ func outboxHarness(t *testing.T, theme string, w, height int) *harness {
 		t.Fatal(err)
 	}
 	queue("mastodon:1011", "Thanks for the patience, a refund is on its way.")
-	h.settle()
+	h.until("the Outbox to list both drafts", func() bool {
+		v := h.m.panes[3].View()
+		return strings.Contains(v, "d1") && strings.Contains(v, "d2")
+	})
 	return h
 }
 
@@ -73,6 +76,7 @@ func TestPaletteListsOutboxAndRunsItsActions(t *testing.T) {
 	if h.m.Focus() != 3 {
 		t.Fatalf("palette did not focus the Outbox (focus %d)", h.m.Focus())
 	}
+	toastHas(t, h, "is back in the queue", false)
 	ds, err := h.st.Drafts(domain.DraftFailed)
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +88,6 @@ func TestPaletteListsOutboxAndRunsItsActions(t *testing.T) {
 	if len(queued) != 2 {
 		t.Fatalf("%d queued drafts, want 2", len(queued))
 	}
-	toastHas(t, h, "is back in the queue", false)
 
 	// focused on the Outbox, its own actions list without the prefix and
 	// the inbox's with one

@@ -27,6 +27,7 @@ func rulesHarness(t *testing.T) *harness {
 
 func toastHas(t *testing.T, h *harness, want string, wantErr bool) {
 	t.Helper()
+	h.until("the footer to say "+want, func() bool { text, _ := h.m.Toast(); return strings.Contains(text, want) })
 	text, isErr := h.m.Toast()
 	if !strings.Contains(text, want) || isErr != wantErr {
 		t.Fatalf("footer %q (error %v), want %q (error %v)", text, isErr, want, wantErr)
@@ -47,10 +48,11 @@ func TestUndoRoutingRulesFromDetail(t *testing.T) {
 		t.Fatalf("detail history lacks the rule's changes:\n%s", s)
 	}
 	h.keys("U")
+	toastHas(t, h, "undid the routing rules' changes on this mention (2 changes)", false)
 	if m := h.mention(k); m.State.HasTag("billing") || m.State.Team != "" {
 		t.Fatalf("U left the rule's changes: %+v", m.State)
 	}
-	toastHas(t, h, "undid the routing rules' changes on this mention (2 changes)", false)
+	h.until("the detail view to show the undo", func() bool { return strings.Contains(stripANSI(h.screen()), "ana  undid") })
 	s := stripANSI(h.screen())
 	for _, want := range []string{"ana  undid tags: billing → ∅", "ana  undid team: support → ∅"} {
 		if !strings.Contains(s, want) {
@@ -123,8 +125,8 @@ func TestUndoRoutingRulesFromPalette(t *testing.T) {
 		t.Fatalf("palette does not list the action:\n%s", s)
 	}
 	h.keys("enter")
+	toastHas(t, h, "undid the routing rules' changes", false)
 	if m := h.mention(k); m.State.HasTag("billing") || m.State.Team != "" {
 		t.Fatalf("palette action left the rule's changes: %+v", m.State)
 	}
-	toastHas(t, h, "undid the routing rules' changes", false)
 }

@@ -1148,5 +1148,8 @@ func (m *Model) Cursor() (domain.Mention, bool) {
 // Loaded is how many rows are loaded in the window (tests, benchmarks).
 func (m *Model) Loaded() int { return len(m.rows) }
 
+// Ready reports whether the first page has arrived (or failed to).
+func (m *Model) Ready() bool { return m.loaded || m.err != nil }
+
 // ViewName is the active view's name.
 func (m *Model) ViewName() string { return m.views[m.viewIdx].Name }
