@@ -252,7 +252,7 @@ func TestKeyPressNamesEveryBinding(t *testing.T) {
 	ik := inbox.DefaultKeyMap()
 	all = append(all, ik.Up, ik.Down, ik.Top, ik.Bottom, ik.PageDown, ik.PageUp, ik.Open, ik.Back, ik.Search, ik.Filter,
 		ik.PrevView, ik.NextView, ik.Select, ik.Tag, ik.Assign, ik.Status, ik.Done, ik.Note, ik.Escalate, ik.Reply,
-		ik.Undo, ik.Copy, ik.JumpNew, ik.Refresh)
+		ik.Undo, ik.UndoRules, ik.Copy, ik.JumpNew, ik.Refresh)
 	all = append(all, DefaultKeyMap().Global()...)
 	for _, b := range all {
 		for _, k := range b.Keys() {
