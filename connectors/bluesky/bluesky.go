@@ -7,6 +7,7 @@ package bluesky
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -316,32 +317,28 @@ func (c *Connector) sendDM(ctx context.Context, msg connectors.Message) (connect
 	if !isDID(to) {
 		return connectors.SendResult{}, &connectors.CannotDMError{Reason: "the author's Bluesky DID is unknown"}
 	}
-	var conv struct {
-		Convo struct {
-			ID string `json:"id"`
-		} `json:"convo"`
-	}
+	var raw json.RawMessage
 	err := c.authed(ctx, call{method: http.MethodGet, nsid: "chat.bsky.convo.getConvoForMembers",
-		params: url.Values{"members": {to}}, chat: true}, &conv)
+		params: url.Values{"members": {to}}, chat: true}, &raw)
 	if err != nil {
 		return connectors.SendResult{}, asCannotDM(err)
 	}
-	if conv.Convo.ID == "" || len(conv.Convo.ID) > 256 {
-		return connectors.SendResult{}, fmt.Errorf("%w: getConvoForMembers answer without a convo id", connectors.ErrBadPayload)
+	convID, err := decodeConvo(raw)
+	if err != nil {
+		return connectors.SendResult{}, err
 	}
-	var sent struct {
-		ID string `json:"id"`
-	}
+	raw = nil
 	err = c.authed(ctx, call{method: http.MethodPost, nsid: "chat.bsky.convo.sendMessage", chat: true,
-		body: map[string]any{"convoId": conv.Convo.ID, "message": map[string]any{"text": msg.Text}}}, &sent)
+		body: map[string]any{"convoId": convID, "message": map[string]any{"text": msg.Text}}}, &raw)
 	if err != nil {
 		return connectors.SendResult{}, asCannotDM(err)
 	}
-	if sent.ID == "" {
-		return connectors.SendResult{}, fmt.Errorf("%w: sendMessage answer without a message id", connectors.ErrBadPayload)
+	msgID, err := decodeSent(raw)
+	if err != nil {
+		return connectors.SendResult{}, err
 	}
-	return connectors.SendResult{RemoteID: conv.Convo.ID + "/" + sent.ID,
-		URL: "https://bsky.app/messages/" + url.PathEscape(conv.Convo.ID)}, nil
+	return connectors.SendResult{RemoteID: convID + "/" + msgID,
+		URL: "https://bsky.app/messages/" + url.PathEscape(convID)}, nil
 }
 
 func (c *Connector) sendReply(ctx context.Context, msg connectors.Message) (connectors.SendResult, error) {
@@ -384,14 +381,15 @@ func (c *Connector) sendReply(ctx context.Context, msg connectors.Message) (conn
 		"createdAt": c.now().UTC().Format(time.RFC3339Nano),
 		"reply":     map[string]any{"root": root, "parent": ref},
 	}
-	var out strongRef
+	var raw json.RawMessage
 	err = c.authed(ctx, call{method: http.MethodPost, nsid: "com.atproto.repo.createRecord",
-		body: map[string]any{"repo": s.DID, "collection": "app.bsky.feed.post", "record": record}}, &out)
+		body: map[string]any{"repo": s.DID, "collection": "app.bsky.feed.post", "record": record}}, &raw)
 	if err != nil {
 		return connectors.SendResult{}, err
 	}
-	if !strings.HasPrefix(out.URI, "at://") {
-		return connectors.SendResult{}, fmt.Errorf("%w: createRecord answer without a uri", connectors.ErrBadPayload)
+	out, err := decodeCreated(raw)
+	if err != nil {
+		return connectors.SendResult{}, err
 	}
 	return connectors.SendResult{RemoteID: out.URI, URL: postURL(s.Handle, out.URI)}, nil
 }

@@ -202,9 +202,9 @@ func (c *Connector) currentSession(ctx context.Context) (session, error) {
 
 // loginLocked creates a session with the app password; c.sessMu is held.
 func (c *Connector) loginLocked(ctx context.Context) (session, error) {
-	var out session
+	var raw json.RawMessage
 	err := c.do(ctx, call{method: http.MethodPost, nsid: "com.atproto.server.createSession",
-		body: map[string]string{"identifier": c.identifier, "password": c.password}}, &out)
+		body: map[string]string{"identifier": c.identifier, "password": c.password}}, &raw)
 	if err != nil {
 		var xe *xrpcError
 		if errors.As(err, &xe) && (xe.status == http.StatusUnauthorized || xe.name == "AuthenticationRequired" ||
@@ -213,8 +213,9 @@ func (c *Connector) loginLocked(ctx context.Context) (session, error) {
 		}
 		return session{}, fmt.Errorf("bluesky login as %s: %w", c.identifier, err)
 	}
-	if !isDID(out.DID) || out.AccessJwt == "" || out.RefreshJwt == "" {
-		return session{}, fmt.Errorf("%w: bluesky createSession answer without did or tokens", connectors.ErrBadPayload)
+	out, err := decodeSession("bluesky createSession", raw)
+	if err != nil {
+		return session{}, err
 	}
 	out.PDS, out.Identifier = c.pds, c.identifier
 	c.sess = &out
@@ -230,16 +231,17 @@ func (c *Connector) refresh(ctx context.Context, stale session) (session, error)
 	if c.sess != nil && c.sess.AccessJwt != stale.AccessJwt {
 		return *c.sess, nil
 	}
-	var out session
-	err := c.do(ctx, call{method: http.MethodPost, nsid: "com.atproto.server.refreshSession", auth: stale.RefreshJwt}, &out)
+	var raw json.RawMessage
+	err := c.do(ctx, call{method: http.MethodPost, nsid: "com.atproto.server.refreshSession", auth: stale.RefreshJwt}, &raw)
 	if isExpired(err) || errors.Is(err, connectors.ErrAuth) {
 		return c.loginLocked(ctx)
 	}
 	if err != nil {
 		return session{}, err
 	}
-	if !isDID(out.DID) || out.AccessJwt == "" || out.RefreshJwt == "" {
-		return session{}, fmt.Errorf("%w: bluesky refreshSession answer without did or tokens", connectors.ErrBadPayload)
+	out, err := decodeSession("bluesky refreshSession", raw)
+	if err != nil {
+		return session{}, err
 	}
 	out.PDS, out.Identifier = c.pds, c.identifier
 	c.sess = &out
