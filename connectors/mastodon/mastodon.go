@@ -309,6 +309,9 @@ func (c *Connector) Limits(ctx context.Context) (Limits, error) {
 	return l, nil
 }
 
+// maxInstanceChars is the largest status limit believed from a server.
+const maxInstanceChars = 1_000_000
+
 // DecodeInstance reads the status limits from an /api/v2/instance body.
 func DecodeInstance(body []byte) (Limits, error) {
 	var inst struct {
@@ -323,11 +326,13 @@ func DecodeInstance(body []byte) (Limits, error) {
 		return Limits{}, fmt.Errorf("%w: instance: %v", connectors.ErrBadPayload, err)
 	}
 	l := Limits{MaxCharacters: inst.Configuration.Statuses.MaxCharacters, CharactersReservedURL: inst.Configuration.Statuses.CharactersReservedURL}
-	if l.MaxCharacters <= 0 {
+	// Missing or absurd figures (a hostile or broken server) fall back to
+	// Mastodon's defaults, which hold a post to the stricter limit.
+	if l.MaxCharacters <= 0 || l.MaxCharacters > maxInstanceChars {
 		l.MaxCharacters = 500
 	}
-	if l.CharactersReservedURL <= 0 {
-		l.CharactersReservedURL = 23
+	if l.CharactersReservedURL <= 0 || l.CharactersReservedURL > l.MaxCharacters {
+		l.CharactersReservedURL = min(23, l.MaxCharacters)
 	}
 	return l, nil
 }

@@ -525,3 +525,30 @@ func FuzzPlainText(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeInstance: any /api/v2/instance body gives believable limits
+// (Mastodon's defaults when the server says nothing sensible) or a
+// bad-payload error that is one safe line.
+func FuzzDecodeInstance(f *testing.F) {
+	if b, err := os.ReadFile("testdata/instance_v2.json"); err == nil {
+		f.Add(b)
+	}
+	f.Add([]byte(`{"configuration":{"statuses":{"max_characters":5000,"characters_reserved_per_url":23}}}`))
+	f.Add([]byte(`{"configuration":{"statuses":{"max_characters":9223372036854775807,"characters_reserved_per_url":-1}}}`))
+	f.Add([]byte(`{"configuration":{"statuses":{"max_characters":100,"characters_reserved_per_url":1000}}}`))
+	f.Add([]byte(`{"configuration":{"statuses":{"max_characters":"500"}}}`))
+	f.Add([]byte(`{"configuration":null}`))
+	f.Add([]byte("\x1b]52;c;payload\x07"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		l, err := DecodeInstance(b)
+		if err != nil {
+			if !errors.Is(err, connectors.ErrBadPayload) || safetext.Line(err.Error()) != err.Error() {
+				t.Fatalf("error %q", err)
+			}
+			return
+		}
+		if l.MaxCharacters <= 0 || l.MaxCharacters > maxInstanceChars || l.CharactersReservedURL <= 0 || l.CharactersReservedURL > l.MaxCharacters {
+			t.Fatalf("limits %+v", l)
+		}
+	})
+}
