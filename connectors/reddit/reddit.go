@@ -503,6 +503,44 @@ func (c *Connector) accessToken(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	tok, exp, err := decodeToken(status, body, c.username, c.Health().RateLimit)
+	if err != nil {
+		return "", err
+	}
+	c.token, c.tokenExp = tok, c.now().Add(exp-time.Minute)
+	return c.token, nil
+}
+
+// maxTokenBytes bounds an access token.
+const maxTokenBytes = 8 << 10
+
+// decodeToken reads the answer of /api/v1/access_token: a bearer token of
+// visible ASCII (it goes into an Authorization header) and how long it
+// lasts (an hour when the answer says nothing sensible: missing, under two
+// minutes or over a day).
+// Its errors never hold the token; they name the account, not its
+// password.
+func decodeToken(status int, body []byte, username string, rl connectors.RateLimit) (string, time.Duration, error) {
+	tok, exp, quoted, err := readToken(status, body, username, rl)
+	if err != nil && len(quoted) >= 4 && strings.Contains(err.Error(), quoted) {
+		// the answer's own words quote the token it carried: say less
+		var rle *connectors.RateLimitError
+		if errors.As(err, &rle) {
+			return "", 0, &connectors.RateLimitError{Reset: rle.Reset, Msg: "reddit: token answer (reason withheld: it quotes the token)"}
+		}
+		kind := connectors.ErrBadPayload
+		for _, k := range []error{connectors.ErrAuth, connectors.ErrRateLimited, connectors.ErrUnavailable, connectors.ErrPermanent} {
+			if errors.Is(err, k) {
+				kind = k
+				break
+			}
+		}
+		return "", 0, fmt.Errorf("%w: reddit token answer refused (%d; its reason quotes the token and is withheld)", kind, status)
+	}
+	return tok, exp, err
+}
+
+func readToken(status int, body []byte, username string, rl connectors.RateLimit) (tok string, exp time.Duration, quoted string, err error) {
 	var t struct {
 		AccessToken string  `json:"access_token"`
 		TokenType   string  `json:"token_type"`
@@ -510,24 +548,38 @@ func (c *Connector) accessToken(ctx context.Context) (string, error) {
 		Error       string  `json:"error"`
 	}
 	jerr := json.Unmarshal(body, &t)
+	quoted = t.AccessToken
 	switch {
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return "", fmt.Errorf("%w: reddit refused the app's client id or secret (%d)", connectors.ErrAuth, status)
+		return "", 0, quoted, fmt.Errorf("%w: reddit refused the app's client id or secret (%d)", connectors.ErrAuth, status)
 	case status != http.StatusOK:
-		return "", classify(status, body, c.Health().RateLimit)
+		return "", 0, quoted, classify(status, body, rl)
 	case jerr != nil:
-		return "", fmt.Errorf("%w: reddit token answer: %v", connectors.ErrBadPayload, jerr)
+		return "", 0, quoted, fmt.Errorf("%w: reddit token answer is not a JSON object", connectors.ErrBadPayload)
 	case t.Error != "":
-		return "", fmt.Errorf("%w: reddit refused the login for /u/%s: %s", connectors.ErrAuth, c.username, clip(t.Error))
-	case t.AccessToken == "" || !strings.EqualFold(t.TokenType, "bearer"):
-		return "", fmt.Errorf("%w: reddit token answer without a bearer token", connectors.ErrBadPayload)
+		return "", 0, quoted, fmt.Errorf("%w: reddit refused the login for /u/%s: %s", connectors.ErrAuth, safetext.Line(username), clip(t.Error))
+	case !validToken(t.AccessToken) || !strings.EqualFold(t.TokenType, "bearer"):
+		return "", 0, quoted, fmt.Errorf("%w: reddit token answer without a bearer token", connectors.ErrBadPayload)
 	}
-	exp := time.Duration(t.ExpiresIn) * time.Second
-	if exp <= 0 || exp > 24*time.Hour {
+	if t.ExpiresIn > 0 && t.ExpiresIn <= 86400 {
+		exp = time.Duration(t.ExpiresIn) * time.Second
+	}
+	if exp < 2*time.Minute {
 		exp = time.Hour
 	}
-	c.token, c.tokenExp = t.AccessToken, c.now().Add(exp-time.Minute)
-	return c.token, nil
+	return t.AccessToken, exp, "", nil
+}
+
+func validToken(s string) bool {
+	if s == "" || len(s) > maxTokenBytes {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // request sends one request with the User-Agent and reads the bounded
