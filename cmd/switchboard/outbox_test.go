@@ -113,7 +113,9 @@ func TestOutboxEndToEnd(t *testing.T) {
 	s.text("Please send us your password and order number.")
 	s.waitFor("✗ block never-ask-credentials")
 	s.keys("C-s")
-	s.waitFor("sending is disabled")
+	// refused before sending; if the last keystrokes' check was still
+	// running, the send itself re-checks and refuses with "not sent"
+	s.waitFor("sending is disabled", "not sent: ")
 	s.keys("C-f")
 	s.waitFor("✓ no policy findings")
 	s.keys("C-s")

@@ -42,17 +42,21 @@ func (s *tmuxSession) tmux(args ...string) string {
 
 func (s *tmuxSession) screen() string { return s.tmux("capture-pane", "-p", "-t", "main") }
 
-// waitFor waits until the screen contains want.
-func (s *tmuxSession) waitFor(want string) string {
+// waitFor waits until the screen contains want (or one of the
+// alternatives, for outcomes that may be worded either way depending on
+// timing). The deadline is generous: CI's two cores may be busy.
+func (s *tmuxSession) waitFor(want string, or ...string) string {
 	s.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for {
 		scr := s.screen()
-		if strings.Contains(scr, want) {
-			return scr
+		for _, w := range append([]string{want}, or...) {
+			if strings.Contains(scr, w) {
+				return scr
+			}
 		}
 		if time.Now().After(deadline) {
-			s.t.Fatalf("screen never showed %q:\n%s", want, scr)
+			s.t.Fatalf("screen never showed %q:\n%s", append([]string{want}, or...), scr)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
