@@ -51,7 +51,8 @@ type Finding struct {
 }
 
 // Blocking reports whether the finding stops the text from going out: a
-// block, or an approval not yet given, that no override covers.
+// block that no override covers, or an approval not yet given (approvals
+// cannot be overridden inline).
 func (f Finding) Blocking() bool {
 	if f.Overridden {
 		return false
@@ -371,11 +372,22 @@ func (c *checker) applyOverrides(ovs []Override) {
 			c.out = append(c.out, Finding{RuleID: "policy-override", Severity: Warn, Message: "rule " + o.RuleID + " cannot be overridden", Match: c.orig[o.Start:o.End], Start: o.Start, End: o.End})
 			continue
 		}
+		signOff := ""
 		for i := range c.out {
-			if c.out[i].RuleID == o.RuleID {
-				c.out[i].Overridden = true
-				c.out[i].Reason = o.Reason
+			if c.out[i].RuleID != o.RuleID {
+				continue
 			}
+			if c.out[i].Severity == Approval {
+				// an approval is a sign-off by someone else: the author
+				// cannot give it to themselves with an inline override
+				signOff = c.out[i].Role
+				continue
+			}
+			c.out[i].Overridden = true
+			c.out[i].Reason = o.Reason
+		}
+		if signOff != "" {
+			c.out = append(c.out, Finding{RuleID: "policy-override", Severity: Warn, Message: "rule " + o.RuleID + " needs sign-off by " + signOff + "; an inline override does not replace it", Match: c.orig[o.Start:o.End], Start: o.Start, End: o.End})
 		}
 	}
 }

@@ -56,3 +56,20 @@ rules:
 		}
 	}
 }
+
+func TestInlineOverrideCannotSignOffAnApproval(t *testing.T) {
+	text := "We are liable for this, it was our fault.\npolicy:allow no-liability-admission \"it is true\""
+	fs := Default().Check(text, Context{Platform: "x", Visibility: "public", Reply: true})
+	var approval, warned bool
+	for _, f := range fs {
+		if f.RuleID == "no-liability-admission" && f.Severity == Approval && f.Blocking() {
+			approval = true
+		}
+		if f.RuleID == "policy-override" && strings.Contains(f.Message, "sign-off") {
+			warned = true
+		}
+	}
+	if !approval || !warned {
+		t.Fatalf("an inline override cleared an approval: %+v", fs)
+	}
+}

@@ -281,10 +281,12 @@ rules:
 	if !fs[0].Approved || fs[0].Blocking() {
 		t.Fatalf("approved: %+v", fs)
 	}
+	// an approval is someone else's sign-off: an inline override is
+	// reported but does not replace it
 	text := "A lawsuit, yes. policy:allow legal \"cleared by counsel, ticket 42\""
 	fs = p.Check(text, Context{})
-	if len(fs) != 1 || !fs[0].Overridden || fs[0].Reason != "cleared by counsel, ticket 42" || fs[0].Blocking() {
-		t.Fatalf("override: %+v", fs)
+	if len(fs) != 2 || fs[0].Overridden || !fs[0].Blocking() || fs[1].RuleID != "policy-override" || !strings.Contains(fs[1].Message, "needs sign-off by legal") {
+		t.Fatalf("override of an approval: %+v", fs)
 	}
 	fs = p.Check("secret\npolicy:allow hard \"please\"\npolicy:allow nope \"x\"\npolicy:allow legal", Context{})
 	var msgs []string
