@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -75,7 +75,12 @@ func (w *txw) flush() error {
 		// keys of a value arrive in time order, at the end of its range:
 		// full pages on split waste less space than bbolt's default half
 		b.FillPercent = fillPercent
-		sort.SliceStable(ops, func(i, j int) bool { return bytes.Compare(ops[i].key, ops[j].key) < 0 })
+		byKey := func(a, b ixop) int { return bytes.Compare(a.key, b.key) }
+		if slices.ContainsFunc(ops, func(o ixop) bool { return !o.put }) {
+			slices.SortStableFunc(ops, byKey) // order of writes to one key matters
+		} else {
+			slices.SortFunc(ops, byKey) // puts only: equal keys are the same write
+		}
 		for i, o := range ops {
 			if i+1 < len(ops) && bytes.Equal(ops[i+1].key, o.key) {
 				continue // a later write of the same key decides
