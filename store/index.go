@@ -107,8 +107,7 @@ func dayValue(d uint16, word string) string {
 // mentionWords are the searchable words of a mention: its text and its
 // author's handle and name.
 func mentionWords(m *domain.Mention) []string {
-	seen := make(map[string]struct{}, 32)
-	w := appendWords(nil, m.Text, seen)
-	w = appendWords(w, m.Author.Handle, seen)
-	return appendWords(w, m.Author.Name, seen)
+	w := appendWords(make([]string, 0, 32), m.Text)
+	w = appendWords(w, m.Author.Handle)
+	return appendWords(w, m.Author.Name)
 }

@@ -98,6 +98,13 @@ func (s *Store) IngestPage(connector string, items []domain.Mention, cursor stri
 		res = IngestResult{IDs: res.IDs[:len(items)]}
 		keys := w.tx.Bucket(bKeys)
 		ids := w.tx.Bucket(bIDs)
+		for _, ix := range indexes { // room for a batch's index writes
+			n := len(items)
+			if ix.name == IndexWord {
+				n *= 24
+			}
+			w.ops[ix] = make([]ixop, 0, n)
+		}
 		batch := make(map[string]int, len(items))
 		now := s.now()
 		for i := range items {

@@ -20,16 +20,13 @@ const maxWordsPerMention = 96
 // not separate words with spaces). Stop words are left out. The result has
 // no duplicates and keeps first-seen order.
 func Words(text string) []string {
-	return appendWords(nil, text, nil)
+	return appendWords(nil, text)
 }
 
-func appendWords(dst []string, text string, seen map[string]struct{}) []string {
-	if seen == nil {
-		seen = make(map[string]struct{}, 16)
-		for _, w := range dst {
-			seen[w] = struct{}{}
-		}
-	}
+// appendWords appends the words of text that dst does not hold yet. A
+// mention has a few dozen words at most (maxWordsPerMention), so a linear
+// look in dst is cheaper than a map.
+func appendWords(dst []string, text string) []string {
 	var buf [maxWordBytes]byte
 	n := 0
 	flush := func() {
@@ -41,15 +38,15 @@ func appendWords(dst []string, text string, seen map[string]struct{}) []string {
 		if isStopWord(w) {
 			return
 		}
-		if _, ok := seen[string(w)]; ok {
+		for _, d := range dst {
+			if d == string(w) {
+				return
+			}
+		}
+		if len(dst) >= maxWordsPerMention {
 			return
 		}
-		if len(seen) >= maxWordsPerMention {
-			return
-		}
-		s := string(w)
-		seen[s] = struct{}{}
-		dst = append(dst, s)
+		dst = append(dst, string(w))
 	}
 	ascii := true
 	for i := 0; i < len(text); i++ {

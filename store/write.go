@@ -18,7 +18,7 @@ import (
 type txw struct {
 	s       *Store
 	tx      *bolt.Tx
-	counts  map[string]int64
+	counts  map[countRef]int64
 	events  []domain.Event
 	changed []uint64
 	added   []uint64
@@ -37,7 +37,7 @@ func (s *Store) update(fn func(w *txw) error) (*txw, error) {
 	defer s.writeMu.Unlock()
 	var w *txw
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		w = &txw{s: s, tx: tx, counts: map[string]int64{}, ops: map[*index][]ixop{}}
+		w = &txw{s: s, tx: tx, counts: map[countRef]int64{}, ops: map[*index][]ixop{}}
 		if err := fn(w); err != nil {
 			return err
 		}
@@ -97,10 +97,11 @@ func (w *txw) flush() error {
 		}
 	}
 	cb := w.tx.Bucket(bCounts)
-	for k, d := range w.counts {
+	for ref, d := range w.counts {
 		if d == 0 {
 			continue
 		}
+		k := counterKey(ref.index, ref.value, ref.status)
 		n := int64(getU64(cb.Get([]byte(k)))) + d
 		if n <= 0 {
 			if err := cb.Delete([]byte(k)); err != nil {
@@ -113,6 +114,13 @@ func (w *txw) flush() error {
 		}
 	}
 	return nil
+}
+
+// countRef names one counter while a transaction adds up its change; the
+// key is built once per counter at flush, not once per mention.
+type countRef struct {
+	index, value string
+	status       domain.Status
 }
 
 // ixop is one pending index write: put (true) or delete (false) a key.
@@ -133,7 +141,7 @@ func (w *txw) addIndex(m *domain.Mention, tk []byte) {
 		for _, v := range ix.values(m) {
 			w.ops[ix] = append(w.ops[ix], ixop{ixkey(v, tk), true})
 			if ix.counted {
-				w.counts[counterKey(ix.name, v, st)]++
+				w.counts[countRef{ix.name, v, st}]++
 			}
 		}
 	}
@@ -149,7 +157,7 @@ func (w *txw) reindex(old, m *domain.Mention, tk []byte) {
 				w.ops[ix] = append(w.ops[ix], ixop{ixkey(v, tk), false})
 			}
 			if ix.counted {
-				w.counts[counterKey(ix.name, v, ost)]--
+				w.counts[countRef{ix.name, v, ost}]--
 			}
 		}
 		for _, v := range nv {
@@ -157,7 +165,7 @@ func (w *txw) reindex(old, m *domain.Mention, tk []byte) {
 				w.ops[ix] = append(w.ops[ix], ixop{ixkey(v, tk), true})
 			}
 			if ix.counted {
-				w.counts[counterKey(ix.name, v, nst)]++
+				w.counts[countRef{ix.name, v, nst}]++
 			}
 		}
 	}
