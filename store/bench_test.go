@@ -52,7 +52,7 @@ func benchMentions(seed uint64, from, n, rareAt int) []domain.Mention {
 			sb.WriteString(" zeldzaamwoord")
 		}
 		m := domain.Mention{
-			Platform: domain.Platforms[rng.IntN(len(domain.Platforms))], NativeID: strconv.Itoa(k),
+			Platform: domain.Platforms[rng.IntN(len(domain.Platforms))], NativeID: nativeID(k),
 			Author:    domain.Author{ID: strconv.Itoa(k % 50000), Handle: "@user" + strconv.Itoa(k%50000), Name: "User " + strconv.Itoa(k%50000), Followers: int64(rng.IntN(100000))},
 			Text:      sb.String(),
 			Lang:      "en",
@@ -82,7 +82,13 @@ func benchMentions(seed uint64, from, n, rareAt int) []domain.Mention {
 
 // fixtureVersion changes whenever benchMentions does, so an old fixture
 // left in the temp directory is not reused.
-const fixtureVersion = 2
+const fixtureVersion = 3
+
+// nativeID is a platform id like the real ones: X and Mastodon ids are
+// fixed-width snowflakes that grow with time (Bluesky TIDs and Reddit's
+// base-36 ids grow too), so new mentions' keys land at the end of the
+// key index, as they do in production.
+func nativeID(k int) string { return fmt.Sprintf("18%017d", k) }
 
 var (
 	fixtureOnce sync.Once
