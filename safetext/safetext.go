@@ -101,8 +101,10 @@ func clean(s string, multiline bool) string {
 
 // dangerous reports whether r must not reach the terminal as it is.
 func dangerous(r rune) bool {
+	// (a real U+FFFD is harmless: Safe has checked the string is valid
+	// UTF-8 before asking, and Line writes U+FFFD for invalid bytes)
 	return r < 0x20 || (r >= 0x7f && r < 0xa0) || isBidiControl(r) ||
-		r == '\u2028' || r == '\u2029' || r == utf8.RuneError
+		r == '\u2028' || r == '\u2029'
 }
 
 // isBidiControl reports the explicit bidi formatting characters that can

@@ -113,8 +113,8 @@ func FuzzSanitise(f *testing.F) {
 		if strings.ContainsRune(line, '\n') {
 			t.Fatalf("Line kept a newline: %q", line)
 		}
-		if Line(line) != line {
-			t.Fatalf("Line is not idempotent on %q", s)
+		if Line(line) != line || !Safe(line) {
+			t.Fatalf("Line is not idempotent on %q, or its output is not Safe", s)
 		}
 		_ = Fit(s, 7)
 	})
