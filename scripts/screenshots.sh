@@ -20,16 +20,27 @@ sock=switchboard-shots-$$
 t() { tmux -L "$sock" "$@"; }
 trap 't kill-server 2>/dev/null || true' EXIT
 t new-session -d -x 132 -y 36 -s shots "env TERM=xterm-256color COLORTERM=truecolor $bin demo --seed 3 --speed 20 --theme dark"
-sleep 4
-shot() { # name, then keys to send first
+sleep 8 # the scripted crisis starts ~3 s in at this speed
+shot() { # name, then keys to send first ("text:…" types literally)
   local name=$1; shift
-  for k in "$@"; do t send-keys -t shots "$k"; sleep 0.7; done
+  for k in "$@"; do
+    case $k in
+      text:*) t send-keys -t shots -l "${k#text:}" ;;
+      *) t send-keys -t shots "$k" ;;
+    esac
+    sleep 0.7
+  done
   sleep 1
-  t capture-pane -e -p -t shots | "$freeze" --language ansi --window=false --padding 20 -o "$out/$name.svg" >/dev/null
+  # freeze does not reset the background on SGR 49 ("default background"),
+  # so it is spelled as freeze's own background colour; nothing else changes
+  t capture-pane -e -p -t shots | sed 's/\x1b\[49m/\x1b[48;2;23;23;23m/g' |
+    "$freeze" --language ansi --window=false --padding 20 -o "$out/$name.svg" >/dev/null
   echo "wrote $out/$name.svg"
 }
 shot inbox
 shot detail Enter
+shot composer Escape r
 shot crisis Escape 2
-shot policy 3
+shot incident a d
+shot policy Escape 3 Enter "text:Use my code SAVE10 at the checkout! #sp" Escape
 t send-keys -t shots 1

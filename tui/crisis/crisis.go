@@ -321,7 +321,7 @@ func (m *Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		m.view.loaded, m.view.err = true, msg.err
 		m.readWarRoom()
 		if msg.err == nil {
-			m.view.inc, m.view.tl, m.view.vol, m.view.mentions = msg.inc, msg.tl, msg.vol, msg.mentions
+			m.view.inc, m.view.tl, m.view.vol, m.view.mentions = msg.inc, collapseLinks(msg.tl), msg.vol, msg.mentions
 			m.view.sel = min(m.view.sel, max(0, len(msg.inc.Checklist)-1))
 		}
 	case doneMsg:
@@ -813,4 +813,26 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// collapseLinks shows a run of mentions linked by one operator within one
+// minute (declaring from an alert links its samples) as one timeline line,
+// "linked N mentions"; the post-mortem export keeps every entry.
+func collapseLinks(tl []crisis.Entry) []crisis.Entry {
+	out := make([]crisis.Entry, 0, len(tl))
+	run := 0 // length of the run ending at out[len(out)-1]
+	for _, e := range tl {
+		if n := len(out); n > 0 && e.Kind == crisis.EntryMention && strings.HasPrefix(e.Text, "linked ") {
+			last := &out[n-1]
+			if last.Kind == crisis.EntryMention && last.Actor == e.Actor && strings.HasPrefix(last.Text, "linked ") &&
+				e.At.Truncate(time.Minute).Equal(last.At.Truncate(time.Minute)) {
+				run++
+				last.Text = fmt.Sprintf("linked %d mentions", run)
+				continue
+			}
+		}
+		run = 1
+		out = append(out, e)
+	}
+	return out
 }
