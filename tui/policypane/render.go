@@ -529,7 +529,7 @@ func (m *Model) ruleLines(w int) []string {
 		out = append(out, st.Detail.Section.Render(strings.ToUpper(safetext.Line(a)))+st.Detail.Label.Render(fmt.Sprintf(" · %d rules", len(rs))))
 		for _, r := range rs {
 			out = append(out, " "+fit(sevLabel(st, r.Severity), 10)+" "+st.Detail.Title.Render(safetext.Line(r.ID))+st.Detail.Label.Render(" ("+safetext.Line(r.Kind)+")"))
-			for _, l := range strings.Split(safetext.Wrap(r.Message, max(10, w-4)), "\n") {
+			for _, l := range strings.Split(safetext.Wrap(ruleMessage(r.Message, r.Role), max(10, w-4)), "\n") {
 				out = append(out, "    "+st.Detail.Value.Render(l))
 			}
 			if r.Cite != "" {
@@ -570,4 +570,15 @@ func (m *Model) guidelineLines(w int) []string {
 		return strings.Split(safetext.Wrap(m.pack.Guidelines, w), "\n")
 	}
 	return strings.Split(strings.Trim(out, "\n"), "\n")
+}
+
+// ruleMessage is a rule's message as the rules list shows it: the fields a
+// finding fills in ({{match}}, {{count}}, …) read as placeholders a person
+// understands, and {{role}} is the rule's role.
+func ruleMessage(msg, role string) string {
+	if role == "" {
+		role = "the approver"
+	}
+	return strings.NewReplacer("{{match}}", "…", "{{count}}", "N", "{{max}}", "the maximum", "{{limit}}", "the limit",
+		"{{length}}", "N", "{{reason}}", "a matching link", "{{role}}", role).Replace(msg)
 }
