@@ -2,13 +2,12 @@ package crisis
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"switchboard/internal/golden"
 	"testing"
 	"time"
 
@@ -17,8 +16,6 @@ import (
 	"switchboard/policy"
 	"switchboard/store"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var t0 = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 
@@ -293,18 +290,7 @@ func TestPostMortemGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := r.Markdown()
-	golden := filepath.Join("testdata", "postmortem.golden")
-	if *update {
-		os.MkdirAll("testdata", 0o755)
-		os.WriteFile(golden, []byte(got), 0o644)
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Fatalf("post-mortem differs from %s (run with -update to accept):\n%s", golden, got)
-	}
+	golden.Check(t, "postmortem", got)
 	if strings.Contains(got, "\x1b") || strings.Contains(got, "<script>") {
 		t.Fatal("untrusted text reached the export unescaped")
 	}

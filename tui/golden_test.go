@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"switchboard/internal/golden"
 	"testing"
 
 	"switchboard/themes"
@@ -78,7 +79,7 @@ func TestGolden(t *testing.T) {
 				if st.shown != "" {
 					h.until(st.shown, func() bool { return strings.Contains(h.screen(), st.shown) })
 				}
-				golden(t, theme+"-"+st.name, h.screen())
+				golden.Check(t, theme+"-"+st.name, h.screen())
 			})
 		}
 	}

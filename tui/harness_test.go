@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,8 +14,6 @@ import (
 	"switchboard/domain"
 	"switchboard/store"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // fixed is the tests' clock.
 var fixed = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
@@ -166,26 +163,6 @@ func (h *harness) mention(key string) domain.Mention {
 		h.t.Fatal(err)
 	}
 	return m
-}
-
-// golden compares got with testdata/name.golden (rewritten with -update).
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file; rerun with -update if the change is intended.\n--- got (plain):\n%s\n--- want (plain):\n%s",
-			name, stripANSI(got), stripANSI(string(want)))
-	}
 }
 
 func stripANSI(s string) string {

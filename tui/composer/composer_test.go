@@ -2,10 +2,10 @@ package composer
 
 import (
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
+	"switchboard/internal/golden"
 	"testing"
 	"time"
 
@@ -16,8 +16,6 @@ import (
 	"switchboard/themes"
 	"switchboard/tui/pane"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var fixed = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 
@@ -399,26 +397,7 @@ func TestGolden(t *testing.T) {
 			h.run(c.Init())
 			h.keys("tab")
 			h.typeText("Sorry Kim! Please send us your password and order number.")
-			golden(t, theme+"-private-block", c.View())
+			golden.Check(t, theme+"-private-block", c.View())
 		})
-	}
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		os.MkdirAll("testdata", 0o755)
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file; rerun with -update if intended.\n--- got:\n%s\n--- want:\n%s", name, got, want)
 	}
 }

@@ -2,11 +2,10 @@ package crisis
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
+	"switchboard/internal/golden"
 	"testing"
 	"time"
 
@@ -20,8 +19,6 @@ import (
 	"switchboard/themes"
 	"switchboard/tui/pane"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var t0 = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 
@@ -136,22 +133,6 @@ func (f *fixture) toasts() []string {
 		}
 	}
 	return out
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		os.MkdirAll("testdata", 0o755)
-		os.WriteFile(path, []byte(got), 0o644)
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Fatalf("%s differs (run with -update to accept):\n%s", path, got)
-	}
 }
 
 func checkScreen(t *testing.T, screen string, w, h int) {
@@ -324,7 +305,7 @@ func TestBoardGolden(t *testing.T) {
 					t.Errorf("board lacks %q:\n%s", want, plain)
 				}
 			}
-			golden(t, "board-"+theme, screen)
+			golden.Check(t, "board-"+theme, screen)
 			if f.m.Badge() != fmt.Sprintf("3 ▲%d", len(f.m.Alerts())) {
 				t.Errorf("badge %q", f.m.Badge())
 			}

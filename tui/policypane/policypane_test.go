@@ -2,10 +2,9 @@ package policypane
 
 import (
 	"context"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
+	"switchboard/internal/golden"
 	"testing"
 	"time"
 
@@ -17,8 +16,6 @@ import (
 	"switchboard/themes"
 	"switchboard/tui/pane"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var fixed = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 
@@ -411,27 +408,9 @@ func TestGolden(t *testing.T) {
 				if st == "guidelines" {
 					press(t, m, "tab")
 				}
-				golden(t, theme+"-"+st, m.View())
+				golden.Check(t, theme+"-"+st, m.View())
 			})
 		}
-	}
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file; rerun with -update if intended.\n--- got:\n%s\n--- want:\n%s", name, stripANSI(got), stripANSI(string(want)))
 	}
 }
 
