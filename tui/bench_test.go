@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"switchboard/tui/pane"
 	"sync"
 	"testing"
 	"time"
@@ -131,7 +132,7 @@ func reportMedian(b *testing.B, ds []time.Duration) {
 func BenchmarkMove(b *testing.B) {
 	st := benchStore(b)
 	m := benchModel(b, st)
-	down := keyPress("j")
+	down := pane.KeyPress("j")
 	ds := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -149,7 +150,7 @@ func BenchmarkMove(b *testing.B) {
 func BenchmarkPageChange(b *testing.B) {
 	st := benchStore(b)
 	m := benchModel(b, st)
-	keys := []tea.KeyPressMsg{keyPress("G"), keyPress("g")}
+	keys := []tea.KeyPressMsg{pane.KeyPress("G"), pane.KeyPress("g")}
 	ds := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -172,17 +173,17 @@ func BenchmarkSearch(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
 		in := m.Inbox()
-		in.Update(keyPress("/"))
+		in.Update(pane.KeyPress("/"))
 		for _, r := range []string{"refund", "outage"}[i%2] {
 			in.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
 		}
-		_, cmd := m.Update(keyPress("enter"))
+		_, cmd := m.Update(pane.KeyPress("enter"))
 		drive(m, cmd)
 		_ = m.Render()
 		ds = append(ds, time.Since(t0))
-		in.Update(keyPress("/"))
-		in.Update(keyPress("ctrl+u"))
-		_, cmd = m.Update(keyPress("enter"))
+		in.Update(pane.KeyPress("/"))
+		in.Update(pane.KeyPress("ctrl+u"))
+		_, cmd = m.Update(pane.KeyPress("enter"))
 		drive(m, cmd)
 	}
 	reportMedian(b, ds)

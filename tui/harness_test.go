@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"switchboard/tui/pane"
 	"testing"
 	"time"
 
@@ -141,7 +142,7 @@ func (h *harness) settle() {
 // keys types each key (as tmux send-keys would name them) and settles.
 func (h *harness) keys(keys ...string) {
 	for _, k := range keys {
-		h.send(keyPress(k))
+		h.send(pane.KeyPress(k))
 		h.settle()
 	}
 }

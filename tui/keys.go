@@ -1,10 +1,7 @@
 package tui
 
 import (
-	"unicode/utf8"
-
 	"charm.land/bubbles/v2/key"
-	tea "charm.land/bubbletea/v2"
 )
 
 // KeyMap is the root's global keys; each pane has its own KeyMap.
@@ -33,26 +30,4 @@ func DefaultKeyMap() KeyMap {
 // Global lists the global keys for help.
 func (k KeyMap) Global() []key.Binding {
 	return []key.Binding{k.Pane1, k.Pane2, k.Pane3, k.Pane4, k.Palette, k.Help, k.Quit}
-}
-
-// keyPress builds the key press that a binding's key string names, so the
-// command palette can run any binding as if it were typed.
-func keyPress(s string) tea.KeyPressMsg {
-	special := map[string]rune{
-		"enter": tea.KeyEnter, "esc": tea.KeyEscape, "up": tea.KeyUp, "down": tea.KeyDown,
-		"left": tea.KeyLeft, "right": tea.KeyRight, "home": tea.KeyHome, "end": tea.KeyEnd,
-		"pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "tab": tea.KeyTab, "backspace": tea.KeyBackspace,
-	}
-	if s == "space" {
-		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
-	}
-	if c, ok := special[s]; ok {
-		return tea.KeyPressMsg{Code: c}
-	}
-	if len(s) > 5 && s[:5] == "ctrl+" {
-		r, _ := utf8.DecodeRuneInString(s[5:])
-		return tea.KeyPressMsg{Code: r, Mod: tea.ModCtrl}
-	}
-	r, _ := utf8.DecodeRuneInString(s)
-	return tea.KeyPressMsg{Code: r, Text: s}
 }

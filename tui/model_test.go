@@ -3,6 +3,7 @@ package tui
 import (
 	"slices"
 	"strings"
+	"switchboard/tui/pane"
 	"testing"
 
 	"charm.land/bubbles/v2/key"
@@ -256,8 +257,8 @@ func TestKeyPressNamesEveryBinding(t *testing.T) {
 	all = append(all, DefaultKeyMap().Global()...)
 	for _, b := range all {
 		for _, k := range b.Keys() {
-			if got := keyPress(k).String(); got != k {
-				t.Errorf("keyPress(%q).String() = %q", k, got)
+			if got := pane.KeyPress(k).String(); got != k {
+				t.Errorf("pane.KeyPress(%q).String() = %q", k, got)
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"switchboard/themes"
+	"switchboard/tui/pane"
 )
 
 // command is one entry of the palette: a named action and the key that
@@ -32,13 +33,13 @@ type palette struct {
 func (m *Model) commands() []command {
 	var out []command
 	seen := map[string]bool{}
-	add := func(b key.Binding, prefix string, pane int) {
+	add := func(b key.Binding, prefix string, paneIdx int) {
 		name := prefix + b.Help().Desc
 		if !b.Enabled() || len(b.Keys()) == 0 || seen[name] {
 			return
 		}
 		seen[name] = true
-		out = append(out, command{name: name, keys: b.Help().Key, press: keyPress(b.Keys()[0]), pane: pane})
+		out = append(out, command{name: name, keys: b.Help().Key, press: pane.KeyPress(b.Keys()[0]), pane: paneIdx})
 	}
 	for _, group := range m.focused().FullHelp() {
 		for _, b := range group {

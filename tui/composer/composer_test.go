@@ -94,27 +94,9 @@ func (h *harness) run(cmd tea.Cmd) {
 	}
 }
 
-func press(s string) tea.KeyPressMsg {
-	switch s {
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "backspace":
-		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	}
-	if rest, ok := strings.CutPrefix(s, "ctrl+"); ok {
-		return tea.KeyPressMsg{Code: rune(rest[0]), Mod: tea.ModCtrl}
-	}
-	r := []rune(s)[0]
-	return tea.KeyPressMsg{Code: r, Text: s}
-}
-
 func (h *harness) keys(ks ...string) {
 	for _, k := range ks {
-		_, cmd := h.p.Update(press(k))
+		_, cmd := h.p.Update(pane.KeyPress(k))
 		h.run(cmd)
 	}
 }

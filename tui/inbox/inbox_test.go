@@ -75,16 +75,7 @@ func newModel(t testing.TB, st *store.Store, opts Options) *Model {
 }
 
 func press(m *Model, k string) {
-	var msg tea.KeyPressMsg
-	switch k {
-	case "ctrl+d":
-		msg = tea.KeyPressMsg{Code: 'd', Mod: tea.ModCtrl}
-	case "ctrl+u":
-		msg = tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}
-	default:
-		msg = tea.KeyPressMsg{Code: rune(k[0]), Text: k}
-	}
-	_, cmd := m.Update(msg)
+	_, cmd := m.Update(pane.KeyPress(k))
 	run(m, cmd)
 }
 

@@ -8,6 +8,7 @@ package pane
 import (
 	"context"
 	"time"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -95,3 +96,26 @@ type EscalateMsg struct{ Mentions []domain.Mention }
 // FocusMsg asks the root to focus a pane by its index (0 inbox, 1 crisis,
 // 2 policy).
 type FocusMsg struct{ Index int }
+
+// KeyPress builds the key press that a binding's key string names (e.g.
+// "enter", "ctrl+s", "space", "x"), so the command palette can run any
+// binding as if it were typed, and tests can type keys by name.
+func KeyPress(s string) tea.KeyPressMsg {
+	special := map[string]rune{
+		"enter": tea.KeyEnter, "esc": tea.KeyEscape, "up": tea.KeyUp, "down": tea.KeyDown,
+		"left": tea.KeyLeft, "right": tea.KeyRight, "home": tea.KeyHome, "end": tea.KeyEnd,
+		"pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "tab": tea.KeyTab, "backspace": tea.KeyBackspace,
+	}
+	if s == "space" {
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	}
+	if c, ok := special[s]; ok {
+		return tea.KeyPressMsg{Code: c}
+	}
+	if len(s) > 5 && s[:5] == "ctrl+" {
+		r, _ := utf8.DecodeRuneInString(s[5:])
+		return tea.KeyPressMsg{Code: r, Mod: tea.ModCtrl}
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return tea.KeyPressMsg{Code: r, Text: s}
+}

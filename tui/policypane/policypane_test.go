@@ -61,27 +61,9 @@ func drain(t *testing.T, m *Model, cmd tea.Cmd) (toasts []string) {
 func press(t *testing.T, m *Model, keys ...string) (toasts []string) {
 	t.Helper()
 	for _, k := range keys {
-		toasts = append(toasts, drain(t, m, func() tea.Msg { return keyMsg(k) })...)
+		toasts = append(toasts, drain(t, m, func() tea.Msg { return pane.KeyPress(k) })...)
 	}
 	return toasts
-}
-
-func keyMsg(k string) tea.KeyPressMsg {
-	switch k {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "backspace":
-		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	}
-	if c, ok := strings.CutPrefix(k, "ctrl+"); ok {
-		return tea.KeyPressMsg{Code: rune(c[0]), Mod: tea.ModCtrl}
-	}
-	r := []rune(k)[0]
-	return tea.KeyPressMsg{Code: r, Text: k}
 }
 
 func typeText(t *testing.T, m *Model, s string) {
