@@ -217,17 +217,50 @@ func Parse(data []byte, file string) (*Config, error) {
 		}
 		seen[cc.Name] = cc.Line
 	}
-	for _, h := range c.Brand.Handles {
+	var doc yaml.Node
+	_ = yaml.Unmarshal(data, &doc) // it decoded above; this only finds lines
+	for i, h := range c.Brand.Handles {
 		if strings.TrimSpace(h) == "" || strings.ContainsAny(h, " \t\n") {
-			return nil, fmt.Errorf("%sbrand.handles: %q is not a handle", pre, h)
+			return nil, fmt.Errorf("%sline %d: brand.handles: %q is not a handle", pre, itemLine(&doc, "brand", "handles", i), h)
 		}
 	}
-	for _, k := range c.Brand.Keywords {
+	for i, k := range c.Brand.Keywords {
 		if strings.TrimSpace(k) == "" {
-			return nil, fmt.Errorf("%sbrand.keywords: empty keyword", pre)
+			return nil, fmt.Errorf("%sline %d: brand.keywords: empty keyword", pre, itemLine(&doc, "brand", "keywords", i))
 		}
 	}
 	return c, nil
+}
+
+// itemLine is the line of item i of the list at section.field in a YAML
+// document (0 when it cannot be found).
+func itemLine(doc *yaml.Node, section, field string, i int) int {
+	n := doc
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	for _, key := range []string{section, field} {
+		n = mapValue(n, key)
+		if n == nil {
+			return 0
+		}
+	}
+	if n.Kind != yaml.SequenceNode || i >= len(n.Content) {
+		return n.Line
+	}
+	return n.Content[i].Line
+}
+
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for j := 0; j+1 < len(n.Content); j += 2 {
+		if n.Content[j].Value == key {
+			return n.Content[j+1]
+		}
+	}
+	return nil
 }
 
 // yamlErrorText turns yaml.v3's messages into shorter ones that keep the

@@ -178,3 +178,14 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestBrandErrorsHaveLines(t *testing.T) {
+	_, err := Parse([]byte("brand:\n  name: Acme\n  handles:\n    - \"@acme\"\n    - \"not a handle\"\n  keywords: [acme, \"\"]\n"), "c.yaml")
+	if err == nil || !strings.Contains(err.Error(), "c.yaml: line 5: brand.handles") {
+		t.Fatalf("handle error without its line: %v", err)
+	}
+	_, err = Parse([]byte("brand:\n  keywords:\n    - acme\n    - \" \"\n"), "c.yaml")
+	if err == nil || !strings.Contains(err.Error(), "c.yaml: line 4: brand.keywords: empty keyword") {
+		t.Fatalf("keyword error without its line: %v", err)
+	}
+}
