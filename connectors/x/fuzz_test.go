@@ -80,3 +80,80 @@ func FuzzDecodePostCreated(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeDMEvents: an accepted DM events page has only ids fit for a
+// URL and the store, and valid text; anything else is ErrBadPayload.
+func FuzzDecodeDMEvents(f *testing.F) {
+	f.Add([]byte(`{"data":[{"id":"1582838223483895812","event_type":"MessageCreate","text":"hi &amp; bye","sender_id":"2244994945","dm_conversation_id":"100-2244994945"}],"meta":{"result_count":1}}`))
+	f.Add([]byte(`{"meta":{"result_count":0}}`))
+	f.Add([]byte(`{"data":[{"id":"1","sender_id":"1/../2","text":"x"}]}`))
+	f.Add([]byte(`{"data":[{"id":"1","dm_conversation_id":"1-2-3"}]}`))
+	f.Add([]byte(`{"data":[{"id":"1","event_type":"Message\nCreate"}]}`))
+	f.Add([]byte(`{"errors":[{"title":"Not Found Error","detail":"\u001b[2J"}]}`))
+	f.Add([]byte(`{"data":[{"id":"1","text":"\xff"}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		evs, err := decodeDMEvents(b)
+		if err != nil {
+			if !errors.Is(err, connectors.ErrBadPayload) || evs != nil {
+				t.Fatalf("error %v with %d events", err, len(evs))
+			}
+			if strings.ContainsAny(err.Error(), "\x1b\n\r") {
+				t.Fatalf("unsafe error %q", err)
+			}
+			return
+		}
+		for _, e := range evs {
+			if !isID(e.ID) || (e.SenderID != "" && !isID(e.SenderID)) ||
+				(e.ConversationID != "" && strings.Trim(e.ConversationID, "0123456789-") != "") ||
+				!utf8.ValidString(e.Text) || strings.ContainsAny(e.EventType, " \n\x00") {
+				t.Fatalf("accepted event %+v", e)
+			}
+		}
+	})
+}
+
+// FuzzDecodeUserPosts: an accepted timeline page has numeric post and
+// reply ids and valid text.
+func FuzzDecodeUserPosts(f *testing.F) {
+	f.Add([]byte(`{"data":[{"id":"1900000000000000001","text":"@alice thanks","referenced_tweets":[{"type":"replied_to","id":"1346889436626259968"}]}],"meta":{"result_count":1}}`))
+	f.Add([]byte(`{"data":[{"id":"1900000000000000001","text":"x","referenced_posts":[{"type":"replied_to","id":"01"}]}]}`))
+	f.Add([]byte(`{"data":[{"id":"1900000000000000001"}]}`))
+	f.Add([]byte(`{"errors":[{"message":"boom"}]}`))
+	f.Add([]byte(`{"meta":{"result_count":0}}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ps, err := decodeUserPosts(b)
+		if err != nil {
+			if !errors.Is(err, connectors.ErrBadPayload) || ps != nil {
+				t.Fatalf("error %v with %d posts", err, len(ps))
+			}
+			if strings.ContainsAny(err.Error(), "\x1b\n\r") {
+				t.Fatalf("unsafe error %q", err)
+			}
+			return
+		}
+		for _, p := range ps {
+			if !isID(p.ID) || (p.RepliedTo != "" && !isID(p.RepliedTo)) || !utf8.ValidString(p.Text) {
+				t.Fatalf("accepted post %+v", p)
+			}
+		}
+	})
+}
+
+// FuzzSameText: a message always matches itself as X gives it back
+// (entities escaped), and never matches an empty text.
+func FuzzSameText(f *testing.F) {
+	f.Add("@alice thanks & sorry <3", true)
+	f.Add("  line one\r\nline two  ", false)
+	f.Add("@only @handles", true)
+	f.Add("&amp;", false)
+	f.Fuzz(func(t *testing.T, s string, reply bool) {
+		esc := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+		if strings.TrimSpace(s) != "" && !sameText(s, esc, reply) {
+			t.Fatalf("%q does not match itself escaped %q", s, esc)
+		}
+		if sameText(s, "", reply) || sameText("", s, reply) {
+			t.Fatalf("%q matches the empty text", s)
+		}
+	})
+}

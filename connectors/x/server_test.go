@@ -72,6 +72,7 @@ type reply struct {
 	header map[string]string
 	ctype  string
 	body   any
+	delay  time.Duration // wait this long before answering (a hung platform)
 }
 
 // fakeX is a local X API that validates every request and every response
@@ -90,7 +91,15 @@ type fakeX struct {
 	bodies   [][]byte
 	nonces   map[string]bool
 	partial  bool
+	// what was sent, newest first: the account's posts and the DM events
+	// of its conversations, so that a lookup can find them
+	posts  []fakePost
+	events []fakeEvent
 }
+
+type fakePost struct{ id, text, replyTo string }
+
+type fakeEvent struct{ id, text, sender, other string }
 
 type fakeTweet struct {
 	id     uint64
@@ -206,7 +215,7 @@ func (f *fakeX) serve(w http.ResponseWriter, r *http.Request) {
 	}
 
 	rec := httptest.NewRecorder()
-	f.answer(rec, r, params)
+	f.answer(rec, r, params, body)
 	res := rec.Result()
 	rb, _ := io.ReadAll(res.Body)
 	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: res.StatusCode, Header: res.Header,
@@ -222,7 +231,7 @@ func (f *fakeX) serve(w http.ResponseWriter, r *http.Request) {
 	w.Write(rb)
 }
 
-func (f *fakeX) answer(w http.ResponseWriter, r *http.Request, params map[string]string) {
+func (f *fakeX) answer(w http.ResponseWriter, r *http.Request, params map[string]string, body []byte) {
 	w.Header().Set("x-rate-limit-limit", "450")
 	w.Header().Set("x-rate-limit-remaining", "449")
 	w.Header().Set("x-rate-limit-reset", strconv.FormatInt(time.Now().Add(15*time.Minute).Unix(), 10))
@@ -231,6 +240,12 @@ func (f *fakeX) answer(w http.ResponseWriter, r *http.Request, params map[string
 		rp := f.script[0]
 		f.script = f.script[1:]
 		f.mu.Unlock()
+		if rp.delay > 0 {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(rp.delay):
+			}
+		}
 		for k, v := range rp.header {
 			w.Header().Set(k, v)
 		}
@@ -256,12 +271,34 @@ func (f *fakeX) answer(w http.ResponseWriter, r *http.Request, params map[string
 		}
 		f.mentions(w, r.URL.Query())
 	case r.Method == http.MethodPost && r.URL.Path == "/2/tweets":
+		var in struct {
+			Text  string `json:"text"`
+			Reply struct {
+				To string `json:"in_reply_to_tweet_id"`
+			} `json:"reply"`
+		}
+		json.Unmarshal(body, &in)
+		id := strconv.Itoa(1900000000000000001 + len(f.posts))
+		f.posts = append([]fakePost{{id: id, text: in.Text, replyTo: in.Reply.To}}, f.posts...)
 		w.WriteHeader(http.StatusCreated)
-		json.NewEncoder(w).Encode(map[string]any{"data": map[string]any{"id": "1900000000000000001", "text": "ok"}})
+		json.NewEncoder(w).Encode(map[string]any{"data": map[string]any{"id": id, "text": in.Text}})
 	case r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/2/dm_conversations/with/"):
+		var in struct {
+			Text string `json:"text"`
+		}
+		json.Unmarshal(body, &in)
+		id := strconv.Itoa(1582838223483895812 + len(f.events))
+		f.events = append([]fakeEvent{{id: id, text: in.Text, sender: testUserID, other: params["participant_id"]}}, f.events...)
 		w.WriteHeader(http.StatusCreated)
 		json.NewEncoder(w).Encode(map[string]any{"data": map[string]any{
-			"dm_conversation_id": "100-" + testUserID, "dm_event_id": "1582838223483895812"}})
+			"dm_conversation_id": params["participant_id"] + "-" + testUserID, "dm_event_id": id}})
+	case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/dm_events"):
+		f.dmEvents(w, params["participant_id"], r.URL.Query())
+	case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/tweets"):
+		if params["id"] != testUserID {
+			f.t.Errorf("posts of user %q", params["id"])
+		}
+		f.userPosts(w, r.URL.Query())
 	default:
 		w.WriteHeader(http.StatusNotFound)
 		json.NewEncoder(w).Encode(map[string]any{"code": 34, "message": "not found"})
@@ -329,6 +366,64 @@ func (f *fakeX) mentions(w http.ResponseWriter, q url.Values) {
 			"resource_id": "999", "parameter": "author_id", "value": "999"}}
 	}
 	resp["meta"] = meta
+	json.NewEncoder(w).Encode(resp)
+}
+
+// dmEvents serves the newest events of the conversation with other, like
+// X: the events of both sides, newest first; sender_id only when the
+// sender_id expansion is asked for.
+func (f *fakeX) dmEvents(w http.ResponseWriter, other string, q url.Values) {
+	n := 100
+	if s := q.Get("max_results"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	withSender := q.Get("expansions") == "sender_id"
+	data := []map[string]any{}
+	for _, e := range f.events {
+		if e.other != other || len(data) == n {
+			continue
+		}
+		d := map[string]any{"id": e.id, "text": e.text, "event_type": "MessageCreate",
+			"dm_conversation_id": other + "-" + testUserID, "created_at": "2025-03-01T12:00:00.000Z"}
+		if withSender {
+			d["sender_id"] = e.sender
+		}
+		data = append(data, d)
+	}
+	resp := map[string]any{"meta": map[string]any{"result_count": len(data)}}
+	if len(data) > 0 {
+		resp["data"] = data
+	}
+	json.NewEncoder(w).Encode(resp)
+}
+
+// userPosts serves the account's newest posts; X escapes &, < and > in
+// post text, and so does this server.
+func (f *fakeX) userPosts(w http.ResponseWriter, q url.Values) {
+	n := 10
+	if s := q.Get("max_results"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	esc := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	var data []map[string]any
+	for _, p := range f.posts {
+		if len(data) == n {
+			break
+		}
+		d := map[string]any{"id": p.id, "text": esc.Replace(p.text), "conversation_id": p.id,
+			"created_at": "2025-03-01T12:00:00.000Z", "edit_history_post_ids": []string{p.id}}
+		if p.replyTo != "" {
+			d["conversation_id"] = p.replyTo
+			d["referenced_tweets"] = []map[string]any{{"type": "replied_to", "id": p.replyTo}}
+		}
+		data = append(data, d)
+	}
+	resp := map[string]any{"meta": map[string]any{"result_count": len(data)}}
+	if len(data) > 0 {
+		resp["data"] = data
+		resp["meta"].(map[string]any)["newest_id"] = data[0]["id"]
+		resp["meta"].(map[string]any)["oldest_id"] = data[len(data)-1]["id"]
+	}
 	json.NewEncoder(w).Encode(resp)
 }
 
