@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"switchboard/connectors"
 )
@@ -102,6 +103,59 @@ func FuzzDecodeCreated(f *testing.F) {
 		}
 		if u := postURL("acme.bsky.social", ref.URI); !strings.HasPrefix(u, "https://bsky.app/profile/acme.bsky.social/post/") || strings.ContainsAny(u, " \r\n") {
 			t.Fatalf("post URL %q", u)
+		}
+	})
+}
+
+// FuzzDecodeMessages: an accepted getMessages page has message ids safe
+// for a URL and the store, a DID for every sender and valid text.
+func FuzzDecodeMessages(f *testing.F) {
+	f.Add([]byte(`{"messages":[{"$type":"chat.bsky.convo.defs#messageView","id":"3l2b","rev":"1","text":"hi","sender":{"did":"did:plc:abc"},"sentAt":"2025-03-01T12:00:00Z"}]}`))
+	f.Add([]byte(`{"messages":[{"$type":"chat.bsky.convo.defs#deletedMessageView","id":"3l2c","rev":"2","sender":{"did":"did:plc:abc"},"sentAt":"2025-03-01T12:00:00Z"}],"cursor":"c"}`))
+	f.Add([]byte(`{"messages":[]}`))
+	f.Add([]byte(`{"messages":null}`))
+	f.Add([]byte(`{"messages":[{"id":"a/b","sender":{"did":"did:plc:abc"}}]}`))
+	f.Add([]byte(`{"messages":[{"id":"a","sender":{"did":"plc:abc"},"text":"x"}]}`))
+	f.Add([]byte(`{"messages":[{"id":"a","sender":{"did":"did:plc:abc"},"text":"\xff"}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ms, err := decodeMessages(b)
+		if err != nil {
+			if !errors.Is(err, connectors.ErrBadPayload) || ms != nil {
+				t.Fatalf("error %v with %d messages", err, len(ms))
+			}
+			return
+		}
+		for _, m := range ms {
+			if !urlSafe(m.ID) || !isDID(m.Sender) || !utf8.ValidString(m.Text) || len(m.Text) > maxTextBytes {
+				t.Fatalf("accepted message %+v", m)
+			}
+		}
+	})
+}
+
+// FuzzDecodePostRecords: an accepted listRecords page has at:// URIs for
+// every record and every parent, and valid text.
+func FuzzDecodePostRecords(f *testing.F) {
+	f.Add([]byte(`{"records":[{"uri":"at://did:plc:abc/app.bsky.feed.post/3l2b","cid":"bafy","value":{"$type":"app.bsky.feed.post","text":"Thanks!","createdAt":"2025-03-01T12:00:00Z","reply":{"root":{"uri":"at://did:plc:x/app.bsky.feed.post/1","cid":"b"},"parent":{"uri":"at://did:plc:x/app.bsky.feed.post/2","cid":"c"}}}}],"cursor":"3l2b"}`))
+	f.Add([]byte(`{"records":[{"uri":"at://did:plc:abc/app.bsky.feed.post/3l2b","value":{"text":"no reply"}}]}`))
+	f.Add([]byte(`{"records":[{"uri":"at://did:plc:abc/app.bsky.feed.post/3l2b","value":{"text":"x","reply":{"parent":{"uri":"https://evil"}}}}]}`))
+	f.Add([]byte(`{"records":[{"uri":"javascript:alert(1)","value":{"text":"x"}}]}`))
+	f.Add([]byte(`{"records":[{"uri":"at://did:plc:abc/app.bsky.feed.post/3l2b"}]}`))
+	f.Add([]byte(`{}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ps, err := decodePostRecords(b)
+		if err != nil {
+			if !errors.Is(err, connectors.ErrBadPayload) || ps != nil {
+				t.Fatalf("error %v with %d records", err, len(ps))
+			}
+			return
+		}
+		for _, p := range ps {
+			_, _, _, ok := splitATURI(p.URI)
+			_, _, _, pok := splitATURI(p.Parent)
+			if !ok || (p.Parent != "" && !pok) || !utf8.ValidString(p.Text) || len(p.Text) > maxTextBytes {
+				t.Fatalf("accepted record %+v", p)
+			}
 		}
 	})
 }

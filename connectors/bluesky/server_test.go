@@ -25,6 +25,7 @@ type reply struct {
 	status int
 	header map[string]string
 	body   any
+	delay  time.Duration // wait this long before answering (a hung server)
 }
 
 type fakeNote struct {
@@ -53,7 +54,15 @@ type fakePDS struct {
 	bodies    map[string][]byte
 	noDM      map[string]string // did -> lexicon error name
 	seq       int
+	// what was sent, newest first: chat messages by conversation and the
+	// account's post records, so that a lookup can find them
+	messages map[string][]fakeMessage
+	posts    []fakePost
 }
+
+type fakeMessage struct{ id, sender, text string }
+
+type fakePost struct{ uri, text, parent string }
 
 func newFakePDS(t *testing.T) *fakePDS {
 	f := &fakePDS{t: t, access: map[string]bool{}, refresh: map[string]bool{}, bodies: map[string][]byte{}, noDM: map[string]string{}}
@@ -179,6 +188,12 @@ func (f *fakePDS) serve(w http.ResponseWriter, r *http.Request) {
 	if len(f.script) > 0 && nsid != "com.atproto.server.createSession" && nsid != "com.atproto.server.refreshSession" {
 		rp := f.script[0]
 		f.script = f.script[1:]
+		if rp.delay > 0 {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(rp.delay):
+			}
+		}
 		for k, v := range rp.header {
 			w.Header().Set(k, v)
 		}
@@ -254,8 +269,19 @@ func (f *fakePDS) serve(w http.ResponseWriter, r *http.Request) {
 			xerr(w, 400, "InvalidRequest", "bad input")
 			return
 		}
-		writeJSON(w, 200, map[string]any{"id": "msg-1", "rev": "223", "text": in.Message.Text,
+		if f.messages == nil {
+			f.messages = map[string][]fakeMessage{}
+		}
+		n := 0
+		for _, ms := range f.messages {
+			n += len(ms)
+		}
+		id := "msg-" + strconv.Itoa(n+1)
+		f.messages[in.ConvoID] = append([]fakeMessage{{id: id, sender: testDID, text: in.Message.Text}}, f.messages[in.ConvoID]...)
+		writeJSON(w, 200, map[string]any{"id": id, "rev": "223", "text": in.Message.Text,
 			"sender": map[string]any{"did": testDID}, "sentAt": "2025-03-01T12:00:00.000Z"})
+	case "chat.bsky.convo.getMessages":
+		f.getMessages(w, q)
 	case "app.bsky.feed.getPosts":
 		var ps []map[string]any
 		for _, u := range q["uris"] {
@@ -267,7 +293,28 @@ func (f *fakePDS) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, 200, map[string]any{"posts": ps})
 	case "com.atproto.repo.createRecord":
-		writeJSON(w, 200, map[string]any{"uri": "at://" + testDID + "/app.bsky.feed.post/3lreply", "cid": "bafyreply"})
+		var in struct {
+			Repo   string `json:"repo"`
+			Record struct {
+				Text  string `json:"text"`
+				Reply struct {
+					Parent strongRef `json:"parent"`
+				} `json:"reply"`
+			} `json:"record"`
+		}
+		json.Unmarshal(body, &in)
+		if in.Repo != testDID {
+			t.Errorf("createRecord in repo %q", in.Repo)
+		}
+		rkey := "3lreply"
+		if len(f.posts) > 0 {
+			rkey += strconv.Itoa(len(f.posts) + 1)
+		}
+		uri := "at://" + testDID + "/app.bsky.feed.post/" + rkey
+		f.posts = append([]fakePost{{uri: uri, text: in.Record.Text, parent: in.Record.Reply.Parent.URI}}, f.posts...)
+		writeJSON(w, 200, map[string]any{"uri": uri, "cid": "bafyreply"})
+	case "com.atproto.repo.listRecords":
+		f.listRecords(w, q)
 	default:
 		t.Errorf("unexpected call %s", nsid)
 		xerr(w, 501, "MethodNotImplemented", "Method Not Implemented")
@@ -330,6 +377,63 @@ func (f *fakePDS) list(w http.ResponseWriter, q map[string][]string) {
 		resp["cursor"] = cursor
 	}
 	writeJSON(w, 200, resp)
+}
+
+// getMessages serves a conversation's messages newest first, as
+// chat.bsky.convo.getMessages does (messageView items).
+func (f *fakePDS) getMessages(w http.ResponseWriter, q map[string][]string) {
+	if len(q["convoId"]) != 1 || q["convoId"][0] == "" {
+		xerr(w, 400, "InvalidRequest", "convoId is required")
+		return
+	}
+	limit := 50
+	if l := q["limit"]; len(l) == 1 {
+		limit, _ = strconv.Atoi(l[0])
+	}
+	if limit < 1 || limit > 100 {
+		f.t.Errorf("getMessages limit %d out of the lexicon's 1..100", limit)
+	}
+	out := []map[string]any{}
+	for _, m := range f.messages[q["convoId"][0]] {
+		if len(out) == limit {
+			break
+		}
+		out = append(out, map[string]any{"$type": "chat.bsky.convo.defs#messageView", "id": m.id, "rev": "2" + m.id[4:],
+			"text": m.text, "sender": map[string]any{"did": m.sender}, "sentAt": "2025-03-01T12:00:00.000Z"})
+	}
+	writeJSON(w, 200, map[string]any{"messages": out})
+}
+
+// listRecords serves the account's app.bsky.feed.post records newest
+// first (the default order of com.atproto.repo.listRecords).
+func (f *fakePDS) listRecords(w http.ResponseWriter, q map[string][]string) {
+	if len(q["repo"]) != 1 || len(q["collection"]) != 1 || q["collection"][0] != "app.bsky.feed.post" {
+		f.t.Errorf("listRecords %v", q)
+	}
+	if q["repo"][0] != testDID {
+		xerr(w, 400, "InvalidRequest", "Could not find repo: "+q["repo"][0])
+		return
+	}
+	limit := 50
+	if l := q["limit"]; len(l) == 1 {
+		limit, _ = strconv.Atoi(l[0])
+	}
+	if limit < 1 || limit > 100 {
+		f.t.Errorf("listRecords limit %d out of the lexicon's 1..100", limit)
+	}
+	out := []map[string]any{}
+	for _, p := range f.posts {
+		if len(out) == limit {
+			break
+		}
+		v := map[string]any{"$type": "app.bsky.feed.post", "text": p.text, "createdAt": "2025-03-01T12:00:00.000Z"}
+		if p.parent != "" {
+			ref := map[string]any{"uri": p.parent, "cid": "bafyparent"}
+			v["reply"] = map[string]any{"root": ref, "parent": ref}
+		}
+		out = append(out, map[string]any{"uri": p.uri, "cid": "bafy" + p.uri[len(p.uri)-4:], "value": v})
+	}
+	writeJSON(w, 200, map[string]any{"records": out})
 }
 
 func (f *fakePDS) count(nsid string) int {
