@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -143,5 +144,23 @@ func TestReadOnlyOpenOfAnOlderStoreAddsNewBuckets(t *testing.T) {
 	}
 	if p, err := r.Query(Filter{}, "", 10); err != nil || len(p.Mentions) != 3 {
 		t.Fatalf("query: %d %v", len(p.Mentions), err)
+	}
+}
+
+func TestReadHandleReadsButNeitherWritesNorCloses(t *testing.T) {
+	s := openTemp(t, Options{})
+	res := seed(t, s, 3)
+	h := s.ReadHandle()
+	if p, err := h.Query(Filter{}, "", 10); err != nil || len(p.Mentions) != 3 {
+		t.Fatalf("read through the handle: %d %v", len(p.Mentions), err)
+	}
+	if _, err := h.Apply("ana", res.IDs, Action{Kind: domain.EventTag, Value: "x"}); !errors.Is(err, ErrReadHandle) {
+		t.Fatalf("write through a read handle: %v", err)
+	}
+	if err := h.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Apply("ana", res.IDs, Action{Kind: domain.EventTag, Value: "x"}); err != nil {
+		t.Fatalf("the store was closed by its read handle: %v", err)
 	}
 }

@@ -96,6 +96,8 @@ type Store struct {
 	// writeMu serialises our own writers so that publish order matches
 	// commit order.
 	writeMu sync.Mutex
+	// readHandle marks a ReadHandle: no writes, Close does nothing.
+	readHandle bool
 }
 
 // ErrLocked is returned (wrapped) when another process holds the store.
@@ -256,8 +258,21 @@ func allBuckets() [][]byte {
 // that add their own buckets in an init function.
 var extraBuckets [][]byte
 
+// ReadHandle is a handle on the same open store for code that reads and
+// then closes what it was given (e.g. a command run over ssh while serve
+// holds the store): its Close does nothing and its writes are refused.
+func (s *Store) ReadHandle() *Store {
+	return &Store{db: s.db, path: s.path, opts: s.opts, readHandle: true}
+}
+
+// ErrReadHandle is returned by writes through a ReadHandle.
+var ErrReadHandle = errors.New("store: this handle only reads")
+
 // Close closes the store and ends every subscription.
 func (s *Store) Close() error {
+	if s.readHandle {
+		return nil
+	}
 	s.feed.closeAll()
 	if !s.opts.ReadOnly {
 		_ = os.Remove(holderPath(s.path))

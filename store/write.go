@@ -33,6 +33,9 @@ type txw struct {
 
 // update runs fn in one write transaction and publishes the result.
 func (s *Store) update(fn func(w *txw) error) (*txw, error) {
+	if s.readHandle {
+		return nil, ErrReadHandle
+	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	var w *txw

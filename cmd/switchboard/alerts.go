@@ -75,7 +75,7 @@ alerts are marked; --open leaves out those that have closed.`,
 				if err != nil {
 					return err
 				}
-				cfg, err := config.Load(g.config)
+				cfg, err := loadConfig(g)
 				if err != nil {
 					return err
 				}

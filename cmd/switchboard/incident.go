@@ -179,5 +179,5 @@ func heldHint(err error) error {
 	if !errors.Is(err, store.ErrLocked) {
 		return err
 	}
-	return fmt.Errorf("%w\nIn the running app (ssh to switchboard serve): pane 2 lists the alerts and incidents; open an incident and press y to copy its Markdown post-mortem to your clipboard", err)
+	return fmt.Errorf("%w\nWhile switchboard serve holds it, run the same command over ssh (e.g. ssh -p 2222 HOST incident export INC-1 > pm.md),\nor in the app: pane 2 lists the alerts and incidents; open an incident and press y to copy its Markdown post-mortem", err)
 }

@@ -25,6 +25,10 @@ type globals struct {
 	db     string
 	config string
 	theme  string
+	// shared, when set, is the store and config of a running serve: the
+	// command runs over ssh on them instead of opening files (see
+	// serve_commands.go).
+	shared *appEnv
 }
 
 // dbPath is the store file to use: --db, or the default under XDG_DATA_HOME.
@@ -90,8 +94,10 @@ func (e *usageError) Unwrap() error { return e.err }
 
 func usagef(format string, a ...any) error { return &usageError{fmt.Errorf(format, a...)} }
 
-func newRoot() *cobra.Command {
-	g := &globals{}
+func newRoot() *cobra.Command { return newRootFor(&globals{}) }
+
+// newRootFor builds the command tree around g.
+func newRootFor(g *globals) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "switchboard",
 		Short: "A social team's inbox and crisis room, in the terminal",

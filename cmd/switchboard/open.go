@@ -46,8 +46,20 @@ func openStore(g *globals) (*store.Store, error) {
 	return store.Open(g.dbPath(), opts)
 }
 
-// openStoreReadOnly opens the store for commands that only read.
+// loadConfig is the config of --config, or serve's own over ssh.
+func loadConfig(g *globals) (*config.Config, error) {
+	if g.shared != nil {
+		return g.shared.config, nil
+	}
+	return config.Load(g.config)
+}
+
+// openStoreReadOnly opens the store for commands that only read (over
+// ssh: a read handle on the store serve holds).
 func openStoreReadOnly(g *globals) (*store.Store, error) {
+	if g.shared != nil {
+		return g.shared.store.ReadHandle(), nil
+	}
 	if _, err := os.Stat(g.dbPath()); os.IsNotExist(err) {
 		return nil, fmt.Errorf("no store at %s: import mentions (switchboard import FILE), run a connector (switchboard poll) or try switchboard demo --db %s", g.dbPath(), g.dbPath())
 	}

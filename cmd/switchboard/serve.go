@@ -184,7 +184,7 @@ func runServe(ctx context.Context, g *globals, so serveOptions) error {
 	srv, err := sshserver.New(sshserver.Options{
 		Addr: addr, HostKeyPath: so.hostKey, Operators: reg, Presence: hub,
 		IdleTimeout: so.idle, MaxTimeout: so.maxTime, MaxSessions: so.maxSessions, Log: logf,
-		Command: sshCommands(reg, so.operators, &actor, s),
+		Command: sshCommands(reg, so.operators, &actor, env),
 		Model: func(ctx context.Context, info sshserver.SessionInfo) (tea.Model, func(), error) {
 			m, err := tui.New(env.sessionOptions(ctx, info.Operator.Name, g.theme, info.Environ))
 			if err != nil {

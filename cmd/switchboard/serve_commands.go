@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -13,8 +14,21 @@ import (
 	"switchboard/domain"
 	"switchboard/operators"
 	"switchboard/sshserver"
-	"switchboard/store"
 )
+
+// readOnlyCommand reports the commands any operator may run over ssh:
+// they only read the store.
+func readOnlyCommand(args []string) bool {
+	switch args[0] {
+	case "export", "incident", "alerts":
+		return true
+	case "outbox":
+		return len(args) > 1 && args[1] == "list"
+	case "db":
+		return len(args) > 1 && args[1] == "stats"
+	}
+	return false
+}
 
 // teamActor is who changed the team file: an admin's SSH command sets it
 // before editing the file, and the first change applied after that is
@@ -47,11 +61,38 @@ func (t *teamActor) take() string {
 // app: `ssh -p 2222 host operators list|add|remove …`. Managing the team
 // needs the admin role, checked against the live team, and the change is
 // recorded in the audit log under the admin's name.
-func sshCommands(reg *operators.Registry, path string, actor *teamActor, st *store.Store) sshserver.CommandFunc {
-	return func(_ context.Context, info sshserver.SessionInfo, args []string, out, errOut io.Writer) int {
+//
+// Any operator may also run the read-only commands on the live store —
+// `export`, `incident list|show|export`, `alerts`, `outbox list` and
+// `db stats` — with the same flags as on the host, except those that name
+// files (the server's store and config are used).
+func sshCommands(reg *operators.Registry, path string, actor *teamActor, env *appEnv) sshserver.CommandFunc {
+	st := env.store
+	return func(ctx context.Context, info sshserver.SessionInfo, args []string, out, errOut io.Writer) int {
 		fail := func(code int, format string, a ...any) int {
 			fmt.Fprintf(errOut, "switchboard: "+format+"\n", a...)
 			return code
+		}
+		if readOnlyCommand(args) {
+			for _, a := range args {
+				for _, f := range []string{"--db", "--config", "--operators", "--host-key", "--policy"} {
+					if a == f || strings.HasPrefix(a, f+"=") {
+						return fail(2, "%s names a file on the server; over ssh the server's own store and config are used", f)
+					}
+				}
+			}
+			root := newRootFor(&globals{shared: env})
+			root.SetArgs(args)
+			root.SetIn(strings.NewReader(""))
+			root.SetOut(out)
+			root.SetErr(errOut)
+			root.SilenceUsage, root.SilenceErrors = true, true
+			err := root.ExecuteContext(ctx)
+			var ee *exitError
+			if err != nil && !(errors.As(err, &ee) && ee.msg == "") {
+				fmt.Fprintln(errOut, "switchboard: "+err.Error())
+			}
+			return exitCode(err)
 		}
 		if len(args) == 2 && args[0] == "db" && args[1] == "backup" {
 			// a hot, consistent copy of the store the server holds, to stdout
@@ -64,7 +105,7 @@ func sshCommands(reg *operators.Registry, path string, actor *teamActor, st *sto
 			return 0
 		}
 		if args[0] != "operators" || len(args) < 2 {
-			return fail(2, "over ssh, connect without a command for the app, or run: operators list | operators add NAME --role ROLE --key 'ssh-ed25519 …' [--team T] | operators remove NAME | db backup > FILE")
+			return fail(2, "over ssh, connect without a command for the app, or run one of: export [filters] | incident list|show ID|export ID | alerts | outbox list | db stats | db backup > FILE (admin) | operators list|add|remove (admin)")
 		}
 		if err := reg.Authorize(info.Operator.Name, domain.PermAdmin); err != nil {
 			return fail(1, "%v", err)

@@ -62,13 +62,34 @@ func TestAdminManagesOperatorsOverSSH(t *testing.T) {
 			t.Fatalf("add %s: %+v", a[0], r)
 		}
 	}
+	if r := run(t, jsonl(goodA, goodB), "import", "--db", db, "-"); r.code != 0 {
+		t.Fatalf("import: %+v", r)
+	}
 	p := startServe(t, nil, "--db", db, "--operators", ops, "--host-key", filepath.Join(dir, "hostkey"))
+
+	// any operator reads the live store over ssh, with the host's commands
+	out, _, code := sshRun(t, p.addr, veraKey, "export --platform mastodon")
+	if code != 0 || strings.Count(out, "\n") != 1 || !strings.Contains(out, `"id":"109"`) {
+		t.Fatalf("export over ssh: exit %d\n%s", code, out)
+	}
+	if out, _, code = sshRun(t, p.addr, veraKey, "db stats"); code != 0 || !strings.Contains(out, "mentions   2") {
+		t.Fatalf("db stats over ssh: exit %d\n%s", code, out)
+	}
+	if out, _, code = sshRun(t, p.addr, veraKey, "incident list"); code != 0 {
+		t.Fatalf("incident list over ssh: exit %d\n%s", code, out)
+	}
+	if _, stderr, code := sshRun(t, p.addr, veraKey, "export --db /etc/passwd"); code != 2 || !strings.Contains(stderr, "names a file on the server") {
+		t.Fatalf("a file flag over ssh: exit %d %q", code, stderr)
+	}
+	if _, stderr, code := sshRun(t, p.addr, veraKey, "import -"); code != 2 {
+		t.Fatalf("a writing command over ssh: exit %d %q", code, stderr)
+	}
 
 	_, stderr, code := sshRun(t, p.addr, veraKey, "operators list")
 	if code != 1 || !strings.Contains(stderr, "vera is a viewer") {
 		t.Fatalf("viewer listing operators: exit %d, %q", code, stderr)
 	}
-	out, _, code := sshRun(t, p.addr, adaKey, "operators list")
+	out, _, code = sshRun(t, p.addr, adaKey, "operators list")
 	if code != 0 || !strings.Contains(out, "ada   admin") || !strings.Contains(out, "vera  viewer") {
 		t.Fatalf("admin list: exit %d\n%s", code, out)
 	}
