@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -249,3 +250,33 @@ func matches(f store.Filter, m *domain.Mention) bool {
 	}
 	return true
 }
+
+// matchesNew reports whether a mention new to the store belongs in the view
+// of f: every field matches checks, and the ones a new mention brings of its
+// own (platform, sentiment, creation time, words).
+func matchesNew(f store.Filter, m *domain.Mention) bool {
+	if !matches(f, m) {
+		return false
+	}
+	if f.Platforms != nil && !slices.Contains(f.Platforms, m.Platform) {
+		return false
+	}
+	if f.Bands != nil && !slices.Contains(f.Bands, m.Band()) {
+		return false
+	}
+	if !f.Since.IsZero() && m.CreatedAt.Before(f.Since) || !f.Until.IsZero() && m.CreatedAt.After(f.Until) {
+		return false
+	}
+	if strings.TrimSpace(f.Text) != "" {
+		have := store.Words(m.Text + " " + m.Author.Handle + " " + m.Author.Name)
+		for _, w := range store.Words(f.Text) {
+			if !slices.Contains(have, w) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// sameFilter reports whether two filters select the same mentions.
+func sameFilter(a, b store.Filter) bool { return reflect.DeepEqual(a, b) }

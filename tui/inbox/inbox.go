@@ -81,7 +81,10 @@ type Model struct {
 	keep                       uint64 // after a reload, keep the cursor on this mention
 
 	selected map[uint64]domain.Mention
-	newCount int
+	newCount int // new mentions that belong in this view since it was loaded
+	// filterSeq changes with the view's filter; counts of new mentions
+	// made for an older filter are dropped
+	filterSeq int
 
 	counts        store.Counts
 	countsLoading bool
@@ -121,6 +124,11 @@ type (
 		gen      int
 		mentions []domain.Mention
 		gone     []uint64
+	}
+	// newMatchedMsg counts the new mentions that belong in the view whose
+	// filter had sequence seq.
+	newMatchedMsg struct {
+		seq, n int
 	}
 	actionMsg struct {
 		desc   string
@@ -197,7 +205,11 @@ func (m *Model) rebuildSource() {
 	if s := strings.TrimSpace(m.search); s != "" {
 		f.Text = strings.TrimSpace(f.Text + " " + s)
 	}
+	if m.src != nil && !sameFilter(m.filter, f) {
+		m.newCount = 0 // the count was of another view's new mentions
+	}
 	m.filter = f
+	m.filterSeq++
 	m.src = newSource(f, v.Sort, m.target)
 }
 
@@ -302,6 +314,11 @@ func (m *Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 	case refreshedMsg:
 		m.onRefreshed(msg)
 		return m, m.prefetch()
+	case newMatchedMsg:
+		if msg.seq == m.filterSeq {
+			m.newCount += msg.n
+		}
+		return m, nil
 	case actionMsg:
 		return m, m.onAction(msg)
 	case detailMsg:
@@ -958,7 +975,9 @@ func (m *Model) onStore(u store.Update) tea.Cmd {
 	if u.Resync {
 		return tea.Batch(append(cmds, m.reload())...)
 	}
-	m.newCount += len(u.New)
+	if len(u.New) > 0 {
+		cmds = append(cmds, m.countNew(u.New))
+	}
 	var ids []uint64
 	inWindow := make(map[uint64]bool, len(m.rows))
 	for _, r := range m.rows {
@@ -988,6 +1007,24 @@ func (m *Model) onStore(u store.Update) tea.Cmd {
 		})
 	}
 	return tea.Batch(cmds...)
+}
+
+// countNew reads the new mentions and counts those that belong in the
+// view, for the "N new" marker.
+func (m *Model) countNew(ids []uint64) tea.Cmd {
+	seq, f, st := m.filterSeq, m.filter, m.sess.Store
+	if len(ids) > 1000 {
+		ids = ids[len(ids)-1000:]
+	}
+	return func() tea.Msg {
+		n := 0
+		for _, id := range ids {
+			if mm, err := st.Get(id); err == nil && matchesNew(f, &mm) {
+				n++
+			}
+		}
+		return newMatchedMsg{seq: seq, n: n}
+	}
 }
 
 // onRefreshed replaces changed rows in place; rows that left the view

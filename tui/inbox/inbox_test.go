@@ -57,7 +57,7 @@ func run(m *Model, cmd tea.Cmd) {
 		return
 	}
 	switch msg.(type) {
-	case pageMsg, countsMsg, refreshedMsg, actionMsg, detailMsg:
+	case pageMsg, countsMsg, refreshedMsg, actionMsg, detailMsg, newMatchedMsg:
 		_, next := m.Update(msg)
 		run(m, next)
 	}
@@ -223,4 +223,35 @@ func FuzzParseUntil(f *testing.F) {
 			t.Fatalf("%q: %v is not in the future", s, u)
 		}
 	})
+}
+
+// TestNewMarkerCountsOnlyTheView: the "N new" marker counts the new
+// mentions that belong in the view, and starts again in another view.
+func TestNewMarkerCountsOnlyTheView(t *testing.T) {
+	st := openStore(t, 5)
+	m := newModel(t, st, Options{PageSize: 50, MaxRows: 200, BuiltinViews: false,
+		Views: []config.InboxView{{Name: "x refunds", Filter: "platform:x refund"}, {Name: "all"}}})
+	sub := st.Subscribe()
+	defer sub.Close()
+	fresh := []domain.Mention{
+		{Platform: domain.PlatformX, NativeID: "n1", Author: domain.Author{Handle: "@b"}, Text: "refund please", CreatedAt: now},
+		{Platform: domain.PlatformX, NativeID: "n2", Author: domain.Author{Handle: "@c"}, Text: "hello again", CreatedAt: now},
+		{Platform: domain.PlatformMastodon, NativeID: "n3", Author: domain.Author{Handle: "@d"}, Text: "refund too", CreatedAt: now},
+	}
+	if _, err := st.Ingest(fresh); err != nil {
+		t.Fatal(err)
+	}
+	u, err := sub.Next(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, cmd := m.Update(pane.StoreMsg{Update: u})
+	run(m, cmd)
+	if m.newCount != 1 {
+		t.Fatalf("x-refund view counts %d new, want 1", m.newCount)
+	}
+	press(m, "]") // the "all" view: the old count does not carry over
+	if m.newCount != 0 {
+		t.Fatalf("after switching views the marker says %d", m.newCount)
+	}
 }
