@@ -152,7 +152,7 @@ func (m *Model) statusLine(st *themes.Styles) string {
 	if m.newCount > 0 {
 		right = append(right, st.Inbox.NewMarker.Render(fmt.Sprintf("%s new · N", thousands(m.newCount))))
 	}
-	if len(m.rows) > 0 {
+	if len(m.rows) > 0 && m.err == nil { // after a failed read the old position means nothing
 		pos := "?"
 		if m.topIndex >= 0 {
 			pos = thousands(m.topIndex + m.cur + 1)
