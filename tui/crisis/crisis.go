@@ -591,6 +591,8 @@ func (m *Model) onViewKey(k tea.KeyPressMsg) tea.Cmd {
 		m.dlg = newInput(stepNote, "Note on "+v.id, "")
 	case key.Matches(k, km.Summary):
 		m.dlg = newInput(stepSummary, "Summary of "+v.id, v.inc.Summary)
+	case key.Matches(k, km.AddItem):
+		m.dlg = newInput(stepAddItem, "New checklist item for "+v.id, "")
 	case key.Matches(k, km.Impact):
 		m.dlg = newInput(stepImpact, "Impact of "+v.id+" (who and what was affected; the post-mortem's Impact)", v.inc.Impact)
 	case key.Matches(k, km.EditTitle):
@@ -785,6 +787,18 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 		return func() tea.Msg {
 			_, err := s.UpdateIncident(actor, id, field, value)
 			return doneMsg{err: quiet(err)}
+		}
+	case stepAddItem:
+		if m.view == nil {
+			return nil
+		}
+		if strings.TrimSpace(value) == "" {
+			return pane.ToastError("a checklist item needs words")
+		}
+		id := m.view.id
+		return func() tea.Msg {
+			_, err := s.AddChecklistItem(actor, id, value)
+			return doneMsg{text: "added to the checklist of " + id, err: quiet(err)}
 		}
 	case stepEditScenario:
 		if m.view == nil {

@@ -27,6 +27,7 @@ const (
 	stepImpact                       // input: impact
 	stepEditTitle                    // input: title of the open incident
 	stepEditScenario                 // pick: scenario of the open incident
+	stepAddItem                      // input: a checklist item of the open incident
 )
 
 type choice struct{ label, value string }

@@ -148,3 +148,23 @@ func contains(l []string, sub string) bool {
 	}
 	return false
 }
+
+func TestAddChecklistItem(t *testing.T) {
+	f := newFixture(t, themes.Dark, false)
+	inc := f.declare(store.IncidentSpec{Title: "Odd replies", Scenario: domain.ScenarioReputation, Severity: domain.Sev2, Lead: "ana"})
+	f.key("A")
+	if !f.m.Capturing() {
+		t.Fatal("A opened no dialog")
+	}
+	f.typeText("Call the agency about the campaign")
+	f.key("enter")
+	f.key("A") // an empty item is refused
+	f.key("enter")
+	got, _ := f.s.Incident(inc.ID)
+	if len(got.Checklist) != len(inc.Checklist)+1 || got.Checklist[len(got.Checklist)-1].Text != "Call the agency about the campaign" {
+		t.Fatalf("checklist %+v (toasts %q)", got.Checklist, f.toasts())
+	}
+	if ts := f.toasts(); !contains(ts, "a checklist item needs words") {
+		t.Fatalf("toasts %q", ts)
+	}
+}

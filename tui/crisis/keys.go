@@ -10,6 +10,7 @@ type KeyMap struct {
 	Tick, Update, Note, Summary, Role, Holding key.Binding
 	Mentions, ScrollUp, ScrollDown             key.Binding
 	Impact, EditTitle, Scenario, Copy          key.Binding
+	AddItem                                    key.Binding
 }
 
 // DefaultKeyMap is the pane's keys as the README documents them.
@@ -45,6 +46,7 @@ func DefaultKeyMap() KeyMap {
 		EditTitle:  b("t", "title", "t"),
 		Scenario:   b("c", "scenario", "c"),
 		Copy:       b("y", "copy post-mortem", "y"),
+		AddItem:    b("A", "add checklist item", "A"),
 	}
 }
 
@@ -64,6 +66,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Left, k.Right, k.Open, k.Close},
 		{k.Alerts, k.Declare, k.Dismiss, k.New},
 		{k.Forward, k.Back, k.SevUp, k.SevDown, k.Holding, k.Mentions},
-		{k.Tick, k.Update, k.Note, k.Summary, k.Impact, k.EditTitle, k.Scenario, k.Role, k.Copy, k.ScrollUp, k.ScrollDown},
+		{k.Tick, k.AddItem, k.Update, k.Note, k.Summary, k.Impact, k.EditTitle, k.Scenario, k.Role, k.Copy, k.ScrollUp, k.ScrollDown},
 	}
 }
