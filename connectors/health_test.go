@@ -2,6 +2,7 @@ package connectors
 
 import (
 	"fmt"
+	"net/http"
 	"testing"
 	"time"
 )
@@ -48,5 +49,14 @@ func TestHealthDescribe(t *testing.T) {
 	}
 	if got := (Health{State: HealthRateLimited, Until: at(9, 5, 30)}).Describe("15:04", cet); got != "rate-limited until 10:05" {
 		t.Errorf("short layout: %q", got)
+	}
+}
+
+func TestRateLimitHeadersRejectAbsurdCounts(t *testing.T) {
+	h := http.Header{}
+	h.Set("X-Rate-Limit-Limit", "1e300")
+	h.Set("X-Rate-Limit-Remaining", "99999999999")
+	if rl, ok := RateLimitFromHeaders(h, StyleX, time.Unix(1_900_000_000, 0)); ok || rl.Limit != 0 {
+		t.Fatalf("absurd counts taken: %+v %v", rl, ok)
 	}
 }

@@ -103,7 +103,10 @@ func RateLimitFromHeaders(h http.Header, style HeaderStyle, now time.Time) (Rate
 	var rl RateLimit
 	num := func(name string) (int, bool) {
 		f, ok := parseSeconds(h.Get(name))
-		return int(f), ok
+		if !ok || f >= 1e9 { // absent, or no count a platform would send
+			return 0, false
+		}
+		return int(f), true
 	}
 	var okL, okR, okT bool
 	switch style {

@@ -10,9 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"time"
 
 	"switchboard/connectors"
 	"switchboard/safetext"
@@ -101,8 +99,8 @@ func (c *Connector) do(ctx context.Context, k call, out any) error {
 		return fmt.Errorf("%w: %s: %v", connectors.ErrUnavailable, k.nsid, err)
 	}
 	defer resp.Body.Close()
-	rl := parseRateLimit(resp.Header)
-	if rl.Limit != 0 || rl.Remaining != 0 || !rl.Reset.IsZero() {
+	rl, ok := connectors.RateLimitFromHeaders(resp.Header, connectors.StyleBluesky, c.now())
+	if ok {
 		c.health.SetRateLimit(rl)
 	}
 	b, err := connectors.ReadBody(resp.Body, connectors.MaxBody)
@@ -145,16 +143,6 @@ func clip(s string, n int) string {
 		s = strings.ToValidUTF8(s[:n], "") + "…"
 	}
 	return safetext.Line(s)
-}
-
-func parseRateLimit(h http.Header) connectors.RateLimit {
-	var rl connectors.RateLimit
-	rl.Limit, _ = strconv.Atoi(h.Get("RateLimit-Limit"))
-	rl.Remaining, _ = strconv.Atoi(h.Get("RateLimit-Remaining"))
-	if s, err := strconv.ParseInt(h.Get("RateLimit-Reset"), 10, 64); err == nil && s > 0 && s < 1<<40 {
-		rl.Reset = time.Unix(s, 0)
-	}
-	return rl
 }
 
 // isExpired reports whether a call failed because its token is no longer

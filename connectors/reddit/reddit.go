@@ -614,7 +614,7 @@ func (c *Connector) request(ctx context.Context, method, u string, form url.Valu
 		return 0, nil, fmt.Errorf("%w: reddit %s: %v", connectors.ErrUnavailable, p, err)
 	}
 	defer resp.Body.Close()
-	if rl, ok := parseRateLimit(resp.Header, c.now()); ok {
+	if rl, ok := connectors.RateLimitFromHeaders(resp.Header, connectors.StyleReddit, c.now()); ok {
 		c.health.SetRateLimit(rl)
 	}
 	b, err := connectors.ReadBody(resp.Body, connectors.MaxBody)
@@ -622,25 +622,6 @@ func (c *Connector) request(ctx context.Context, method, u string, form url.Valu
 		return 0, nil, err
 	}
 	return resp.StatusCode, b, nil
-}
-
-// parseRateLimit reads X-Ratelimit-Used/Remaining/Reset; Reset is seconds
-// from now, and remaining may be a decimal ("598.0").
-func parseRateLimit(h http.Header, now time.Time) (connectors.RateLimit, bool) {
-	rs, us, ss := h.Get("X-Ratelimit-Remaining"), h.Get("X-Ratelimit-Used"), h.Get("X-Ratelimit-Reset")
-	if rs == "" && us == "" && ss == "" {
-		return connectors.RateLimit{}, false
-	}
-	rem, _ := strconv.ParseFloat(rs, 64)
-	used, _ := strconv.ParseFloat(us, 64)
-	var rl connectors.RateLimit
-	if rem >= 0 && rem < 1e9 && used >= 0 && used < 1e9 {
-		rl.Remaining, rl.Limit = int(rem), int(rem+used)
-	}
-	if s, err := strconv.Atoi(ss); err == nil && s >= 0 && s < 86400 {
-		rl.Reset = now.Add(time.Duration(s) * time.Second).Truncate(time.Second)
-	}
-	return rl, true
 }
 
 func clip(s string) string {

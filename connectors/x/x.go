@@ -369,8 +369,8 @@ func (c *Connector) call(ctx context.Context, method, path string, body []byte, 
 		return nil, nil, fmt.Errorf("%w: %s %s: %v", connectors.ErrUnavailable, method, stripQuery(path), unwrapURL(err))
 	}
 	defer resp.Body.Close()
-	rl := parseRateLimit(resp.Header)
-	if rl.Limit != 0 || rl.Remaining != 0 || !rl.Reset.IsZero() {
+	rl, ok := connectors.RateLimitFromHeaders(resp.Header, connectors.StyleX, c.now())
+	if ok {
 		c.health.SetRateLimit(rl)
 	}
 	b, err := connectors.ReadBody(resp.Body, connectors.MaxBody)
@@ -441,16 +441,6 @@ func clip(s string) string {
 		s = strings.ToValidUTF8(s[:200], "") + "…"
 	}
 	return safetext.Line(s)
-}
-
-func parseRateLimit(h http.Header) connectors.RateLimit {
-	var rl connectors.RateLimit
-	rl.Limit, _ = strconv.Atoi(h.Get("x-rate-limit-limit"))
-	rl.Remaining, _ = strconv.Atoi(h.Get("x-rate-limit-remaining"))
-	if s, err := strconv.ParseInt(h.Get("x-rate-limit-reset"), 10, 64); err == nil && s > 0 && s < 1<<40 {
-		rl.Reset = time.Unix(s, 0)
-	}
-	return rl
 }
 
 func (c *Connector) ok(problems []string) {
