@@ -2,6 +2,7 @@ package policy
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -167,7 +168,7 @@ func (r *rule) applies(ctx *Context) bool {
 		if p == "" {
 			p = "generic"
 		}
-		if !contains(w.Platforms, p) {
+		if !slices.Contains(w.Platforms, p) {
 			return false
 		}
 	}

@@ -129,14 +129,14 @@ func (b *builder) addMatch(l *linter, n *yaml.Node, r *rule, m Match, role uint8
 
 func (b *builder) addRule(l *linter, n *yaml.Node, spec Rule) {
 	r := &rule{Rule: spec, idx: len(b.p.rules)}
-	if !contains(kinds, r.Kind) {
+	if !slices.Contains(kinds, r.Kind) {
 		l.add(keyNode(n, "kind"), "rule %s: unknown kind %q (want one of %s)", r.ID, r.Kind, strings.Join(kinds, ", "))
 		return
 	}
 	if r.Severity == "" {
 		r.Severity = Warn
 	}
-	if !containsSev(r.Severity) {
+	if !slices.Contains(severities, r.Severity) {
 		l.add(value(n, "severity"), "rule %s: severity %q is not info, warn, block or approval", r.ID, r.Severity)
 	}
 	if r.Message == "" {
@@ -150,14 +150,14 @@ func (b *builder) addRule(l *linter, n *yaml.Node, spec Rule) {
 	}
 	w := value(n, "when")
 	for i, pl := range r.When.Platforms {
-		if !contains(platformNames, pl) {
+		if !slices.Contains(platformNames, pl) {
 			l.add(seqItem(w, "platforms", i), "rule %s: unknown platform %q", r.ID, pl)
 		}
 	}
-	if !contains(visibilityKind, r.When.Visibility) {
+	if !slices.Contains(visibilityKind, r.When.Visibility) {
 		l.add(value(w, "visibility"), "rule %s: visibility %q is not public or private", r.ID, r.When.Visibility)
 	}
-	if !contains(typeKinds, r.When.Type) {
+	if !slices.Contains(typeKinds, r.When.Type) {
 		l.add(value(w, "type"), "rule %s: type %q is not reply or post", r.ID, r.When.Type)
 	}
 	if r.Severity == Approval && r.Role == "" {
@@ -179,7 +179,7 @@ func (b *builder) addRule(l *linter, n *yaml.Node, spec Rule) {
 				r.Severity = Approval
 			}
 			for i, d := range r.Detectors {
-				if !contains(detectorKinds[:4], d) {
+				if !slices.Contains(detectorKinds[:4], d) {
 					l.add(seqItem(n, "detectors", i), "rule %s: unknown detector %q", r.ID, d)
 				}
 			}
@@ -221,7 +221,7 @@ func (b *builder) addRule(l *linter, n *yaml.Node, spec Rule) {
 			r.MaxHashtagRun = 3
 		}
 	case KindCount:
-		if !contains(countMeasures, r.Count) {
+		if !slices.Contains(countMeasures, r.Count) {
 			l.add(keyNode(n, "count"), "rule %s: count %q is not one of %s", r.ID, r.Count, strings.Join(countMeasures, ", "))
 		}
 		if r.Max == nil && r.Min == nil {
@@ -238,10 +238,10 @@ func (b *builder) addRule(l *linter, n *yaml.Node, spec Rule) {
 			l.add(value(n, "max"), "rule %s: max must be positive", r.ID)
 		}
 	case KindDetector:
-		if !contains(detectorKinds, r.Detector) {
+		if !slices.Contains(detectorKinds, r.Detector) {
 			l.add(keyNode(n, "detector"), "rule %s: detector %q is not one of %s", r.ID, r.Detector, strings.Join(detectorKinds, ", "))
 		}
-		if !contains(checksums, r.Checksum) {
+		if !slices.Contains(checksums, r.Checksum) {
 			l.add(value(n, "checksum"), "rule %s: checksum %q is not luhn, mod97 or none", r.ID, r.Checksum)
 		}
 		if r.Detector == "custom" {
@@ -263,15 +263,6 @@ func (b *builder) addRule(l *linter, n *yaml.Node, spec Rule) {
 	if !r.Except.empty() {
 		r.exceptRe = b.addMatch(l, value(n, "except"), r, r.Except, roleExcept, "", false)
 	}
-}
-
-func containsSev(s Severity) bool {
-	for _, x := range severities {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (b *builder) build() {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -424,15 +425,6 @@ func seqItem(m *yaml.Node, key string, i int) *yaml.Node {
 
 var platformNames = []string{"x", "mastodon", "bluesky", "reddit", "news", "generic"}
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func (l *linter) compile(doc *yaml.Node, py *packYAML) *Pack {
 	p := &Pack{ID: py.ID, Version: py.Version, Owner: py.Owner, Guidelines: py.Guidelines, Limits: map[string]int{}, lists: map[string][]string{}}
 	if py.ID == "" {
@@ -454,7 +446,7 @@ func (l *linter) compile(doc *yaml.Node, py *packYAML) *Pack {
 		l.warn(doc, "pack has no review_by date")
 	}
 	for k, v := range py.Limits {
-		if !contains(platformNames, k) {
+		if !slices.Contains(platformNames, k) {
 			l.add(keyNode(value(doc, "limits"), k), "unknown platform %q in limits (want one of %s)", k, strings.Join(platformNames, ", "))
 		}
 		if v < 0 {
@@ -487,7 +479,7 @@ func (l *linter) compile(doc *yaml.Node, py *packYAML) *Pack {
 	for k, pb := range py.Playbooks {
 		pn := value(value(doc, "playbooks"), k)
 		for sev := range pb.Holding {
-			if !contains([]string{"SEV1", "SEV2", "SEV3", "SEV4"}, sev) {
+			if !slices.Contains([]string{"SEV1", "SEV2", "SEV3", "SEV4"}, sev) {
 				l.add(keyNode(value(pn, "holding"), sev), "holding statement key %q is not a severity (SEV1…SEV4)", sev)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -201,7 +202,7 @@ func strayEntries(tx *bolt.Tx, ix *index, report func(string, string, ...any)) {
 			return nil
 		}
 		m, err := decodeMention(tk, v)
-		if err == nil && !contains(ix.values(m), val) {
+		if err == nil && !slices.Contains(ix.values(m), val) {
 			report("index "+ix.name, "entry %q on mention %d, which no longer has that value", val, m.ID)
 		}
 		return nil

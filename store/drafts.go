@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -200,22 +201,13 @@ func (s *Store) Drafts(states ...domain.DraftState) ([]domain.Draft, error) {
 			if err := json.Unmarshal(v, &d); err != nil {
 				return fmt.Errorf("store: damaged draft %x: %w", k, err)
 			}
-			if len(states) == 0 || containsState(states, d.State) {
+			if len(states) == 0 || slices.Contains(states, d.State) {
 				out = append(out, d)
 			}
 		}
 		return nil
 	})
 	return out, err
-}
-
-func containsState(list []domain.DraftState, st domain.DraftState) bool {
-	for _, x := range list {
-		if x == st {
-			return true
-		}
-	}
-	return false
 }
 
 // EditDraft replaces a draft's text and visibility. version is the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -186,7 +187,7 @@ func (s *Store) plan(tx *bolt.Tx, f Filter) (it iterator, empty bool, err error)
 			c.est = 0
 			for _, v := range c.values {
 				for st, n := range counts[v] {
-					if f.Status == nil || containsStatus(f.Status, st) {
+					if f.Status == nil || slices.Contains(f.Status, st) {
 						c.est += n
 					}
 				}
@@ -545,15 +546,6 @@ func (s *Store) Counts() (Counts, error) {
 		})
 	})
 	return c, err
-}
-
-func containsStatus(list []domain.Status, st domain.Status) bool {
-	for _, x := range list {
-		if x == st {
-			return true
-		}
-	}
-	return false
 }
 
 // readCountsByStatus reads one index's counters per value and status.

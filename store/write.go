@@ -156,7 +156,7 @@ func (w *txw) reindex(old, m *domain.Mention, tk []byte) {
 	for _, ix := range indexes {
 		ov, nv := ix.values(old), ix.values(m)
 		for _, v := range ov {
-			if !contains(nv, v) {
+			if !slices.Contains(nv, v) {
 				w.ops[ix] = append(w.ops[ix], ixop{ixkey(v, tk), false})
 			}
 			if ix.counted {
@@ -164,7 +164,7 @@ func (w *txw) reindex(old, m *domain.Mention, tk []byte) {
 			}
 		}
 		for _, v := range nv {
-			if !contains(ov, v) {
+			if !slices.Contains(ov, v) {
 				w.ops[ix] = append(w.ops[ix], ixop{ixkey(v, tk), true})
 			}
 			if ix.counted {
@@ -172,15 +172,6 @@ func (w *txw) reindex(old, m *domain.Mention, tk []byte) {
 			}
 		}
 	}
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // putMention writes the record.

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -148,15 +149,6 @@ func parseCursor(s string) (cursor, error) {
 	return c, nil
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // Fetch implements connectors.Connector: it walks the notification list
 // from the newest down to the stored mark, keeping mentions, replies and
 // quotes, at most maxPages pages per call (a longer walk returns More).
@@ -189,7 +181,7 @@ func (c *Connector) Fetch(ctx context.Context, cur string) (connectors.Page, err
 			if pos.Next == "" && at.Equal(pos.Top) {
 				pos.TopIDs = append(pos.TopIDs, n.NativeID)
 			}
-			if !pos.Mark.IsZero() && (at.Before(pos.Mark) || (at.Equal(pos.Mark) && contains(pos.IDs, n.NativeID))) {
+			if !pos.Mark.IsZero() && (at.Before(pos.Mark) || (at.Equal(pos.Mark) && slices.Contains(pos.IDs, n.NativeID))) {
 				reachedMark = true
 				continue
 			}
@@ -232,7 +224,7 @@ func (c *Connector) Fetch(ctx context.Context, cur string) (connectors.Page, err
 func (c *Connector) addFollowers(ctx context.Context, items []domain.Mention) error {
 	var dids []string
 	for _, m := range items {
-		if !contains(dids, m.Author.ID) {
+		if !slices.Contains(dids, m.Author.ID) {
 			dids = append(dids, m.Author.ID)
 		}
 	}
@@ -263,7 +255,7 @@ func (c *Connector) addFollowers(ctx context.Context, items []domain.Mention) er
 func dedupe(s []string) []string {
 	var out []string
 	for _, x := range s {
-		if !contains(out, x) {
+		if !slices.Contains(out, x) {
 			out = append(out, x)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -223,15 +224,6 @@ func (c cursor) String() string {
 	return string(b)
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // Fetch implements connectors.Connector: it walks each listing (mentions,
 // inbox, and the search when configured) from the newest item down to
 // that listing's mark, at most maxPages pages per listing per call.
@@ -255,7 +247,7 @@ func (c *Connector) Fetch(ctx context.Context, cur string) (connectors.Page, err
 			st = &stream{}
 		}
 		done, err := c.walk(ctx, src.path, st, first, func(m domain.Mention) {
-			if contains(recent, m.NativeID) {
+			if slices.Contains(recent, m.NativeID) {
 				return
 			}
 			recent = append(recent, m.NativeID)
@@ -308,7 +300,7 @@ func (c *Connector) walk(ctx context.Context, path string, st *stream, first boo
 			if st.Next == "" && at == st.Top {
 				st.TopIDs = append(st.TopIDs, m.NativeID)
 			}
-			if !first && (at < st.Mark || (at == st.Mark && contains(st.IDs, m.NativeID))) {
+			if !first && (at < st.Mark || (at == st.Mark && slices.Contains(st.IDs, m.NativeID))) {
 				reached = true
 				continue
 			}
@@ -318,7 +310,7 @@ func (c *Connector) walk(ctx context.Context, path string, st *stream, first boo
 			if st.Top > st.Mark || (st.Top == st.Mark && st.Top != 0) {
 				if st.Top == st.Mark {
 					for _, id := range st.IDs {
-						if !contains(st.TopIDs, id) {
+						if !slices.Contains(st.TopIDs, id) {
 							st.TopIDs = append(st.TopIDs, id)
 						}
 					}

@@ -15,6 +15,7 @@ package composer
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -159,7 +160,7 @@ func New(s pane.Session, m domain.Mention, o Options) *Model {
 	o.defaults()
 	c := &Model{sess: s, o: o, keys: DefaultKeyMap(), m: m, sides: [2]*side{{}, {}}}
 	for _, t := range o.Pack.Templates() {
-		if len(t.Platforms) == 0 || contains(t.Platforms, string(m.Platform)) {
+		if len(t.Platforms) == 0 || slices.Contains(t.Platforms, string(m.Platform)) {
 			c.tpls = append(c.tpls, t)
 		}
 	}
@@ -167,15 +168,6 @@ func New(s pane.Session, m domain.Mention, o Options) *Model {
 		c.mode = public
 	}
 	return c
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func canPrivate(p domain.Platform) bool { return p != domain.PlatformNews }
@@ -380,7 +372,7 @@ func (s *side) blocking() []policy.Finding {
 func (s *side) needsApproval() []string {
 	var roles []string
 	for _, f := range s.findings {
-		if f.Blocking() && f.Severity == policy.Approval && !contains(roles, f.Role) {
+		if f.Blocking() && f.Severity == policy.Approval && !slices.Contains(roles, f.Role) {
 			roles = append(roles, f.Role)
 		}
 	}
@@ -418,7 +410,7 @@ func (c *Model) send(i int) tea.Cmd {
 			switch {
 			case !f.Blocking():
 			case f.Severity == policy.Approval:
-				if !contains(asked, f.Role) {
+				if !slices.Contains(asked, f.Role) {
 					asked = append(asked, f.Role)
 				}
 			default:
@@ -474,7 +466,7 @@ func (c *Model) onSendDone(msg sendDoneMsg) tea.Cmd {
 func blockReason(fs []policy.Finding) string {
 	var ids []string
 	for _, f := range fs {
-		if !contains(ids, f.RuleID) {
+		if !slices.Contains(ids, f.RuleID) {
 			ids = append(ids, f.RuleID)
 		}
 	}
