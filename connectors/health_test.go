@@ -3,6 +3,7 @@ package connectors
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -58,5 +59,13 @@ func TestRateLimitHeadersRejectAbsurdCounts(t *testing.T) {
 	h.Set("X-Rate-Limit-Remaining", "99999999999")
 	if rl, ok := RateLimitFromHeaders(h, StyleX, time.Unix(1_900_000_000, 0)); ok || rl.Limit != 0 {
 		t.Fatalf("absurd counts taken: %+v %v", rl, ok)
+	}
+}
+
+func TestValidToken(t *testing.T) {
+	for tok, want := range map[string]bool{"abc.DEF-123_~+/=": true, "": false, "a b": false, "a\r\nX-Evil: 1": false, "é": false, strings.Repeat("a", MaxTokenBytes+1): false} {
+		if ValidToken(tok) != want {
+			t.Errorf("ValidToken(%q) = %v", tok, !want)
+		}
 	}
 }

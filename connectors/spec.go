@@ -100,3 +100,20 @@ func ReadBody(r io.Reader, limit int64) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// MaxTokenBytes bounds an access token a platform hands out.
+const MaxTokenBytes = 8 << 10
+
+// ValidToken reports whether a token from a platform is safe to send back
+// in an Authorization header: visible ASCII only, at most MaxTokenBytes.
+func ValidToken(s string) bool {
+	if s == "" || len(s) > MaxTokenBytes {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}

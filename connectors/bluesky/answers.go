@@ -10,9 +10,6 @@ import (
 // The answers of the calls that log in and send, decoded and checked:
 // every id that goes into a URL, a header or the store is checked here.
 
-// maxTokenBytes bounds an access or refresh JWT.
-const maxTokenBytes = 8 << 10
-
 // decodeSession reads a createSession or refreshSession answer: a DID,
 // both tokens (visible ASCII only: they go into an Authorization header)
 // and the handle (printable, may be empty).
@@ -21,7 +18,7 @@ func decodeSession(nsid string, b []byte) (session, error) {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return session{}, fmt.Errorf("%w: %s answer is not a session", connectors.ErrBadPayload, nsid)
 	}
-	if !isDID(s.DID) || !isToken(s.AccessJwt) || !isToken(s.RefreshJwt) {
+	if !isDID(s.DID) || !connectors.ValidToken(s.AccessJwt) || !connectors.ValidToken(s.RefreshJwt) {
 		return session{}, fmt.Errorf("%w: %s answer without did or tokens", connectors.ErrBadPayload, nsid)
 	}
 	if len(s.Handle) > 253 || !printable(s.Handle) {
@@ -73,16 +70,3 @@ func decodeCreated(b []byte) (strongRef, error) {
 // isOpaqueID: a server-chosen id (convo, message, CID) of the record-key
 // alphabet, at most 256 bytes, so it is safe in a path and the store.
 func isOpaqueID(s string) bool { return len(s) <= 256 && isRecordKey(s) }
-
-// isToken: a bearer token of visible ASCII.
-func isToken(s string) bool {
-	if s == "" || len(s) > maxTokenBytes {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] >= 0x7f {
-			return false
-		}
-	}
-	return true
-}

@@ -37,7 +37,7 @@ func FuzzDecodeSession(f *testing.F) {
 			}
 			return
 		}
-		if !isDID(s.DID) || !isToken(s.AccessJwt) || !isToken(s.RefreshJwt) || !printable(s.Handle) || !printable(s.DID) {
+		if !isDID(s.DID) || !connectors.ValidToken(s.AccessJwt) || !connectors.ValidToken(s.RefreshJwt) || !printable(s.Handle) || !printable(s.DID) {
 			t.Fatalf("accepted %+v", s)
 		}
 		if s.PDS != "" || s.Identifier != "" {

@@ -82,7 +82,7 @@ func FuzzDecodeToken(f *testing.F) {
 			}
 			return
 		}
-		if status != http.StatusOK || !validToken(tok) || strings.ContainsAny(tok, " \r\n") {
+		if status != http.StatusOK || !connectors.ValidToken(tok) || strings.ContainsAny(tok, " \r\n") {
 			t.Fatalf("accepted token %q with status %d", tok, status)
 		}
 		if exp < 2*time.Minute || exp > 24*time.Hour {

@@ -503,8 +503,7 @@ func (c *Connector) accessToken(ctx context.Context) (string, error) {
 	return c.token, nil
 }
 
-// maxTokenBytes bounds an access token.
-const maxTokenBytes = 8 << 10
+// connectors.MaxTokenBytes bounds an access token.
 
 // decodeToken reads the answer of /api/v1/access_token: a bearer token of
 // visible ASCII (it goes into an Authorization header) and how long it
@@ -550,7 +549,7 @@ func readToken(status int, body []byte, username string, rl connectors.RateLimit
 		return "", 0, quoted, fmt.Errorf("%w: reddit token answer is not a JSON object", connectors.ErrBadPayload)
 	case t.Error != "":
 		return "", 0, quoted, fmt.Errorf("%w: reddit refused the login for /u/%s: %s", connectors.ErrAuth, safetext.Line(username), clip(t.Error))
-	case !validToken(t.AccessToken) || !strings.EqualFold(t.TokenType, "bearer"):
+	case !connectors.ValidToken(t.AccessToken) || !strings.EqualFold(t.TokenType, "bearer"):
 		return "", 0, quoted, fmt.Errorf("%w: reddit token answer without a bearer token", connectors.ErrBadPayload)
 	}
 	if t.ExpiresIn > 0 && t.ExpiresIn <= 86400 {
@@ -560,18 +559,6 @@ func readToken(status int, body []byte, username string, rl connectors.RateLimit
 		exp = time.Hour
 	}
 	return t.AccessToken, exp, "", nil
-}
-
-func validToken(s string) bool {
-	if s == "" || len(s) > maxTokenBytes {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] >= 0x7f {
-			return false
-		}
-	}
-	return true
 }
 
 // request sends one request with the User-Agent and reads the bounded
