@@ -3,15 +3,13 @@ package bluesky
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
+	"switchboard/outbox/outboxtest"
 	"testing"
 	"time"
 
 	"switchboard/connectors"
 	"switchboard/domain"
-	"switchboard/outbox"
-	"switchboard/store"
 )
 
 var (
@@ -161,46 +159,9 @@ func TestRecoverAfterCrashFindsTheReply(t *testing.T) {
 		t.Run(string(vis), func(t *testing.T) {
 			f := newFakePDS(t)
 			dir := t.TempDir()
-			c := f.connector(t, dir)
-			st, err := store.Open(filepath.Join(t.TempDir(), "sb.db"), store.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
 			m := lookupTo
 			m.Text, m.CreatedAt = "@brand my order never arrived", time.Now().Add(-time.Hour)
-			if _, err := st.Ingest([]domain.Mention{m}); err != nil {
-				t.Fatal(err)
-			}
-			d, err := st.NewDraft("ana", m.Key(), vis, "Sorry, a new one is on its way.")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d, err = st.QueueDraft("ana", d.ID, 0); err != nil {
-				t.Fatal(err)
-			}
-			if d, err = st.BeginSend(d.ID); err != nil {
-				t.Fatal(err)
-			}
-			// The send reaches Bluesky; then the process dies.
-			sent, err := c.Send(context.Background(), connectors.Message{IdempotencyKey: d.IdempotencyKey, Visibility: vis, Text: d.Text, InReplyTo: m})
-			if err != nil {
-				t.Fatal(err)
-			}
-			x := outbox.New(st, []connectors.Connector{f.connector(t, dir)}, outbox.Options{})
-			if n, err := x.Recover(context.Background()); err != nil || n != 1 {
-				t.Fatalf("recover: %d %v", n, err)
-			}
-			if _, err := x.Step(context.Background()); err != nil {
-				t.Fatal(err)
-			}
-			got, err := st.Draft(d.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.State != domain.DraftSent || got.RemoteID != sent.RemoteID {
-				t.Fatalf("after recover: %s %q (%s); want sent %q", got.State, got.RemoteID, got.LastError, sent.RemoteID)
-			}
+			outboxtest.RecoverAfterCrash(t, f.connector(t, dir), f.connector(t, dir), m, vis, "Sorry, a new one is on its way.")
 			if n := f.count("chat.bsky.convo.sendMessage") + f.count("com.atproto.repo.createRecord"); n != 1 {
 				t.Errorf("%d sends reached Bluesky; want the one", n)
 			}
