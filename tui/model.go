@@ -468,7 +468,8 @@ func (m *Model) render() string {
 	}
 	body := m.focused().View()
 	if m.palette != nil {
-		body = overlayBox(body, m.palette.view(m.styles, m.w, m.bodyHeight()), m.w, m.bodyHeight())
+		box := m.palette.view(m.styles, m.w, m.bodyHeight())
+		body = pane.Overlay(body, box, m.w, m.bodyHeight(), (m.bodyHeight()-lipgloss.Height(box))/4)
 	}
 	footer := m.footer()
 	if m.showHelp {

@@ -146,27 +146,3 @@ func (p *palette) view(st *themes.Styles, w, h int) string {
 	}
 	return st.Dialog.Box.Width(inner + 4).Render(lipgloss.JoinVertical(lipgloss.Left, lines...))
 }
-
-// overlayBox centres box over body.
-func overlayBox(body, box string, w, h int) string {
-	bl := strings.Split(body, "\n")
-	for len(bl) < h {
-		bl = append(bl, "")
-	}
-	xl := strings.Split(box, "\n")
-	bw := lipgloss.Width(box)
-	x := max(0, (w-bw)/2)
-	y := max(0, (h-len(xl))/4)
-	for i, l := range xl {
-		if y+i >= len(bl) {
-			break
-		}
-		line := bl[y+i]
-		left := ansi.Truncate(line, x, "")
-		if pad := x - ansi.StringWidth(left); pad > 0 {
-			left += strings.Repeat(" ", pad)
-		}
-		bl[y+i] = left + l + ansi.TruncateLeft(line, x+bw, "")
-	}
-	return strings.Join(bl, "\n")
-}

@@ -168,3 +168,23 @@ func TestAddChecklistItem(t *testing.T) {
 		t.Fatalf("toasts %q", ts)
 	}
 }
+
+// TestDialogOverlaysTheIncident: an open dialog is drawn over the incident
+// view, centred, and every line keeps the pane's width.
+func TestDialogOverlaysTheIncident(t *testing.T) {
+	f := newFixture(t, themes.Dark, false)
+	f.declare(store.IncidentSpec{Title: "Odd replies", Scenario: domain.ScenarioReputation, Severity: domain.Sev2, Lead: "ana"})
+	f.key("i")
+	screen := f.m.View()
+	if !strings.Contains(ansi.Strip(screen), "Impact of INC-1") {
+		t.Fatalf("dialog not drawn:\n%s", ansi.Strip(screen))
+	}
+	if !strings.Contains(ansi.Strip(screen), "Odd replies") {
+		t.Fatalf("the incident behind the dialog is gone:\n%s", ansi.Strip(screen))
+	}
+	for i, l := range strings.Split(screen, "\n") {
+		if w := ansi.StringWidth(l); w > 120 {
+			t.Fatalf("line %d is %d cells wide, the pane is 120", i, w)
+		}
+	}
+}

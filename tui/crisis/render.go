@@ -3,6 +3,7 @@ package crisis
 import (
 	"fmt"
 	"strings"
+	"switchboard/tui/pane"
 	"time"
 
 	"charm.land/lipgloss/v2"
@@ -52,26 +53,9 @@ func (m *Model) View() string {
 	}
 	if m.dlg != nil {
 		box := m.dlg.view(m.sess.Styles, m.w)
-		body = overlay(body, box, m.w, m.h)
+		body = pane.Overlay(body, box, m.w, m.h, (m.h-lipgloss.Height(box))/2)
 	}
 	return body
-}
-
-// overlay draws box centred over body.
-func overlay(body, box string, w, h int) string {
-	bl := strings.Split(body, "\n")
-	xl := strings.Split(box, "\n")
-	bw := lipgloss.Width(box)
-	top := max(0, (h-len(xl))/2)
-	left := max(0, (w-bw)/2)
-	for i, l := range xl {
-		if top+i >= len(bl) {
-			break
-		}
-		row := bl[top+i]
-		bl[top+i] = fit(ansi.Cut(row, 0, left)+l+ansi.Cut(row, left+bw, w), w)
-	}
-	return strings.Join(bl, "\n")
 }
 
 func sevLabel(st *themes.Styles, sev domain.Severity) string {

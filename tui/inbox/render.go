@@ -3,6 +3,7 @@ package inbox
 import (
 	"fmt"
 	"strings"
+	"switchboard/tui/pane"
 	"time"
 
 	"charm.land/lipgloss/v2"
@@ -59,7 +60,7 @@ func (m *Model) View() string {
 	}
 	if m.dlg != nil {
 		box := m.dlg.view(st, m.w, m.h)
-		body = overlay(body, box, m.w, m.h)
+		body = pane.Overlay(body, box, m.w, m.h, (m.h-lipgloss.Height(box))/3)
 	}
 	return body
 }
@@ -458,26 +459,4 @@ func eventLine(ev domain.Event) string {
 		what = fmt.Sprintf("%s: %s → %s", orDefault(ev.Field, string(ev.Kind)), orDefault(ev.Before, "∅"), orDefault(ev.After, "∅"))
 	}
 	return at + "  " + ev.Actor + "  " + what
-}
-
-// overlay centres box over body (both exactly w×h lines for body).
-func overlay(body, box string, w, h int) string {
-	bl := strings.Split(body, "\n")
-	xl := strings.Split(box, "\n")
-	bw := lipgloss.Width(box)
-	x := max(0, (w-bw)/2)
-	y := max(0, (h-len(xl))/3)
-	for i, l := range xl {
-		if y+i >= len(bl) {
-			break
-		}
-		line := bl[y+i]
-		left := ansi.Truncate(line, x, "")
-		if pad := x - ansi.StringWidth(left); pad > 0 {
-			left += strings.Repeat(" ", pad)
-		}
-		right := ansi.TruncateLeft(line, x+bw, "")
-		bl[y+i] = left + l + right
-	}
-	return strings.Join(bl, "\n")
 }

@@ -6,7 +6,10 @@
 package pane
 
 import (
+	"charm.land/lipgloss/v2"
 	"context"
+	"github.com/charmbracelet/x/ansi"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -118,4 +121,30 @@ func KeyPress(s string) tea.KeyPressMsg {
 	}
 	r, _ := utf8.DecodeRuneInString(s)
 	return tea.KeyPressMsg{Code: r, Text: s}
+}
+
+// Overlay draws box over body (a screen of w×h cells) with its top-left
+// corner at row y, centred across; the body shows on either side of it.
+// Dialogs, pickers and the command palette are drawn this way.
+func Overlay(body, box string, w, h, y int) string {
+	bl := strings.Split(body, "\n")
+	for len(bl) < h {
+		bl = append(bl, "")
+	}
+	xl := strings.Split(box, "\n")
+	bw := lipgloss.Width(box)
+	x := max(0, (w-bw)/2)
+	y = max(0, y)
+	for i, l := range xl {
+		if y+i >= len(bl) {
+			break
+		}
+		line := bl[y+i]
+		left := ansi.Truncate(line, x, "")
+		if pad := x - ansi.StringWidth(left); pad > 0 {
+			left += strings.Repeat(" ", pad)
+		}
+		bl[y+i] = left + l + ansi.TruncateLeft(line, x+bw, "")
+	}
+	return strings.Join(bl, "\n")
 }
