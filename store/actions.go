@@ -353,15 +353,10 @@ func (s *Store) UndoGroup(actor string, group uint64) ([]domain.Event, error) {
 		}
 		for i := len(evs) - 1; i >= 0; i-- {
 			ev := evs[i]
-			idb := w.tx.Bucket(bKeys).Get([]byte(ev.Target))
-			if idb == nil {
-				continue
+			if w.tx.Bucket(bKeys).Get([]byte(ev.Target)) == nil {
+				continue // not a mention's event
 			}
-			tk, err := timekeyOf(w.tx, uint64(getU32(idb)))
-			if err != nil {
-				return err
-			}
-			old, err := getMention(w.tx, tk)
+			old, tk, err := mentionByKey(w.tx, ev.Target)
 			if err != nil {
 				return err
 			}

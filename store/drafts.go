@@ -677,19 +677,6 @@ func draftsOf(tx *bolt.Tx, mentionKey string) ([]domain.Draft, error) {
 	return out, nil
 }
 
-func mentionByKey(tx *bolt.Tx, key string) (*domain.Mention, []byte, error) {
-	v := tx.Bucket(bKeys).Get([]byte(key))
-	if v == nil {
-		return nil, nil, ErrNotFound
-	}
-	tk, err := timekeyOf(tx, uint64(getU32(v)))
-	if err != nil {
-		return nil, nil, err
-	}
-	m, err := getMention(tx, tk)
-	return m, tk, err
-}
-
 // SendingPause reads the "pause all sending" switch.
 func (s *Store) SendingPause() (Pause, error) {
 	var p Pause

@@ -468,15 +468,8 @@ func (s *Store) Get(id uint64) (domain.Mention, error) {
 func (s *Store) GetByKey(key string) (domain.Mention, error) {
 	var m *domain.Mention
 	err := s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bKeys).Get([]byte(key))
-		if v == nil {
-			return ErrNotFound
-		}
-		tk, err := timekeyOf(tx, uint64(getU32(v)))
-		if err != nil {
-			return err
-		}
-		m, err = getMention(tx, tk)
+		var err error
+		m, _, err = mentionByKey(tx, key)
 		return err
 	})
 	if err != nil {

@@ -284,3 +284,17 @@ func timekeyOf(tx *bolt.Tx, id uint64) ([]byte, error) {
 	}
 	return append([]byte(nil), tk...), nil
 }
+
+// mentionByKey loads a mention and its timekey by mention key.
+func mentionByKey(tx *bolt.Tx, key string) (*domain.Mention, []byte, error) {
+	v := tx.Bucket(bKeys).Get([]byte(key))
+	if v == nil {
+		return nil, nil, ErrNotFound
+	}
+	tk, err := timekeyOf(tx, uint64(getU32(v)))
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := getMention(tx, tk)
+	return m, tk, err
+}
