@@ -3,55 +3,19 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestPolicyPaneTmux runs the built binary in tmux as a person would:
 // open the policy pane, type a draft with a weak partnership disclosure,
 // see the finding with its span marked, apply the fix, see it pass.
 func TestPolicyPaneTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed: the end-to-end TUI tests need it (apt-get install tmux)")
-	}
 	dir := t.TempDir()
-	socket := fmt.Sprintf("sbpolicy-%d-%d", os.Getpid(), time.Now().UnixNano())
-	tm := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command("tmux", append([]string{"-L", socket}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	cmdline := fmt.Sprintf("env XDG_CONFIG_HOME=%s XDG_DATA_HOME=%s %s --db %s --theme dark",
-		filepath.Join(dir, "config"), filepath.Join(dir, "data"), binary(t), filepath.Join(dir, "sb.db"))
-	tm("-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", "120", "-y", "32", cmdline)
-	t.Cleanup(func() { exec.Command("tmux", "-L", socket, "kill-server").Run() })
-	screen := func() string { return tm("capture-pane", "-p", "-t", "main") }
-	waitFor := func(want string) string {
-		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			s := screen()
-			if strings.Contains(s, want) {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("screen never showed %q:\n%s", want, s)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
-	keys := func(ks ...string) {
-		for _, k := range ks {
-			tm("send-keys", "-t", "main", k)
-			time.Sleep(120 * time.Millisecond)
-		}
-	}
+	tm := newTmux(t, fmt.Sprintf("env XDG_CONFIG_HOME=%s XDG_DATA_HOME=%s %s --db %s --theme dark",
+		filepath.Join(dir, "config"), filepath.Join(dir, "data"), binary(t), filepath.Join(dir, "sb.db")))
+	waitFor, keys := tm.waitFor, tm.keys
 
 	waitFor("Inbox")
 	keys("3")
@@ -59,7 +23,7 @@ func TestPolicyPaneTmux(t *testing.T) {
 	waitFor("REPUTATION")
 	keys("Enter")
 	waitFor("editing")
-	tm("send-keys", "-t", "main", "-l", "Use my code SAVE10 at the checkout! #sp")
+	tm.text("Use my code SAVE10 at the checkout! #sp")
 	// the rules column names ftc-disclosure from the start: wait for the
 	// finding's own fix line, which appears only once the draft is checked
 	s := waitFor("fix → “#ad”")
