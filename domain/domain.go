@@ -158,8 +158,10 @@ type OperatorState struct {
 	Priority     Priority  `json:"priority,omitempty"`
 	IncidentID   string    `json:"incident_id,omitempty"`
 	Notes        []Note    `json:"notes,omitempty"`
-	// RespondedAt is when the team first responded (a reply sent or the
-	// mention closed); zero while it is still waiting.
+	// RespondedAt is when the team first responded: the first reply the
+	// outbox sent, or the time an operator marked the mention "answered
+	// elsewhere". Closing a mention is not a response. Zero while it is
+	// still waiting.
 	RespondedAt time.Time `json:"responded_at,omitzero"`
 	// Drafts is how many replies to the mention are being written or are
 	// on their way (every draft not yet sent or cancelled); the store keeps
@@ -242,6 +244,7 @@ const (
 	EventStatus     EventKind = "status"
 	EventPriority   EventKind = "priority"
 	EventNote       EventKind = "note"
+	EventAnswered   EventKind = "answered" // first response given outside switchboard
 	EventEscalate   EventKind = "escalate" // link to an incident
 	EventDraftEdit  EventKind = "draft_edit"
 	EventDraft      EventKind = "draft" // draft state change (approval, queue, send)

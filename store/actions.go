@@ -112,6 +112,11 @@ func validateAction(a Action) error {
 			return fmt.Errorf("unknown priority %q (low, normal, high, urgent)", a.Value)
 		}
 		return nil
+	case domain.EventAnswered:
+		if a.Value != "answered" {
+			return fmt.Errorf("mark a mention answered with the value \"answered\"")
+		}
+		return nil
 	case domain.EventNote:
 		if strings.TrimSpace(a.Value) == "" {
 			return fmt.Errorf("a note needs text")
@@ -137,6 +142,19 @@ func statusValue(st domain.Status, until time.Time) string {
 		return string(st) + "@" + until.UTC().Format(time.RFC3339)
 	}
 	return string(st)
+}
+
+// timeValue encodes a first-response time for an event ("" for none).
+func timeValue(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func parseTimeValue(v string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, v)
+	return t
 }
 
 func parseStatusValue(v string) (domain.Status, time.Time) {
@@ -201,9 +219,23 @@ func applyAction(m *domain.Mention, a Action, actor string, now time.Time) (doma
 		if st == domain.StatusSnoozed {
 			m.State.SnoozedUntil = a.Until.UTC()
 		}
-		if st == domain.StatusDone && m.State.RespondedAt.IsZero() {
-			m.State.RespondedAt = now.UTC()
+	case domain.EventAnswered:
+		// Marked as answered outside switchboard: the first response is
+		// now, unless a reply was already sent. Value "" clears the mark
+		// (the inverse, for undo).
+		before := timeValue(m.State.RespondedAt)
+		after := a.Value
+		if after == "answered" {
+			if !m.State.RespondedAt.IsZero() {
+				return ev, false
+			}
+			after = timeValue(now)
 		}
+		if before == after {
+			return ev, false
+		}
+		ev.Before, ev.After = before, after
+		m.State.RespondedAt = parseTimeValue(after)
 	case domain.EventNote:
 		m.State.Notes = append(m.State.Notes, domain.Note{Author: actor, At: now.UTC(), Text: a.Value})
 		ev.After = a.Value
@@ -229,6 +261,8 @@ func fieldOf(k domain.EventKind) string {
 		return "status"
 	case domain.EventNote:
 		return "notes"
+	case domain.EventAnswered:
+		return "responded_at"
 	}
 	return ""
 }
@@ -263,6 +297,8 @@ func inverse(m *domain.Mention, ev domain.Event) (Action, bool) {
 		return Action{Kind: domain.EventEscalate, Value: ev.Before}, m.State.IncidentID == ev.After
 	case domain.EventPriority:
 		return Action{Kind: domain.EventPriority, Value: ev.Before}, string(storedPriority(m)) == ev.After
+	case domain.EventAnswered:
+		return Action{Kind: domain.EventAnswered, Value: ev.Before}, timeValue(m.State.RespondedAt) == ev.After
 	case domain.EventStatus:
 		st, until := parseStatusValue(ev.Before)
 		return Action{Kind: domain.EventStatus, Value: string(st), Until: until},
@@ -316,7 +352,7 @@ func lastGroup(tx *bolt.Tx, actor string) (uint64, error) {
 func undoable(k domain.EventKind) bool {
 	switch k {
 	case domain.EventTag, domain.EventUntag, domain.EventAssign, domain.EventRoute, domain.EventEscalate,
-		domain.EventPriority, domain.EventStatus, domain.EventNote:
+		domain.EventPriority, domain.EventStatus, domain.EventNote, domain.EventAnswered:
 		return true
 	}
 	return false

@@ -55,6 +55,9 @@ var (
 	ErrSendingPaused = errors.New("all sending is paused")
 	// ErrOwnDraft: a draft's author cannot approve it.
 	ErrOwnDraft = errors.New("a draft needs another person's approval")
+	// ErrNotAnswerable is a mention that cannot be replied to through
+	// switchboard (a news article: there is no account to answer on).
+	ErrNotAnswerable = errors.New("cannot be answered through switchboard")
 )
 
 // Pause is the "pause all sending" switch.
@@ -120,6 +123,9 @@ func (s *Store) NewDraft(actor, mentionKey string, vis domain.Visibility, text s
 		if err != nil {
 			return fmt.Errorf("mention %s: %w", mentionKey, err)
 		}
+		if err := Answerable(m); err != nil {
+			return err
+		}
 		seq, err := w.tx.Bucket(bDrafts).NextSequence()
 		if err != nil {
 			return err
@@ -144,6 +150,15 @@ func (s *Store) NewDraft(actor, mentionKey string, vis domain.Visibility, text s
 		return w.syncMentionDrafts(m, tk, nil)
 	})
 	return d, err
+}
+
+// Answerable says why a mention cannot be replied to through switchboard,
+// or nil: news articles have no account behind them to answer.
+func Answerable(m *domain.Mention) error {
+	if m.Platform == domain.PlatformNews || m.Kind == domain.KindNews {
+		return fmt.Errorf("%w: %s is a news article; respond on the publisher's site or contact the author (o copies its URL)", ErrNotAnswerable, m.Key())
+	}
+	return nil
 }
 
 // Draft loads one draft.

@@ -287,7 +287,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp},
 		{k.Open, k.Back, k.Search, k.Filter, k.PrevView, k.NextView},
-		{k.Select, k.Tag, k.Assign, k.Status, k.Done, k.Note},
+		{k.Select, k.Tag, k.Assign, k.Status, k.Done, k.Answered, k.Note},
 		{k.Escalate, k.Reply, k.Undo, k.UndoRules, k.Copy, k.JumpNew, k.Refresh},
 	}
 }
@@ -599,7 +599,7 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	ts := m.targets()
 	if len(ts) == 0 {
 		switch {
-		case key.Matches(k, km.Tag, km.Assign, km.Status, km.Done, km.Note, km.Escalate, km.Reply, km.Copy):
+		case key.Matches(k, km.Tag, km.Assign, km.Status, km.Done, km.Answered, km.Note, km.Escalate, km.Reply, km.Copy):
 			return pane.ToastError("no mention here")
 		}
 		return nil
@@ -607,6 +607,8 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, km.Done):
 		return m.apply(ts, store.Action{Kind: domain.EventStatus, Value: string(domain.StatusDone)})
+	case key.Matches(k, km.Answered):
+		return m.apply(ts, store.Action{Kind: domain.EventAnswered, Value: "answered"})
 	case key.Matches(k, km.Tag):
 		m.dlg = newDialog(dlgTag, "Tag "+plural(len(ts), "mention"), "enter adds the tag, or removes it when all have it · type to filter or create", "", m.tagItems(ts), "new tag")
 	case key.Matches(k, km.Assign):
@@ -621,6 +623,9 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		c := ts[0]
 		if cur := m.current(); cur != nil {
 			c = *cur
+		}
+		if err := store.Answerable(&c); err != nil {
+			return pane.ToastError(strings.TrimPrefix(err.Error(), store.ErrNotAnswerable.Error()+": "))
 		}
 		return func() tea.Msg { return pane.ComposeMsg{Mention: c} }
 	case key.Matches(k, km.Copy):
@@ -745,6 +750,8 @@ func describe(a store.Action, n int) string {
 			return "snoozed " + what + " until " + a.Until.Local().Format("Mon 2 Jan 15:04")
 		}
 		return "marked " + what + " " + a.Value
+	case domain.EventAnswered:
+		return "marked " + what + " answered elsewhere"
 	case domain.EventTag:
 		return "tagged " + what + " " + a.Value
 	case domain.EventUntag:

@@ -8,6 +8,7 @@ type KeyMap struct {
 	Open, Back                              key.Binding
 	Search, Filter, PrevView, NextView      key.Binding
 	Select, Tag, Assign, Status, Done, Note key.Binding
+	Answered                                key.Binding
 	Escalate, Reply, Undo, UndoRules, Copy  key.Binding
 	JumpNew, Refresh                        key.Binding
 }
@@ -36,6 +37,9 @@ func DefaultKeyMap() KeyMap {
 		Status:   b("s", "status", "s"),
 		Done:     b("x", "done", "x"),
 		Note:     b("n", "note", "n"),
+		// Answered marks the first response as given outside switchboard
+		// (by phone, on the platform's own app); closing is not a response.
+		Answered: b("A", "answered elsewhere", "A"),
 		Escalate: b("e", "escalate", "e"),
 		Reply:    b("r", "reply", "r"),
 		Undo:     b("u", "undo", "u"),
