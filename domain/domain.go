@@ -403,6 +403,9 @@ type Draft struct {
 	ApprovedBy      string `json:"approved_by,omitempty"`
 	ApprovedVersion int    `json:"approved_version,omitempty"`
 	ReviewComment   string `json:"review_comment,omitempty"`
+	// PackVersion is the policy pack ("id@version") whose check let the
+	// draft go: recorded when the outbox begins to send it.
+	PackVersion string `json:"pack_version,omitempty"`
 	// IdempotencyKey is stored before any network call for this send.
 	IdempotencyKey string    `json:"idempotency_key,omitempty"`
 	Attempts       int       `json:"attempts,omitempty"`

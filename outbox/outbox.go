@@ -254,7 +254,7 @@ func (x *Sender) one(ctx context.Context, d domain.Draft) (domain.Draft, error) 
 	for _, o := range policy.Overrides(d.Text) {
 		ovs = append(ovs, store.PolicyOverride{Rule: o.RuleID, Reason: o.Reason})
 	}
-	d, err = x.st.BeginSend(d.ID, ovs...)
+	d, err = x.st.BeginCheckedSend(d.ID, x.o.Pack.Ref(), ovs)
 	if err != nil {
 		return d, err
 	}

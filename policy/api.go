@@ -34,11 +34,20 @@ func Default() *Pack {
 	return defaultPack
 }
 
-// Templates returns the pack's pre-approved replies and holding statements.
-func (p *Pack) Templates() []Template { return append([]Template(nil), p.templates...) }
+// Templates returns the pack's pre-approved replies and holding statements
+// (none for a nil pack: one that did not load).
+func (p *Pack) Templates() []Template {
+	if p == nil {
+		return nil
+	}
+	return append([]Template(nil), p.templates...)
+}
 
 // Template returns the template with the given id.
 func (p *Pack) Template(id string) (Template, bool) {
+	if p == nil {
+		return Template{}, false
+	}
 	for _, t := range p.templates {
 		if t.ID == id {
 			return t, true
@@ -50,6 +59,9 @@ func (p *Pack) Template(id string) (Template, bool) {
 // Playbook returns the playbook for a crisis scenario (see
 // domain.Scenario*), falling back to "other".
 func (p *Pack) Playbook(scenario string) (Playbook, bool) {
+	if p == nil {
+		return Playbook{}, false
+	}
 	if pb, ok := p.playbooks[scenario]; ok {
 		return pb, true
 	}

@@ -5,6 +5,7 @@
 package policy
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"reflect"
@@ -237,6 +238,35 @@ func (e *PackError) Error() string {
 	return b.String()
 }
 
+// Summary is the error in one line, for a banner: the first error (not
+// warning) and how many more there are.
+func (e *PackError) Summary() string {
+	var first string
+	n := 0
+	for _, le := range e.Errors {
+		if le.Warning {
+			continue
+		}
+		if n == 0 {
+			first = le.Error()
+		}
+		n++
+	}
+	if n > 1 {
+		first += fmt.Sprintf(" (and %d more errors)", n-1)
+	}
+	return first
+}
+
+// Summary is err in one line: a *PackError's first error, else the error.
+func Summary(err error) string {
+	var pe *PackError
+	if errors.As(err, &pe) {
+		return pe.Summary()
+	}
+	return err.Error()
+}
+
 // Load reads and compiles a pack file; a pack with any error (not
 // warning) fails with a *PackError listing every problem.
 func Load(path string) (*Pack, error) {
@@ -249,6 +279,15 @@ func Load(path string) (*Pack, error) {
 		return nil, &PackError{Errors: errs}
 	}
 	return p, nil
+}
+
+// Ref names the pack and its version ("id@version"), as recorded on the
+// drafts it let go.
+func (p *Pack) Ref() string {
+	if p == nil {
+		return ""
+	}
+	return p.ID + "@" + p.Version
 }
 
 // Parse compiles a pack; name is used in messages. It returns every

@@ -421,6 +421,12 @@ func (s *Store) CancelDraft(actor, id string) (domain.Draft, error) {
 // the first attempt records each as an audit event by the draft's author
 // (EventPolicy, field "override": rule → reason), in the same transaction.
 func (s *Store) BeginSend(id string, overrides ...PolicyOverride) (domain.Draft, error) {
+	return s.BeginCheckedSend(id, "", overrides)
+}
+
+// BeginCheckedSend is BeginSend recording on the draft the policy pack
+// ("id@version") whose check let it go.
+func (s *Store) BeginCheckedSend(id, packVersion string, overrides []PolicyOverride) (domain.Draft, error) {
 	return s.changeDraft(OutboxActor, "", id, func(w *txw, d *domain.Draft) error {
 		if p, err := getPause(w.tx); err != nil {
 			return err
@@ -446,6 +452,9 @@ func (s *Store) BeginSend(id string, overrides ...PolicyOverride) (domain.Draft,
 			}
 		}
 		d.Attempts++
+		if packVersion != "" {
+			d.PackVersion = packVersion
+		}
 		return w.setState(OutboxActor, d, domain.DraftSending)
 	})
 }

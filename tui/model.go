@@ -22,6 +22,7 @@ import (
 
 	"switchboard/config"
 	"switchboard/connectors"
+	"switchboard/policy"
 	"switchboard/presence"
 	"switchboard/safetext"
 	"switchboard/store"
@@ -74,6 +75,10 @@ type Options struct {
 	// under the header, and warns before a second draft on a mention.
 	// Nil for a single local user.
 	Presence *presence.Session
+	// PolicyErr is why the configured policy pack does not load: a banner
+	// under the header says which file and what error, and that sending
+	// is held until it loads.
+	PolicyErr error
 }
 
 // CloseMsg closes an overlay pane (the composer).
@@ -234,10 +239,14 @@ func (m *Model) Close() {
 }
 
 func (m *Model) bodyHeight() int {
+	h := m.h - 2
 	if m.opts.Presence != nil {
-		return max(1, m.h-3)
+		h--
 	}
-	return max(1, m.h-2)
+	if m.opts.PolicyErr != nil {
+		h--
+	}
+	return max(1, h)
 }
 
 func (m *Model) resize() {
@@ -348,12 +357,13 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onKey(msg)
 	case tea.MouseMsg:
 		mouse := msg.Mouse()
-		if mouse.Y < 1 {
+		top := m.h - 1 - m.bodyHeight() // header lines above the pane
+		if mouse.Y < top {
 			return m, nil
 		}
 		switch msg := msg.(type) {
 		case tea.MouseClickMsg:
-			msg.Y--
+			msg.Y -= top
 			return m, m.toFocused(msg)
 		case tea.MouseWheelMsg:
 			return m, m.toFocused(msg)
@@ -463,6 +473,10 @@ func (m *Model) render() string {
 		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, m.styles.Warning.Render(msg))
 	}
 	header := m.header()
+	if m.opts.PolicyErr != nil {
+		text := "✗ SENDING HELD: the policy pack does not load: " + safetext.Line(policy.Summary(m.opts.PolicyErr)) + " — fix it (switchboard policy lint) and restart"
+		header += "\n" + m.styles.Warning.Reverse(true).Bold(true).Render(safetext.Truncate(text, m.w, "…"))
+	}
 	if m.opts.Presence != nil {
 		header += "\n" + m.presenceLine()
 	}

@@ -13,7 +13,7 @@ import (
 // draft (on x:1005) and a queued one (on mastodon:1011).
 func outboxHarness(t *testing.T, theme string, w, height int) *harness {
 	t.Helper()
-	h := newHarnessWith(t, store.Options{}, seed(12), Options{Theme: theme, Outbox: composer.OutboxFactory(nil)}, w, height)
+	h := newHarnessWith(t, store.Options{}, seed(12), Options{Theme: theme, Outbox: composer.OutboxFactory(nil, nil)}, w, height)
 	queue := func(key, text string) domain.Draft {
 		d, err := h.st.NewDraft("ana", key, domain.VisibilityPublic, text)
 		if err != nil {

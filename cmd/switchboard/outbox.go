@@ -47,9 +47,9 @@ func (e *appEnv) newOutbox(ctx context.Context, conns []connectors.Connector) *o
 // composerHooks set the reply composer (`r`) and the Outbox pane (4) of
 // a session.
 func (e *appEnv) composerHooks(o *tui.Options) {
-	pack := e.policyOptions().Pack
-	o.Composer = composer.Factory(composer.Options{Pack: pack})
-	o.Outbox = composer.OutboxFactory(pack)
+	po := e.policyOptions()
+	o.Composer = composer.Factory(composer.Options{Pack: po.Pack, PackErr: po.Err})
+	o.Outbox = composer.OutboxFactory(po.Pack, po.Err)
 }
 
 func init() {

@@ -75,6 +75,19 @@ func (s *tmuxSession) text(t string) {
 	time.Sleep(150 * time.Millisecond)
 }
 
+// waitQuit waits for the program to end after q: the session (and its
+// tmux server) ends when the program quits.
+func waitQuit(t *testing.T, s *tmuxSession) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for exec.Command("tmux", "-L", s.socket, "has-session", "-t", "main").Run() == nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("q did not quit:\n%s", s.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 func writeJSONL(t *testing.T, path string, n int, text func(i int) string) {
 	t.Helper()
 	f, err := os.Create(path)
@@ -172,14 +185,7 @@ func TestTUIEndToEnd(t *testing.T) {
 	s.keys("x")
 	s.waitFor("marked 1 mention done")
 	s.keys("q")
-	// the session (and its server) ends when the program quits
-	deadline := time.Now().Add(5 * time.Second)
-	for exec.Command("tmux", "-L", s.socket, "has-session", "-t", "main").Run() == nil {
-		if time.Now().After(deadline) {
-			t.Fatalf("q did not quit:\n%s", s.screen())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitQuit(t, s)
 
 	got := exportState(t, db)
 	if len(got) != 12 {

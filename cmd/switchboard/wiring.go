@@ -77,7 +77,8 @@ func (e *appEnv) sessionOptions(ctx context.Context, actor, theme string, enviro
 	}
 	o.Policy = policypane.Factory(e.policyOptions())
 	o.Presence = presence.FromContext(ctx) // nil unless an SSH session of serve
-	co := crisistui.Options{Watcher: e.crisisWatcher(), Pack: e.policyOptions().Pack}
+	co := crisistui.Options{Watcher: e.crisisWatcher(), Pack: e.policyOptions().Pack, PackErr: e.policyOptions().Err}
+	o.PolicyErr = e.policyOptions().Err
 	if o.Presence != nil {
 		co.WarRoom = o.Presence.Hub().WarRoom
 	}

@@ -33,8 +33,12 @@ import (
 
 // Options tune the composer.
 type Options struct {
-	// Pack checks the drafts (policy.Default() if nil).
+	// Pack checks the drafts (policy.Default() if nil and PackErr is nil).
 	Pack *policy.Pack
+	// PackErr is why the team's configured pack does not load: then
+	// nothing is checked against another pack and nothing can be queued
+	// until it loads.
+	PackErr error
 	// Debounce is the pause in typing before a check (default 250 ms).
 	Debounce time.Duration
 	// SaveEvery bounds how much typing a crash can lose (default 500 ms).
@@ -42,7 +46,7 @@ type Options struct {
 }
 
 func (o *Options) defaults() {
-	if o.Pack == nil {
+	if o.Pack == nil && o.PackErr == nil {
 		o.Pack = policy.Default()
 	}
 	if o.Debounce <= 0 {
@@ -170,6 +174,12 @@ func New(s pane.Session, m domain.Mention, o Options) *Model {
 	return c
 }
 
+// PackHeld says that nothing is sent because the configured pack does not
+// load, and why.
+func PackHeld(err error) string {
+	return "the policy pack does not load, so nothing is checked or sent until it is fixed: " + safetext.Line(policy.Summary(err))
+}
+
 func canPrivate(p domain.Platform) bool { return p != domain.PlatformNews }
 
 // Init loads the mention's drafts.
@@ -284,6 +294,9 @@ func (c *Model) runCheck(i int) tea.Cmd {
 	s := c.sides[i]
 	text, seq, pack := s.ed.Text(), s.checkSeq, c.o.Pack
 	ctx := c.policyContext(i)
+	if pack == nil {
+		return nil // the pack does not load: the banner says so
+	}
 	return func() tea.Msg {
 		// The counter is the side's own: a private reply is a direct
 		// message with the platform's message limit, not a post's.
@@ -389,6 +402,9 @@ func (c *Model) send(i int) tea.Cmd {
 		return nil
 	}
 	st, actor, key, d, text, vis, pack := c.sess.Store, c.sess.Actor, c.m.Key(), s.draft, s.ed.Text(), visOf[i], c.o.Pack
+	if c.o.PackErr != nil {
+		return pane.ToastError(PackHeld(c.o.PackErr))
+	}
 	ctx := c.policyContext(i)
 	s.saving, s.dirty = true, false
 	return func() tea.Msg {
@@ -783,6 +799,11 @@ func (c *Model) View() string {
 	}
 	gap := w - lipgloss.Width(tabs) - lipgloss.Width(counter)
 	add(tabs + strings.Repeat(" ", max(1, gap)) + counter)
+	if c.o.PackErr != nil {
+		for _, l := range strings.Split(safetext.Wrap("✗ "+PackHeld(c.o.PackErr), w), "\n") {
+			add(st.Health.Bad.Render(l))
+		}
+	}
 	note := honesty(c.m.Platform, visOf[c.mode])
 	noteStyle := st.Dialog.Hint
 	if c.mode == private && c.m.Platform == domain.PlatformMastodon {

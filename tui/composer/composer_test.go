@@ -205,7 +205,7 @@ func TestApprovalFindingGoesToTheQueue(t *testing.T) {
 		t.Fatalf("draft: %+v", d)
 	}
 	// the approver approves in the Outbox pane
-	ob := OutboxFactory(nil)(session(st, "lou", themes.Dark))
+	ob := OutboxFactory(nil, nil)(session(st, "lou", themes.Dark))
 	ob.SetSize(100, 30)
 	oh := &harness{t: t, st: st, p: ob}
 	oh.run(ob.Init())
@@ -337,7 +337,7 @@ func TestCannotDMOffersPublic(t *testing.T) {
 
 func TestPauseSwitchInOutboxPane(t *testing.T) {
 	st := newStore(t, kim)
-	ob := OutboxFactory(nil)(session(st, "lee", themes.Dark))
+	ob := OutboxFactory(nil, nil)(session(st, "lee", themes.Dark))
 	ob.SetSize(100, 20)
 	h := &harness{t: t, st: st, p: ob}
 	h.run(ob.Init())

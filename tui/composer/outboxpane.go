@@ -41,12 +41,13 @@ func DefaultOutboxKeyMap() OutboxKeyMap {
 // approval (with their findings and the mention they answer), and every
 // draft queued, sending, failed or of unknown fate, with the pause switch.
 type Outbox struct {
-	sess  pane.Session
-	pack  *policy.Pack
-	keys  OutboxKeyMap
-	items []domain.Draft
-	cur   int
-	pause store.Pause
+	sess    pane.Session
+	pack    *policy.Pack
+	packErr error
+	keys    OutboxKeyMap
+	items   []domain.Draft
+	cur     int
+	pause   store.Pause
 	// the mention of the selected draft, loaded with the list
 	mentions map[string]domain.Mention
 	findings map[string][]policy.Finding // by draft id, checked at load
@@ -59,12 +60,15 @@ type Outbox struct {
 }
 
 // OutboxFactory returns the pane factory for tui.Options.Outbox.
-func OutboxFactory(pack *policy.Pack) pane.Factory {
-	if pack == nil {
+//
+// packErr is why the configured pack does not load: the pane then says
+// so and checks nothing against another pack.
+func OutboxFactory(pack *policy.Pack, packErr error) pane.Factory {
+	if pack == nil && packErr == nil {
 		pack = policy.Default()
 	}
 	return func(s pane.Session) pane.Pane {
-		return &Outbox{sess: s, pack: pack, keys: DefaultOutboxKeyMap()}
+		return &Outbox{sess: s, pack: pack, packErr: packErr, keys: DefaultOutboxKeyMap()}
 	}
 }
 
@@ -105,6 +109,9 @@ func (o *Outbox) load() tea.Cmd {
 		}
 		for _, d := range msg.items {
 			roles, _ := store.Approved(d)
+			if pack == nil {
+				continue
+			}
 			msg.findings[d.ID] = pack.Check(d.Text, policy.Context{Platform: d.Platform, Visibility: d.Visibility, Reply: true, Approvals: roles})
 			if _, ok := msg.mentions[d.MentionKey]; !ok {
 				if m, err := st.GetByKey(d.MentionKey); err == nil {
@@ -299,6 +306,11 @@ func (o *Outbox) View() string {
 	}
 	if o.err != nil {
 		add(st.Inbox.Error.Render(safetext.Truncate("✗ "+o.err.Error(), w, "…")))
+	}
+	if o.packErr != nil {
+		for _, l := range strings.Split(safetext.Wrap("✗ "+PackHeld(o.packErr), w), "\n") {
+			add(st.Inbox.Error.Render(l))
+		}
 	}
 	if len(o.items) == 0 {
 		add(st.Inbox.Empty.Render("Nothing waiting: no draft needs approval and the send queue is empty."))

@@ -29,8 +29,11 @@ import (
 type Options struct {
 	// Watcher supplies the alerts (nil: the pane shows incidents only).
 	Watcher *crisis.Watcher
-	// Pack has the playbooks (nil: the default pack).
+	// Pack has the playbooks (nil: the default pack, unless PackErr).
 	Pack *policy.Pack
+	// PackErr is why the configured pack does not load: then no
+	// playbook or holding statement of another pack is offered.
+	PackErr error
 	// Hours is the span of a card's sparkline (default 12).
 	Hours int
 	// Location is the time zone times are drawn in (default time.Local).
@@ -44,6 +47,10 @@ type Options struct {
 
 // Factory builds the pane for each session.
 func Factory(opts Options) pane.Factory {
+	if opts.PackErr != nil && opts.Pack == nil {
+		// no playbook of another pack: an empty one offers none
+		opts.Pack = new(policy.Pack)
+	}
 	return func(s pane.Session) pane.Pane { return New(s, opts) }
 }
 
@@ -643,6 +650,9 @@ func orNone(s string) string {
 // holding puts the scenario's holding statement for the severity into the
 // composer, as a reply to the newest linked mention.
 func (m *Model) holding(inc domain.Incident) tea.Cmd {
+	if m.opts.PackErr != nil {
+		return pane.ToastError("no holding statement: the policy pack does not load: " + policy.Summary(m.opts.PackErr))
+	}
 	text := crisis.Holding(m.opts.Pack, inc.Scenario, inc.Severity)
 	if text == "" {
 		return pane.ToastError("the policy pack has no holding statement for " + string(inc.Scenario))
