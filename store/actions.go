@@ -314,7 +314,7 @@ func (s *Store) Undo(actor string) ([]domain.Event, error) {
 		return nil, err
 	}
 	var group uint64
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		g, err := lastGroup(tx, actor)
 		group = g
 		return err
@@ -438,7 +438,7 @@ func removeNote(m *domain.Mention, ev domain.Event) bool {
 // incident or draft id), oldest first.
 func (s *Store) Events(target string) ([]domain.Event, error) {
 	var out []domain.Event
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bEvTarget).Cursor()
 		evs := tx.Bucket(bEvents)
 		prefix := append([]byte(target), 0)
@@ -460,7 +460,7 @@ func (s *Store) Events(target string) ([]domain.Event, error) {
 // Log walks the whole audit log from seq after (exclusive), oldest first,
 // calling fn until it returns false.
 func (s *Store) Log(after uint64, fn func(domain.Event) bool) error {
-	return s.db.View(func(tx *bolt.Tx) error {
+	return s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bEvents).Cursor()
 		for k, v := c.Seek(u64(after + 1)); k != nil; k, v = c.Next() {
 			var ev domain.Event
@@ -479,7 +479,7 @@ func (s *Store) Log(after uint64, fn func(domain.Event) bool) error {
 // "clock"), and returns how many it reopened.
 func (s *Store) WakeSnoozed(now time.Time) (int, error) {
 	var ids []uint64
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(indexByName(IndexStatus).bucket).Cursor()
 		prefix := ixprefix(string(domain.StatusSnoozed))
 		mb := tx.Bucket(bMentions)

@@ -32,7 +32,7 @@ type Stats struct {
 // Stats reads counts and sizes.
 func (s *Store) Stats() (Stats, error) {
 	st := Stats{Buckets: map[string]int{}, ByStatus: map[domain.Status]int{}, ByPlatform: map[string]int{}}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		err := tx.ForEach(func(name []byte, b *bolt.Bucket) error {
 			st.Buckets[string(name)] = b.Stats().KeyN
 			return nil
@@ -90,7 +90,7 @@ func (s *Store) Check() ([]Problem, error) {
 			probs = append(probs, Problem{where, fmt.Sprintf(format, a...)})
 		}
 	}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets() {
 			if tx.Bucket(name) == nil {
 				report(string(name), "bucket is missing")
@@ -246,7 +246,7 @@ func printableKey(k []byte) string {
 // transaction, while the store stays in use (e.g. streamed over ssh).
 func (s *Store) WriteTo(w io.Writer) (int64, error) {
 	var n int64
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.WriteTo(w)
 		return err
@@ -264,7 +264,7 @@ func (s *Store) Backup(path string) (int64, error) {
 	}
 	defer os.Remove(tmp.Name())
 	var n int64
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.WriteTo(tmp)
 		return err

@@ -128,7 +128,7 @@ func fixture(b *testing.B) string {
 	return fixturePath
 }
 
-func copyFile(b *testing.B, src, dst string) {
+func copyFile(b testing.TB, src, dst string) {
 	in, err := os.Open(src)
 	if err != nil {
 		b.Fatal(err)

@@ -164,7 +164,7 @@ func Answerable(m *domain.Mention) error {
 // Draft loads one draft.
 func (s *Store) Draft(id string) (domain.Draft, error) {
 	var d domain.Draft
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		d, err = getDraft(tx, id)
 		return err
@@ -175,7 +175,7 @@ func (s *Store) Draft(id string) (domain.Draft, error) {
 // DraftsFor lists the drafts of one mention, oldest first.
 func (s *Store) DraftsFor(mentionKey string) ([]domain.Draft, error) {
 	var out []domain.Draft
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		out, err = draftsOf(tx, mentionKey)
 		return err
@@ -188,7 +188,7 @@ func (s *Store) DraftsFor(mentionKey string) ([]domain.Draft, error) {
 // the state index.
 func (s *Store) Drafts(states ...domain.DraftState) ([]domain.Draft, error) {
 	var out []domain.Draft
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if len(states) > 0 {
 			var seqs []uint64
 			c := tx.Bucket(bDraftState).Cursor()
@@ -704,7 +704,7 @@ func draftsOf(tx *bolt.Tx, mentionKey string) ([]domain.Draft, error) {
 // SendingPause reads the "pause all sending" switch.
 func (s *Store) SendingPause() (Pause, error) {
 	var p Pause
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		p, err = getPause(tx)
 		return err

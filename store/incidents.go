@@ -325,7 +325,7 @@ func linkedKeys(tx *bolt.Tx, id string) ([]string, error) {
 // Incident loads one incident ("INC-3", or "3") with its linked mentions.
 func (s *Store) Incident(id string) (domain.Incident, error) {
 	var inc *domain.Incident
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		_, i, err := getIncident(tx, id)
 		if err != nil {
 			return err
@@ -344,7 +344,7 @@ func (s *Store) Incident(id string) (domain.Incident, error) {
 // linked mentions.
 func (s *Store) Incidents() ([]domain.Incident, error) {
 	var out []domain.Incident
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bIncidents)
 		if b == nil {
 			return nil // a read-only store older than incidents
@@ -677,7 +677,7 @@ func (s *Store) DismissAlert(actor, alertID, reason string) error {
 // AlertDismissals lists every dismissed alert by id.
 func (s *Store) AlertDismissals() (map[string]AlertDismissal, error) {
 	out := map[string]AlertDismissal{}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bDismissals)
 		if b == nil {
 			return nil

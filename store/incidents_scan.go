@@ -39,7 +39,7 @@ func (s *Store) StreamMentions(ctx context.Context, opts StreamOptions, fn func(
 	if opts.PageSize <= 0 {
 		opts.PageSize = 4096
 	}
-	if err := s.db.View(func(tx *bolt.Tx) error {
+	if err := s.view(func(tx *bolt.Tx) error {
 		maxID = tx.Bucket(bIDs).Sequence()
 		return nil
 	}); err != nil {
@@ -58,7 +58,7 @@ func (s *Store) StreamMentions(ctx context.Context, opts StreamOptions, fn func(
 		var after []byte
 		for {
 			var p page
-			p.err = s.db.View(func(tx *bolt.Tx) error {
+			p.err = s.view(func(tx *bolt.Tx) error {
 				c := tx.Bucket(bMentions).Cursor()
 				k, v := c.Seek(lo)
 				if after != nil {
@@ -125,7 +125,7 @@ func (s *Store) MentionsAfter(after uint64, limit int) ([]domain.Mention, uint64
 	}
 	var out []domain.Mention
 	last := after
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if after >= 0xffffffff {
 			return nil
 		}

@@ -247,7 +247,7 @@ func pick(a, b string) string {
 // Cursor is the stored cursor of a connector ("" if none yet).
 func (s *Store) Cursor(connector string) (string, error) {
 	var c string
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c = string(tx.Bucket(bCursors).Get([]byte(connector)))
 		return nil
 	})

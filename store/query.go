@@ -74,7 +74,7 @@ func (s *Store) Query(f Filter, after string, limit int) (Page, error) {
 		}
 		afterKey = k
 	}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		it, empty, err := s.plan(tx, f)
 		if err != nil || empty {
 			return err
@@ -450,7 +450,7 @@ func (l *leapfrog) next() []byte          { return l.align(l.its[0].next()) }
 // Get loads one mention by store id.
 func (s *Store) Get(id uint64) (domain.Mention, error) {
 	var m *domain.Mention
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		tk, err := timekeyOf(tx, id)
 		if err != nil {
 			return err
@@ -467,7 +467,7 @@ func (s *Store) Get(id uint64) (domain.Mention, error) {
 // GetByKey loads one mention by its key (platform:native id).
 func (s *Store) GetByKey(key string) (domain.Mention, error) {
 	var m *domain.Mention
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		m, _, err = mentionByKey(tx, key)
 		return err
@@ -521,7 +521,7 @@ func (c Counts) Values(index string) []string {
 // the counters in the same transaction as the records.
 func (s *Store) Counts() (Counts, error) {
 	c := Counts{}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bCounts).ForEach(func(k, v []byte) error {
 			parts := strings.SplitN(string(k), "\x00", 3)
 			if len(parts) != 3 {

@@ -132,6 +132,9 @@ func Open(path string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("store: %w", err)
 		}
 	}
+	if err := checkFile(path); err != nil {
+		return nil, err
+	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{
 		Timeout:        opts.Timeout,
 		ReadOnly:       opts.ReadOnly,
@@ -142,7 +145,7 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, lockedError(path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	s := &Store{db: db, path: path, opts: opts}
 	if opts.ReadOnly && s.missingBuckets() {
@@ -160,6 +163,10 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	if err := s.init(); err != nil {
 		db.Close()
+		var de *DamagedError
+		if errors.As(err, &de) {
+			de.Opened = false // it did not open: db check cannot read it either
+		}
 		return nil, err
 	}
 	if !opts.ReadOnly {
@@ -198,7 +205,7 @@ func (s *Store) writeHolder() {
 
 func (s *Store) init() error {
 	if s.opts.ReadOnly {
-		return s.db.View(func(tx *bolt.Tx) error {
+		return s.view(func(tx *bolt.Tx) error {
 			m := tx.Bucket(bMeta)
 			if m == nil {
 				return fmt.Errorf("store: %s is not a switchboard store (no meta bucket)", s.path)
@@ -234,7 +241,7 @@ func checkSchema(m *bolt.Bucket) error {
 // missingBuckets reports whether the file lacks a bucket this binary uses.
 func (s *Store) missingBuckets() bool {
 	missing := false
-	_ = s.db.View(func(tx *bolt.Tx) error {
+	_ = s.view(func(tx *bolt.Tx) error {
 		if tx.Bucket(bMeta) == nil {
 			return nil // not a store at all: init says so
 		}

@@ -39,12 +39,14 @@ func (s *Store) update(fn func(w *txw) error) (*txw, error) {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	var w *txw
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		w = &txw{s: s, tx: tx, counts: map[countRef]int64{}, ops: map[*index][]ixop{}}
-		if err := fn(w); err != nil {
-			return err
-		}
-		return w.flush()
+	err := s.guard(func() error {
+		return s.db.Update(func(tx *bolt.Tx) error {
+			w = &txw{s: s, tx: tx, counts: map[countRef]int64{}, ops: map[*index][]ixop{}}
+			if err := fn(w); err != nil {
+				return err
+			}
+			return w.flush()
+		})
 	})
 	if err != nil {
 		return nil, diskError(err)

@@ -113,3 +113,32 @@ func TestTUICloseIsNotAResponse(t *testing.T) {
 		t.Fatalf("answered-elsewhere mention has no responded_at: %v", answered)
 	}
 }
+
+// TestTruncatedStoreEveryCommand: every command that opens a truncated
+// store, the terminal UI included, exits 1 naming the file and what to do,
+// never with a Go panic or stack trace.
+func TestTruncatedStoreEveryCommand(t *testing.T) {
+	dir := t.TempDir()
+	db, in := filepath.Join(dir, "sb.db"), filepath.Join(dir, "in.jsonl")
+	writeJSONL(t, in, 3000, func(i int) string { return fmt.Sprintf("my order %d never arrived, where is my refund", i) })
+	if r := run(t, "", "import", "--db", db, in); r.code != 0 {
+		t.Fatalf("import: %s %s", r.stdout, r.stderr)
+	}
+	fi, err := os.Stat(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(db, fi.Size()/3/4096*4096); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"export"}, {"import", in}, {"db", "check"}, {"db", "stats"}, {"outbox", "list"},
+		{"incident", "list"}, {}, // the TUI
+	} {
+		r := run(t, "", append(args, "--db", db)...)
+		if r.code != 1 || !strings.Contains(r.stderr, "sb.db is damaged") || !strings.Contains(r.stderr, "backup") ||
+			strings.Contains(r.stderr, "goroutine") || strings.Contains(r.stderr, "panic") {
+			t.Errorf("%v: exit %d\n%s", args, r.code, r.stderr)
+		}
+	}
+}
