@@ -640,38 +640,90 @@ func (w *txw) link(actor, incID string, ids []uint64) error {
 
 // DismissAlert records that actor dismissed detection alert alertID.
 func (s *Store) DismissAlert(actor, alertID, reason string) error {
-	if err := validLabel("actor", actor); err != nil {
-		return err
-	}
-	if err := validLabel("alert id", alertID); err != nil {
+	return s.DismissAlerts(actor, []string{alertID}, reason)
+}
+
+// DismissAlerts dismisses the alerts of one group (the signals of one
+// crisis) in one transaction; alerts already dismissed are left as they
+// were. ErrNoChange when every one was.
+func (s *Store) DismissAlerts(actor string, alertIDs []string, reason string) error {
+	if err := s.checkAlertChange(actor, alertIDs); err != nil {
 		return err
 	}
 	if err := validText("reason", reason, 1000); err != nil {
 		return err
 	}
-	if err := s.authorize(actor, domain.PermIncident); err != nil {
+	_, err := s.update(func(w *txw) error {
+		b := w.tx.Bucket(bDismissals)
+		for _, id := range alertIDs {
+			if b.Get([]byte(id)) != nil {
+				continue
+			}
+			d := AlertDismissal{AlertID: id, By: actor, At: s.now(), Reason: reason}
+			v, err := json.Marshal(d)
+			if err != nil {
+				return err
+			}
+			if err := b.Put([]byte(id), v); err != nil {
+				return err
+			}
+			if _, err := w.appendEvent(domain.Event{Actor: actor, Kind: domain.EventIncident, Target: id, Field: FieldDismiss, After: reason}); err != nil {
+				return err
+			}
+			w.extra = append(w.extra, Change{Kind: ChangeAlert, ID: id})
+		}
+		if len(w.extra) == 0 {
+			return ErrNoChange
+		}
+		return nil
+	})
+	return err
+}
+
+// RestoreAlerts undoes the dismissal of alerts: they are open again (if
+// they still hold), and the audit trail records who brought them back.
+func (s *Store) RestoreAlerts(actor string, alertIDs []string) error {
+	if err := s.checkAlertChange(actor, alertIDs); err != nil {
 		return err
 	}
 	_, err := s.update(func(w *txw) error {
 		b := w.tx.Bucket(bDismissals)
-		if b.Get([]byte(alertID)) != nil {
+		for _, id := range alertIDs {
+			v := b.Get([]byte(id))
+			if v == nil {
+				continue
+			}
+			var d AlertDismissal
+			_ = json.Unmarshal(v, &d)
+			if err := b.Delete([]byte(id)); err != nil {
+				return err
+			}
+			if _, err := w.appendEvent(domain.Event{Actor: actor, Kind: domain.EventIncident, Target: id, Field: FieldDismiss, Before: d.Reason, After: "restored"}); err != nil {
+				return err
+			}
+			w.extra = append(w.extra, Change{Kind: ChangeAlert, ID: id})
+		}
+		if len(w.extra) == 0 {
 			return ErrNoChange
 		}
-		d := AlertDismissal{AlertID: alertID, By: actor, At: s.now(), Reason: reason}
-		v, err := json.Marshal(d)
-		if err != nil {
-			return err
-		}
-		if err := b.Put([]byte(alertID), v); err != nil {
-			return err
-		}
-		if _, err := w.appendEvent(domain.Event{Actor: actor, Kind: domain.EventIncident, Target: alertID, Field: FieldDismiss, After: reason}); err != nil {
-			return err
-		}
-		w.extra = append(w.extra, Change{Kind: ChangeAlert, ID: alertID})
 		return nil
 	})
 	return err
+}
+
+func (s *Store) checkAlertChange(actor string, alertIDs []string) error {
+	if err := validLabel("actor", actor); err != nil {
+		return err
+	}
+	if len(alertIDs) == 0 {
+		return fmt.Errorf("no alert given")
+	}
+	for _, id := range alertIDs {
+		if err := validLabel("alert id", id); err != nil {
+			return err
+		}
+	}
+	return s.authorize(actor, domain.PermIncident)
 }
 
 // AlertDismissals lists every dismissed alert by id.

@@ -79,6 +79,10 @@ type Model struct {
 	incidents []domain.Incident
 	sparks    map[string][]int
 	alerts    []detect.Alert
+	groups    []crisis.AlertGroup // the alerts, one group per crisis
+	// dismissed is the alert group this session dismissed last (u in
+	// the alerts column brings it back).
+	dismissed []string
 	room      []presence.Member // the war room, when Options.WarRoom is set
 	loaded    bool
 	loadErr   error
@@ -92,6 +96,7 @@ type Model struct {
 		title    string
 		sev      domain.Severity
 		role     string
+		dismiss  []string // alert ids the dismiss dialog is about
 	}
 	req int
 	// noWait stops following the watcher (tests drive the pane by hand)
@@ -272,8 +277,8 @@ func (m *Model) Badge() string {
 	if open > 0 {
 		b = fmt.Sprint(open)
 	}
-	if len(m.alerts) > 0 {
-		b = strings.TrimSpace(b + " ▲" + fmt.Sprint(len(m.alerts)))
+	if len(m.groups) > 0 {
+		b = strings.TrimSpace(b + " ▲" + fmt.Sprint(len(m.groups)))
 	}
 	return b
 }
@@ -289,6 +294,9 @@ func (m *Model) Incidents() []domain.Incident { return m.incidents }
 
 // Alerts are the alerts shown (tests).
 func (m *Model) Alerts() []detect.Alert { return m.alerts }
+
+// Groups are the alert groups shown, one row each (tests).
+func (m *Model) Groups() []crisis.AlertGroup { return m.groups }
 
 // Viewing is the id of the open incident ("" on the board).
 func (m *Model) Viewing() string {
@@ -317,6 +325,7 @@ func (m *Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		m.loadErr = msg.err
 		if msg.err == nil {
 			m.incidents, m.sparks, m.alerts = msg.incidents, msg.sparks, msg.alerts
+			m.groups = crisis.Group(m.alerts)
 			m.clamp()
 		}
 	case alertsChangedMsg:
@@ -407,7 +416,7 @@ func less(a, b domain.Incident) bool {
 
 func (m *Model) colLen(c int) int {
 	if c == len(columns) {
-		return len(m.alerts)
+		return len(m.groups)
 	}
 	return len(m.byStatus(c))
 }
@@ -429,11 +438,11 @@ func (m *Model) current() (domain.Incident, bool) {
 	return incs[m.row], true
 }
 
-func (m *Model) currentAlert() (detect.Alert, bool) {
-	if m.col != len(columns) || m.row < 0 || m.row >= len(m.alerts) {
-		return detect.Alert{}, false
+func (m *Model) currentAlert() (crisis.AlertGroup, bool) {
+	if m.col != len(columns) || m.row < 0 || m.row >= len(m.groups) {
+		return crisis.AlertGroup{}, false
 	}
-	return m.alerts[m.row], true
+	return m.groups[m.row], true
 }
 
 // target is the incident keys act on: the open one, or the card under the
@@ -481,14 +490,27 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 		return pane.Toast("move to an alert (a, or → past learning) to declare from it; e in the inbox declares from mentions")
 	case key.Matches(k, km.Dismiss):
-		a, ok := m.currentAlert()
+		g, ok := m.currentAlert()
 		if !ok {
 			return nil
 		}
-		s, actor := m.sess.Store, m.sess.Actor
+		m.pending.dismiss = g.IDs()
+		title := "Dismiss this alert?"
+		if len(g.Alerts) > 1 {
+			title = fmt.Sprintf("Dismiss these %d alerts (%s)?", len(g.Alerts), g.Kinds())
+		}
+		m.dlg = newPicker(stepDismiss, title, []choice{
+			{"Dismiss: a false alarm", "false alarm"},
+			{"Dismiss: not about us", "not about us"},
+			{"Dismiss: handled elsewhere", "handled elsewhere"},
+			{"Keep it", ""},
+		})
+	case key.Matches(k, km.Update) && m.col == len(columns) && len(m.dismissed) > 0:
+		ids, s, actor := m.dismissed, m.sess.Store, m.sess.Actor
+		m.dismissed = nil
 		return func() tea.Msg {
-			err := s.DismissAlert(actor, a.ID, "")
-			return doneMsg{text: "dismissed alert " + a.ID, err: err}
+			err := s.RestoreAlerts(actor, ids)
+			return doneMsg{text: fmt.Sprintf("brought back %d dismissed alert(s)", len(ids)), err: err}
 		}
 	case key.Matches(k, km.New):
 		return m.startEscalate(nil)
@@ -673,17 +695,17 @@ func (m *Model) holding(inc domain.Incident) tea.Cmd {
 // declareAlert declares an incident from the alert under the cursor with
 // the suggested title, scenario and severity, and opens it.
 func (m *Model) declareAlert() tea.Cmd {
-	a, ok := m.currentAlert()
+	g, ok := m.currentAlert()
 	if !ok {
 		return nil
 	}
 	s, actor, pack := m.sess.Store, m.sess.Actor, m.opts.Pack
 	return func() tea.Msg {
-		inc, err := crisis.DeclareFromAlert(s, pack, actor, a, store.IncidentSpec{})
+		inc, err := crisis.DeclareFromGroup(s, pack, actor, g, store.IncidentSpec{})
 		if err != nil {
 			return doneMsg{err: err}
 		}
-		_ = s.DismissAlert(actor, a.ID, "declared "+inc.ID)
+		_ = s.DismissAlerts(actor, g.IDs(), "declared "+inc.ID)
 		return doneMsg{text: fmt.Sprintf("declared %s %s from the alert; + and - change severity", inc.ID, inc.Severity), open: inc.ID}
 	}
 }
@@ -736,6 +758,16 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 		return out
 	}
 	switch st {
+	case stepDismiss:
+		ids := m.pending.dismiss
+		if value == "" || len(ids) == 0 {
+			return nil
+		}
+		m.dismissed = ids
+		return func() tea.Msg {
+			err := s.DismissAlerts(actor, ids, value)
+			return doneMsg{text: fmt.Sprintf("dismissed %d alert(s) as %s · u brings them back", len(ids), value), err: err}
+		}
 	case stepEscalate:
 		if value == "" {
 			return m.askTitle()

@@ -28,6 +28,7 @@ const (
 	stepEditTitle                    // input: title of the open incident
 	stepEditScenario                 // pick: scenario of the open incident
 	stepAddItem                      // input: a checklist item of the open incident
+	stepDismiss                      // pick: dismiss the alert group, and why
 )
 
 type choice struct{ label, value string }

@@ -75,7 +75,7 @@ func (m *Model) boardView() string {
 			open++
 		}
 	}
-	head := st.Detail.Title.Render("Crisis board") + st.Inbox.Dim.Render(fmt.Sprintf(" · %d open incident(s) · %d alert(s)", open, len(m.alerts)))
+	head := st.Detail.Title.Render("Crisis board") + st.Inbox.Dim.Render(fmt.Sprintf(" · %d open incident(s) · %d alert(s)", open, len(m.groups)))
 	if w := m.opts.Watcher; w != nil {
 		ready, seen, err := w.Status()
 		switch {
@@ -171,23 +171,34 @@ func (m *Model) card(st *themes.Styles, inc domain.Incident, w int, active bool,
 }
 
 func (m *Model) alertColumn(st *themes.Styles, w, h int) string {
-	title := fmt.Sprintf("ALERTS (%d)", len(m.alerts))
+	title := fmt.Sprintf("ALERTS (%d)", len(m.groups))
 	hs := st.Crisis.Column
 	if m.col == len(columns) {
 		hs = st.Crisis.ColumnActive
 		title = "▸" + title
 	}
 	lines := []string{" " + hs.Render(title)}
-	if len(m.alerts) == 0 {
+	if len(m.groups) == 0 {
 		lines = append(lines, st.Inbox.Dim.Render(" no open alerts"))
 	}
-	for i, a := range m.alerts {
-		if len(lines)+3 > h {
-			lines = append(lines, st.Inbox.Dim.Render(fmt.Sprintf(" ↓ %d more", len(m.alerts)-i)))
+	for i, g := range m.groups {
+		rows := 3
+		if len(g.Alerts) > 1 {
+			rows = 4
+		}
+		if len(lines)+rows > h {
+			lines = append(lines, st.Inbox.Dim.Render(fmt.Sprintf(" ↓ %d more", len(m.groups)-i)))
 			break
 		}
 		active := m.col == len(columns) && i == m.row
-		lines = append(lines, alertLines(st, a, w-1, active)...)
+		if len(g.Alerts) > 1 {
+			base := st.Crisis.Card
+			if active {
+				base = st.Crisis.CardActive
+			}
+			lines = append(lines, base.Render(safetext.Fit(fmt.Sprintf("   %d signals: %s", len(g.Alerts), g.Kinds()), w)))
+		}
+		lines = append(lines, alertLines(st, g.Lead, w-1, active)...)
 	}
 	return block(lines, w, h)
 }
