@@ -133,7 +133,12 @@ type Template struct {
 	Title     string   `yaml:"title" json:"title"`
 	Text      string   `yaml:"text" json:"text"`
 	Platforms []string `yaml:"platforms" json:"platforms,omitempty"`
+	// Lang is the template's language (an ISO 639-1 code such as "en" or
+	// "nl"); empty for any. The composer lists the mention's language first.
+	Lang string `yaml:"lang" json:"lang,omitempty"`
 }
+
+var langRe = regexp.MustCompile(`^[a-z]{2,3}$`)
 
 var fieldRe = regexp.MustCompile(`\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}`)
 
@@ -509,6 +514,9 @@ func (l *linter) compile(doc *yaml.Node, py *packYAML) *Pack {
 			l.add(n, "duplicate template id %q", t.ID)
 		}
 		seenT[t.ID] = true
+		if t.Lang != "" && !langRe.MatchString(t.Lang) {
+			l.add(value(n, "lang"), "template %q: lang %q is not a two-letter language code (en, nl, de …)", t.ID, t.Lang)
+		}
 		if strings.Count(t.Text, "{{") != strings.Count(t.Text, "}}") || strings.Count(t.Text, "{{") != len(fieldRe.FindAllString(t.Text, -1)) {
 			l.add(value(n, "text"), "template %q has a malformed {{field}}", t.ID)
 		}

@@ -142,3 +142,32 @@ func TestTruncatedStoreEveryCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestTUITemplatePicker: in the real binary, ctrl+t lists the templates,
+// typing filters, and the composer asks for each field before the text
+// goes into the draft.
+func TestTUITemplatePicker(t *testing.T) {
+	bin := binary(t)
+	dir := t.TempDir()
+	db, in := filepath.Join(dir, "sb.db"), filepath.Join(dir, "in.jsonl")
+	writeJSONL(t, in, 2, func(i int) string { return "is the checkout down? cannot pay" })
+	if r := run(t, "", "import", "--db", db, in); r.code != 0 {
+		t.Fatalf("import: %s %s", r.stdout, r.stderr)
+	}
+	s := newTmux(t, fmt.Sprintf("env TERM=xterm-256color %s --db %s --theme mono", bin, db))
+	s.waitFor("● live")
+	s.keys("r")
+	s.waitFor("Reply to")
+	s.keys("C-t")
+	s.waitFor("Outage acknowledgement · outage-ack")
+	s.text("outage")
+	s.keys("Enter")
+	s.waitFor("fill in service")
+	s.text("checkout")
+	s.keys("Enter")
+	s.waitFor("fill in status_url")
+	s.text("https://status.example")
+	s.keys("Enter")
+	s.waitFor("We know checkout is having problems")
+	s.waitFor("no policy findings")
+}

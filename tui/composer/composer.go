@@ -81,7 +81,7 @@ func DefaultKeyMap() KeyMap {
 		Switch:   b("tab", "public ⇄ private", "tab"),
 		Send:     b("ctrl+s", "send", "ctrl+s"),
 		Fix:      b("ctrl+f", "apply fix", "ctrl+f"),
-		Template: b("ctrl+t", "next template", "ctrl+t"),
+		Template: b("ctrl+t", "templates", "ctrl+t"),
 		NewDraft: b("ctrl+n", "new draft", "ctrl+n"),
 		Public:   b("ctrl+p", "reply in public instead", "ctrl+p"),
 		Close:    b("esc", "save and close", "esc"),
@@ -125,7 +125,8 @@ type Model struct {
 	warnNew  bool           // ctrl+n pressed once with drafts open
 	cannotDM string         // why a private message failed before
 	tpls     []policy.Template
-	tpl      int
+	picker   *picker // ctrl+t: choosing a template
+	asker    *asker  // then filling its fields in turn
 	initial  string // text to start the public reply with, instead of a template
 	notice   string
 	bad      bool
@@ -163,11 +164,7 @@ type (
 func New(s pane.Session, m domain.Mention, o Options) *Model {
 	o.defaults()
 	c := &Model{sess: s, o: o, keys: DefaultKeyMap(), m: m, sides: [2]*side{{}, {}}}
-	for _, t := range o.Pack.Templates() {
-		if len(t.Platforms) == 0 || slices.Contains(t.Platforms, string(m.Platform)) {
-			c.tpls = append(c.tpls, t)
-		}
-	}
+	c.tpls = templatesFor(o.Pack, m.Platform)
 	if !canPrivate(m.Platform) {
 		c.mode = public
 	}
@@ -243,24 +240,75 @@ func sideOf(v domain.Visibility) int {
 	return public
 }
 
-// fillTemplate puts the current template, with the author filled in, in
-// the public side.
+// fillTemplate starts a new public reply with the first template in the
+// mention's language when the composer knows every field of it (the
+// author); otherwise, and for the rest, ctrl+t picks one.
 func (c *Model) fillTemplate() {
 	if len(c.tpls) == 0 {
 		return
 	}
-	t := c.tpls[c.tpl%len(c.tpls)]
-	text, _ := t.Render(c.fields(t))
+	t := newPicker(c.tpls, c.m.Lang).all[0]
+	known := c.fields(t)
+	for _, f := range t.Fields() {
+		if _, ok := known[f]; !ok {
+			return
+		}
+	}
+	text, _ := t.Render(known)
 	c.sides[public].ed.SetText(text)
 }
 
-// fields are the template values the composer knows; the others stay as
-// {{name}} for the operator to fill.
+// preview is a template with the fields the composer knows filled in.
+func (c *Model) preview(t policy.Template) string {
+	v := c.fields(t)
+	for _, f := range t.Fields() {
+		if _, ok := v[f]; !ok {
+			v[f] = "{{" + f + "}}"
+		}
+	}
+	s, _ := t.Render(v)
+	return s
+}
+
+// onTemplateKey drives the picker and then the field prompts.
+func (c *Model) onTemplateKey(k tea.KeyPressMsg) tea.Cmd {
+	if c.picker != nil {
+		t, cancelled, cmd := c.picker.key(k)
+		switch {
+		case cancelled:
+			c.picker = nil
+		case t != nil:
+			c.picker = nil
+			c.asker = newAsker(*t, c.fields(*t))
+			if c.asker.done() {
+				return c.useTemplate()
+			}
+		}
+		return cmd
+	}
+	finished, cancelled, cmd := c.asker.key(k)
+	switch {
+	case cancelled:
+		c.asker = nil
+		c.say("template not used", false)
+	case finished:
+		return c.useTemplate()
+	}
+	return cmd
+}
+
+func (c *Model) useTemplate() tea.Cmd {
+	a := c.asker
+	c.asker = nil
+	c.sides[c.mode].ed.SetText(a.text())
+	c.say("template: "+a.t.Title, false)
+	return c.edited(c.mode)
+}
+
+// fields are the template values the composer knows (the author); the
+// others are asked for when the template is picked.
 func (c *Model) fields(t policy.Template) map[string]string {
 	v := map[string]string{}
-	for _, f := range t.Fields() {
-		v[f] = "{{" + f + "}}"
-	}
 	// the name reads best; a Mastodon handle's @server part would look
 	// like an e-mail address to the policy (the connector mentions the
 	// full handle anyway)
@@ -614,6 +662,9 @@ func (c *Model) reload(i int, id string) tea.Cmd {
 }
 
 func (c *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
+	if c.picker != nil || c.asker != nil {
+		return c.onTemplateKey(k)
+	}
 	s := c.sides[c.mode]
 	switch {
 	case key.Matches(k, c.keys.Close):
@@ -650,13 +701,12 @@ func (c *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, c.keys.Fix):
 		return c.fix()
 	case key.Matches(k, c.keys.Template):
-		if c.mode != public || len(c.tpls) == 0 {
+		if len(c.tpls) == 0 {
+			c.say("the policy pack has no template for "+string(c.m.Platform), true)
 			return nil
 		}
-		c.tpl = (c.tpl + 1) % len(c.tpls)
-		c.fillTemplate()
-		c.say("template: "+c.tpls[c.tpl].Title, false)
-		return c.edited(public)
+		c.picker = newPicker(c.tpls, c.m.Lang)
+		return nil
 	case key.Matches(k, c.keys.NewDraft):
 		open := len(c.others)
 		if s.draft.ID != "" {
@@ -864,7 +914,16 @@ func (c *Model) View() string {
 	for len(lines) < h {
 		lines = append(lines, "")
 	}
-	return strings.Join(lines[:h], "\n")
+	out := strings.Join(lines[:h], "\n")
+	switch {
+	case c.picker != nil:
+		box := c.picker.view(st, w, h, c.preview)
+		out = pane.Overlay(out, box, w, h, max(0, (h-lipgloss.Height(box))/3))
+	case c.asker != nil:
+		box := c.asker.view(st, w)
+		out = pane.Overlay(out, box, w, h, max(0, (h-lipgloss.Height(box))/3))
+	}
+	return out
 }
 
 func (c *Model) findingLine(f policy.Finding, w int, fixable bool) string {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"switchboard/domain"
 	"switchboard/store"
@@ -381,5 +382,63 @@ func TestGolden(t *testing.T) {
 			h.typeText("Sorry Kim! Please send us your password and order number.")
 			golden.Check(t, theme+"-private-block", c.View())
 		})
+	}
+}
+
+// ctrl+t is a picker (title, platform, language, preview; typing filters)
+// and, once a template is picked, the composer asks for each field the
+// mention does not supply, in turn.
+func TestTemplatePickerAsksForEachField(t *testing.T) {
+	st := newStore(t, kim)
+	h, c := open(t, st, "ana", kim)
+	h.keys("ctrl+t")
+	v := c.View()
+	for _, want := range []string{"Templates", "Outage acknowledgement · outage-ack · all platforms · en", "Hi Kim, thanks for flagging. We know {{service}}"} {
+		if !strings.Contains(v, want) && !strings.Contains(ansi.Strip(v), want) {
+			t.Fatalf("picker lacks %q:\n%s", want, ansi.Strip(v))
+		}
+	}
+	h.typeText("outage")
+	if v := ansi.Strip(c.View()); strings.Contains(v, "Thank you ·") || !strings.Contains(v, "outage-ack") {
+		t.Fatalf("filter did not narrow the list:\n%s", v)
+	}
+	h.keys("enter")
+	if v := ansi.Strip(c.View()); !strings.Contains(v, "fill in service") || !strings.Contains(v, "field 1 of 2") {
+		t.Fatalf("no prompt for the first field:\n%s", v)
+	}
+	h.keys("enter") // empty: stays on the field
+	if v := ansi.Strip(c.View()); !strings.Contains(v, "fill in service") {
+		t.Fatalf("an empty answer moved on:\n%s", v)
+	}
+	h.typeText("checkout")
+	h.keys("enter")
+	h.typeText("https://status.example")
+	h.keys("enter")
+	want := "Hi Kim, thanks for flagging. We know checkout is having problems and are working on it; updates at https://status.example."
+	if got := c.Text(false); got != want {
+		t.Fatalf("text %q, want %q", got, want)
+	}
+	// esc in the middle leaves the draft as it was
+	h.keys("ctrl+t")
+	h.typeText("outage")
+	h.keys("enter", "esc")
+	if got := c.Text(false); got != want {
+		t.Fatalf("a cancelled template changed the text to %q", got)
+	}
+}
+
+// The mention's language comes first in the picker.
+func TestTemplatePickerListsTheMentionsLanguageFirst(t *testing.T) {
+	nl := kim
+	nl.NativeID, nl.Lang, nl.Text = "110", "nl", "Mijn bestelling is nooit aangekomen"
+	st := newStore(t, nl)
+	h, c := open(t, st, "ana", nl)
+	if got := c.Text(false); !strings.HasPrefix(got, "Hoi Kim") {
+		t.Fatalf("a Dutch mention starts with %q, want the Dutch template", got)
+	}
+	h.keys("ctrl+t")
+	v := ansi.Strip(c.View())
+	if i, j := strings.Index(v, "apology-dm-nl"), strings.Index(v, "outage-ack"); i < 0 || j < 0 || i > j {
+		t.Fatalf("Dutch template not first:\n%s", v)
 	}
 }
