@@ -127,7 +127,7 @@ type Model struct {
 	tpls     []policy.Template
 	picker   *picker // ctrl+t: choosing a template
 	asker    *asker  // then filling its fields in turn
-	initial  string // text to start the public reply with, instead of a template
+	initial  string  // text to start the public reply with, instead of a template
 	notice   string
 	bad      bool
 	w, h     int
