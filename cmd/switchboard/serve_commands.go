@@ -114,10 +114,7 @@ func sshCommands(reg *operators.Registry, path string, actor *teamActor, env *ap
 		case "list":
 			set := reg.Current()
 			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tROLE\tTEAMS\tKEYS")
-			for _, o := range set.Operators() {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.Name, o.Role, dash(strings.Join(o.Teams, ",")), dash(strings.Join(o.Fingerprints(), " ")))
-			}
+			writeTeam(tw, set)
 			tw.Flush()
 			return 0
 		case "remove":
@@ -148,8 +145,9 @@ func sshCommands(reg *operators.Registry, path string, actor *teamActor, env *ap
 			role := fs.String("role", "", "viewer, agent, legal, lead or admin")
 			teams := fs.StringArray("team", nil, "a team the operator is on (repeatable)")
 			keys := fs.StringArray("key", nil, "an authorized_keys line (repeatable)")
+			approves := fs.StringArray("approves", nil, "an approval role the operator approves for (repeatable)")
 			if err := fs.Parse(args[2:]); err != nil || fs.NArg() != 1 {
-				return fail(2, "usage: operators add NAME --role ROLE --key 'ssh-ed25519 AAAA…' [--team TEAM]")
+				return fail(2, "usage: operators add NAME --role ROLE --key 'ssh-ed25519 AAAA…' [--team TEAM] [--approves ROLE]")
 			}
 			name := fs.Arg(0)
 			if err := operators.ValidName(name); err != nil {
@@ -168,7 +166,7 @@ func sshCommands(reg *operators.Registry, path string, actor *teamActor, env *ap
 				}
 			}
 			actor.set(info.Operator.Name)
-			if err := operators.Add(path, operators.Operator{Name: name, Role: r, Teams: *teams, Keys: *keys}); err != nil {
+			if err := operators.Add(path, operators.Operator{Name: name, Role: r, Teams: *teams, Approves: *approves, Keys: *keys}); err != nil {
 				actor.set("")
 				return fail(1, "%v", err)
 			}
