@@ -1,10 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"switchboard/domain"
+	"switchboard/store"
 )
 
 // TestPolicyLintApprovalRolesNobodyHolds: with an operators file, a pack
@@ -31,5 +37,135 @@ func TestPolicyLintApprovalRolesNobodyHolds(t *testing.T) {
 	// no operators file: a single local user, nothing to check
 	if r := run(t, "", "policy", "lint"); r.code != 0 {
 		t.Fatalf("lint without operators: %+v", r)
+	}
+}
+
+// me is the operator name a local run of the tests' binary acts as.
+func me(t *testing.T) string {
+	t.Helper()
+	name, err := localIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
+// runEnv is run with extra environment variables.
+func runEnv(t *testing.T, env []string, stdin string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(binary(t), args...)
+	home := t.TempDir()
+	cmd.Env = append(append(os.Environ(), "XDG_DATA_HOME="+filepath.Join(home, "data"), "XDG_CONFIG_HOME="+filepath.Join(home, "config"), "NO_COLOR=1"), env...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running switchboard: %v", err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+// approvalFixture is a store with one mention and a draft by ana waiting
+// for legal's approval, and a config directory (whose operators.yaml the
+// test writes). It returns the store, the config file and the draft id.
+func approvalFixture(t *testing.T) (db, cfg, id string) {
+	t.Helper()
+	dir := t.TempDir()
+	db, cfg = filepath.Join(dir, "sb.db"), filepath.Join(dir, "cfg", "config.yaml")
+	os.MkdirAll(filepath.Dir(cfg), 0o700)
+	os.WriteFile(cfg, []byte("brand:\n  name: Acme\n"), 0o600)
+	in := filepath.Join(dir, "in.jsonl")
+	writeMentions(t, in, map[string]any{"platform": "mastodon", "id": "1", "author": map[string]any{"handle": "@kim@social.example", "name": "Kim"},
+		"text": "my order never arrived", "lang": "en", "created_at": time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)})
+	if r := run(t, "", "import", "--db", db, in); r.code != 0 {
+		t.Fatalf("import: %+v", r)
+	}
+	st, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	d, err := st.NewDraft("ana", "mastodon:1", domain.VisibilityPrivate, "This was our fault and we are sorry.")
+	if err == nil {
+		d, err = st.RequestApproval("ana", d.ID, d.Version, []string{"legal"})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, cfg, d.ID
+}
+
+func writeOperators(t *testing.T, cfg, yaml string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(filepath.Dir(cfg), "operators.yaml"), []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func draftState(t *testing.T, db, id string) domain.Draft {
+	t.Helper()
+	st, err := store.Open(db, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	d, err := st.Draft(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TestLocalRunCannotTakeAnotherOperatorsIdentity: a local run acts as the
+// OS account. SWITCHBOARD_OPERATOR naming someone else is refused, and
+// with an operators file the OS account's own entry (or its absence)
+// decides what it may do.
+func TestLocalRunCannotTakeAnotherOperatorsIdentity(t *testing.T) {
+	db, cfg, id := approvalFixture(t)
+	writeOperators(t, cfg, "operators:\n  - name: lou\n    role: legal\n    approves: [legal]\n  - name: ana\n    role: agent\n")
+	for _, args := range [][]string{
+		{"--db", db, "--config", cfg},                         // the app
+		{"outbox", "cancel", id, "--db", db, "--config", cfg}, // a write
+	} {
+		r := runEnv(t, []string{"SWITCHBOARD_OPERATOR=lou"}, "", args...)
+		if r.code != 1 || !strings.Contains(r.stderr, "SWITCHBOARD_OPERATOR=lou: a local switchboard acts as the OS account "+me(t)+", never as another operator") {
+			t.Fatalf("%v as lou: %+v", args, r)
+		}
+	}
+	// the OS account is not on the team: it may not write
+	r := run(t, "", "outbox", "cancel", id, "--db", db, "--config", cfg)
+	if r.code != 1 || !strings.Contains(r.stderr, me(t)+" is not an operator in ") {
+		t.Fatalf("cancel by someone not on the team: %+v", r)
+	}
+	// on the team as a viewer: still not
+	writeOperators(t, cfg, "operators:\n  - name: lou\n    role: legal\n    approves: [legal]\n  - name: "+me(t)+"\n    role: viewer\n")
+	if r := run(t, "", "outbox", "cancel", id, "--db", db, "--config", cfg); r.code != 1 || !strings.Contains(r.stderr, me(t)+" is a viewer: viewers cannot write or queue drafts") {
+		t.Fatalf("cancel by a viewer: %+v", r)
+	}
+	if d := draftState(t, db, id); d.State != domain.DraftAwaitingApproval {
+		t.Fatalf("the draft changed: %+v", d)
+	}
+	// SWITCHBOARD_OPERATOR set to the OS account itself is harmless
+	writeOperators(t, cfg, "operators:\n  - name: "+me(t)+"\n    role: agent\n")
+	if r := runEnv(t, []string{"SWITCHBOARD_OPERATOR=" + me(t)}, "", "outbox", "cancel", id, "--db", db, "--config", cfg); r.code != 0 {
+		t.Fatalf("cancel by an agent: %+v", r)
+	}
+	st, err := store.Open(db, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	evs, _ := st.Events(id)
+	for _, e := range evs {
+		if e.Actor == "lou" {
+			t.Fatalf("an event by lou: %+v", e)
+		}
+	}
+	if last := evs[len(evs)-1]; last.Actor != me(t) || last.After != "cancelled" {
+		t.Fatalf("last event %+v, want the cancel by %s", last, me(t))
 	}
 }

@@ -171,6 +171,11 @@ func recordLocally(cmd *cobra.Command, g *globals, name, field, before, after st
 	if _, err := os.Stat(g.dbPath()); err != nil {
 		return // no store yet: nothing to record in
 	}
+	me, err := localIdentity()
+	if err != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "not recorded in the audit log: %v\n", err)
+		return
+	}
 	s, err := store.Open(g.dbPath(), store.Options{Timeout: 200 * time.Millisecond})
 	if errors.Is(err, store.ErrLocked) {
 		fmt.Fprintln(cmd.ErrOrStderr(), "switchboard serve holds the store: it applies the change within a second and records it in the audit log")
@@ -181,7 +186,7 @@ func recordLocally(cmd *cobra.Command, g *globals, name, field, before, after st
 		return
 	}
 	defer s.Close()
-	if _, err := s.RecordOperator(operatorName(), name, field, before, after); err != nil {
+	if _, err := s.RecordOperator(me, name, field, before, after); err != nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "not recorded in the audit log: %v\n", err)
 	}
 }

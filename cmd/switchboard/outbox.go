@@ -107,6 +107,10 @@ Outbox pane (4).`,
 					if len(args) != 2 {
 						return usagef("outbox %s needs a draft id (see outbox list)", args[0])
 					}
+					me, err := localIdentity()
+					if err != nil {
+						return err
+					}
 					s, err := openStore(g)
 					if err != nil {
 						return err
@@ -114,9 +118,9 @@ Outbox pane (4).`,
 					defer s.Close()
 					var d domain.Draft
 					if args[0] == "retry" {
-						d, err = s.RetryDraft(operatorName(), args[1])
+						d, err = s.RetryDraft(me, args[1])
 					} else {
-						d, err = s.CancelDraft(operatorName(), args[1])
+						d, err = s.CancelDraft(me, args[1])
 					}
 					if err != nil {
 						if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrDraftState) || errors.Is(err, store.ErrForbidden) {
