@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -167,5 +168,75 @@ func TestLocalRunCannotTakeAnotherOperatorsIdentity(t *testing.T) {
 	}
 	if last := evs[len(evs)-1]; last.Actor != me(t) || last.After != "cancelled" {
 		t.Fatalf("last event %+v, want the cancel by %s", last, me(t))
+	}
+}
+
+// TestNeedsMyApprovalInTmux: the built binary in tmux. The header counts
+// the drafts waiting for an approval the operator can give, and `m` in the
+// Outbox shows just those; a lead who approves for nothing has none and
+// is refused; the legal approver approves from there.
+func TestNeedsMyApprovalInTmux(t *testing.T) {
+	if testing.Short() {
+		t.Skip("tmux end-to-end test skipped in -short mode")
+	}
+	db, cfg, id := approvalFixture(t)
+	st, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d2, err := st.NewDraft("ana", "mastodon:1", domain.VisibilityPublic, "Here is a voucher for you.")
+	if err == nil {
+		d2, err = st.RequestApproval("ana", d2.ID, d2.Version, []string{"marketing-lead"})
+	}
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := func() *tmuxSession {
+		s := newTmux(t, fmt.Sprintf("env TERM=xterm-256color %s --db %s --config %s --theme mono", binary(t), db, cfg))
+		s.waitFor("● live")
+		return s
+	}
+	team := "operators:\n  - name: ana\n    role: agent\n  - name: " + me(t) + "\n    role: %s\n    approves: [%s]\n"
+
+	// a lead who approves for nothing: nothing to approve, and refused
+	writeOperators(t, cfg, fmt.Sprintf(team, "lead", ""))
+	s := app()
+	s.keys("4")
+	s.waitFor("awaiting approval")
+	if scr := s.screen(); strings.Contains(scr, "to approve") {
+		t.Fatalf("a lead who approves for nothing sees a count:\n%s", scr)
+	}
+	s.keys("m")
+	s.waitFor("Nothing needs your approval")
+	s.keys("m")
+	s.waitFor(d2.ID)
+	s.keys("A", "Enter")
+	s.waitFor("cannot approve for marketing-lead")
+	s.quit()
+
+	// the legal approver: one to approve (legal's, not marketing's)
+	writeOperators(t, cfg, fmt.Sprintf(team, "legal", "legal"))
+	s = app()
+	s.waitFor("◆ 1 to approve")
+	s.keys("4", "m")
+	scr := s.waitFor("Needs my approval (1)")
+	if !strings.Contains(scr, id) || strings.Contains(scr, d2.ID+" ") {
+		t.Fatalf("needs my approval lists the wrong drafts:\n%s", scr)
+	}
+	s.keys("A")
+	s.text("fine")
+	s.keys("Enter")
+	s.waitFor("approved; its author can send it")
+	s.waitFor("Nothing needs your approval")
+	if scr := s.screen(); strings.Contains(scr, "to approve") {
+		t.Fatalf("the count stayed after approving:\n%s", scr)
+	}
+	s.quit()
+	if d := draftState(t, db, id); d.State != domain.DraftApproved || d.ApprovedBy != me(t) {
+		t.Fatalf("after approving: %+v", d)
+	}
+	if d := draftState(t, db, d2.ID); d.State != domain.DraftAwaitingApproval {
+		t.Fatalf("marketing's draft: %+v", d)
 	}
 }
