@@ -268,25 +268,15 @@ func decodeOperator(n *yaml.Node, file string) (Operator, error) {
 				return op, errorf(file, v.Line, "role %q: want one of %s", v.Value, roleList())
 			}
 		case "teams":
-			ts, err := strings2(v, file, "teams")
+			ts, err := labels(v, file, "teams", "team %q: use lower-case letters, digits, '.', '_' or '-'")
 			if err != nil {
 				return op, err
-			}
-			for _, t := range ts {
-				if !nameRE.MatchString(t) {
-					return op, errorf(file, v.Line, "team %q: use lower-case letters, digits, '.', '_' or '-'", t)
-				}
 			}
 			op.Teams = ts
 		case "approves":
-			as, err := strings2(v, file, "approves")
+			as, err := labels(v, file, "approves", "approves %q: an approval role as the policy pack names it (lower-case letters, digits, '.', '_' or '-')")
 			if err != nil {
 				return op, err
-			}
-			for _, a := range as {
-				if !nameRE.MatchString(a) {
-					return op, errorf(file, v.Line, "approves %q: an approval role as the policy pack names it (lower-case letters, digits, '.', '_' or '-')", a)
-				}
 			}
 			op.Approves = as
 			approvesLine = v.Line
@@ -329,6 +319,21 @@ func roleList() string {
 		rs[i] = string(r)
 	}
 	return strings.Join(rs, ", ")
+}
+
+// labels reads a list of short lower-case names (teams, approval roles);
+// bad says what is wrong with one (a %q of it).
+func labels(v *yaml.Node, file, field, bad string) ([]string, error) {
+	xs, err := strings2(v, file, field)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range xs {
+		if !nameRE.MatchString(x) {
+			return nil, errorf(file, v.Line, bad, x)
+		}
+	}
+	return xs, nil
 }
 
 func strings2(v *yaml.Node, file, field string) ([]string, error) {

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -49,25 +47,6 @@ func me(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return name
-}
-
-// runEnv is run with extra environment variables.
-func runEnv(t *testing.T, env []string, stdin string, args ...string) result {
-	t.Helper()
-	cmd := exec.Command(binary(t), args...)
-	home := t.TempDir()
-	cmd.Env = append(append(os.Environ(), "XDG_DATA_HOME="+filepath.Join(home, "data"), "XDG_CONFIG_HOME="+filepath.Join(home, "config"), "NO_COLOR=1"), env...)
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("running switchboard: %v", err)
-	}
-	return result{out.String(), errb.String(), code}
 }
 
 // approvalFixture is a store with one mention and a draft by ana waiting

@@ -29,17 +29,42 @@ func init() {
 	addCommand(newDraftsCmd)
 }
 
-// writableStore is the store of a command that writes: serve's own over
-// ssh (left open for serve), else the local file; done releases it.
-func writableStore(g *globals) (s *store.Store, done func(), err error) {
+// actingStore is who acts (g.actor) and the store of a command that
+// writes: serve's own over ssh (left open for serve), else the local
+// file; done releases it.
+func actingStore(g *globals) (me string, s *store.Store, done func(), err error) {
+	if me, err = g.actor(); err != nil {
+		return "", nil, nil, err
+	}
 	if g.shared != nil {
-		return g.shared.store, func() {}, nil
+		return me, g.shared.store, func() {}, nil
 	}
 	s, err = openStore(g)
 	if err != nil {
-		return nil, nil, err
+		return "", nil, nil, err
 	}
-	return s, func() { s.Close() }, nil
+	return me, s, func() { s.Close() }, nil
+}
+
+// reportSubmit says what reply.Submit did: where the draft went (exit 0),
+// or the findings that refuse it (exit 1); cancel drops a refused draft.
+func reportSubmit(cmd *cobra.Command, st *store.Store, me string, res reply.Result, err error, what string, cancel bool) error {
+	if err != nil {
+		return failf("%s: %v", what, err)
+	}
+	if len(res.Blocked) > 0 {
+		note := "it stays a draft"
+		if cancel {
+			note = "it is cancelled; nothing was queued"
+			if _, err := st.CancelDraft(me, res.Draft.ID); err != nil {
+				note = "nothing was queued (" + err.Error() + ")"
+			}
+		}
+		writeRefusal(cmd.ErrOrStderr(), res.Draft.ID, res.Blocked, note)
+		return &exitError{code: 1}
+	}
+	writeSubmitted(cmd.OutOrStdout(), res)
+	return nil
 }
 
 // replyPack is the team's policy pack (serve's over ssh). A pack that does
@@ -92,10 +117,6 @@ writes it; locally the OS account does.`,
   ssh -p 2222 host reply reddit:t1_ab --file - < answer.txt`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			me, err := g.actor()
-			if err != nil {
-				return err
-			}
 			p, id, ok := domain.SplitMentionKey(args[0])
 			if !ok || !p.Valid() || id == "" {
 				return usagef("mention %q: want platform:id, e.g. mastodon:109 (platforms: x, mastodon, bluesky, reddit, news)", args[0])
@@ -113,11 +134,12 @@ writes it; locally the OS account does.`,
 				return usagef("--field fills a template's blanks: give --template ID")
 			}
 			if cmd.Flags().Changed("file") {
+				var err error
 				if text, err = readReplyFile(cmd, g, file); err != nil {
 					return err
 				}
 			}
-			st, done, err := writableStore(g)
+			me, st, done, err := actingStore(g)
 			if err != nil {
 				return err
 			}
@@ -149,19 +171,7 @@ writes it; locally the OS account does.`,
 				return usagef("the reply is empty")
 			}
 			res, err := reply.Submit(st, pack, me, m, domain.Draft{}, vis, text)
-			if err != nil {
-				return failf("reply to %s: %v", args[0], err)
-			}
-			if len(res.Blocked) > 0 {
-				note := "it is cancelled; nothing was queued"
-				if _, err := st.CancelDraft(me, res.Draft.ID); err != nil {
-					note = "nothing was queued (" + err.Error() + ")"
-				}
-				writeRefusal(cmd.ErrOrStderr(), res.Draft.ID, res.Blocked, note)
-				return &exitError{code: 1}
-			}
-			writeSubmitted(cmd.OutOrStdout(), res)
-			return nil
+			return reportSubmit(cmd, st, me, res, err, "reply to "+args[0], true)
 		},
 	}
 	cmd.Flags().BoolVar(&private, "private", false, "a private message (a direct message; a Mastodon direct post) instead of a public reply")
@@ -339,11 +349,7 @@ for (approves: in operators.yaml), never its author.`,
 		Short: "Check a draft again and queue it (after its approval), or say what it still waits for",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			me, err := g.actor()
-			if err != nil {
-				return err
-			}
-			st, done, err := writableStore(g)
+			me, st, done, err := actingStore(g)
 			if err != nil {
 				return err
 			}
@@ -361,15 +367,7 @@ for (approves: in operators.yaml), never its author.`,
 				return failf("%v", err)
 			}
 			res, err := reply.Submit(st, pack, me, m, d, d.Visibility, d.Text)
-			if err != nil {
-				return failf("drafts queue %s: %v", d.ID, err)
-			}
-			if len(res.Blocked) > 0 {
-				writeRefusal(cmd.ErrOrStderr(), d.ID, res.Blocked, "it stays a draft")
-				return &exitError{code: 1}
-			}
-			writeSubmitted(cmd.OutOrStdout(), res)
-			return nil
+			return reportSubmit(cmd, st, me, res, err, "drafts queue "+d.ID, false)
 		},
 	}
 	root.AddCommand(list, show, approve, reject, queue)
@@ -378,11 +376,7 @@ for (approves: in operators.yaml), never its author.`,
 
 // review approves or rejects draft id as the command's actor.
 func review(cmd *cobra.Command, g *globals, id, comment string, approve bool) error {
-	me, err := g.actor()
-	if err != nil {
-		return err
-	}
-	st, done, err := writableStore(g)
+	me, st, done, err := actingStore(g)
 	if err != nil {
 		return err
 	}

@@ -138,17 +138,7 @@ func opensshRun(t *testing.T, addr, key, stdin, command string) result {
 	host, port, _ := strings.Cut(addr, ":")
 	cmd := exec.Command("ssh", "-p", port, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
 		"-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-i", key, "op@"+host, command)
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("ssh: %v", err)
-	}
-	return result{out.String(), errb.String(), code}
+	return runCmd(t, cmd, stdin)
 }
 
 // TestApprovalOverSSH: OpenSSH's ssh against serve; each caller's key
