@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,6 +13,29 @@ import (
 	"switchboard/policy"
 	"switchboard/safetext"
 )
+
+// approvalHolders are the approval roles some operator of team approves for.
+func approvalHolders(team *operators.Set) map[string]bool {
+	held := map[string]bool{}
+	for _, o := range team.Operators() {
+		for _, r := range o.Approves {
+			held[r] = true
+		}
+	}
+	return held
+}
+
+// unheldApprovalRoles are the approval roles pack's rules name that no
+// operator of team approves for, each with the first rule naming it.
+func unheldApprovalRoles(pack *policy.Pack, team *operators.Set) (roles, rules []string) {
+	held := approvalHolders(team)
+	for _, r := range pack.Rules() {
+		if (r.Kind == policy.KindApproval || r.Severity == policy.Approval) && r.Role != "" && !held[r.Role] && !slices.Contains(roles, r.Role) {
+			roles, rules = append(roles, r.Role), append(rules, r.ID)
+		}
+	}
+	return roles, rules
+}
 
 // configuredTeam is the operators file in force for a local command: path
 // when given (it must exist), else operators.yaml beside the config file
@@ -82,12 +106,7 @@ is an error too: a draft its rule catches could never be approved.`,
 					return err
 				}
 				if team != nil {
-					held := map[string]bool{}
-					for _, o := range team.Operators() {
-						for _, r := range o.Approves {
-							held[r] = true
-						}
-					}
+					held := approvalHolders(team)
 					errs = append(errs, policy.LintApprovers(data, name, func(r string) bool { return held[r] })...)
 				}
 			}

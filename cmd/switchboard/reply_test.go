@@ -210,4 +210,8 @@ func TestApprovalOverSSH(t *testing.T) {
 	if len(ds) != 2 || ds[1].ID != "d1" || ds[1].ApprovedBy != "lou" || ds[1].State != "queued" || ds[0].Author != "ana" {
 		t.Fatalf("drafts list --json: %+v", ds)
 	}
+	// serve says at start which approval roles of the pack nobody can give
+	if logs := srv.logs(); !strings.Contains(logs, `no operator approves for "marketing-lead"`) || strings.Contains(logs, `approves for "legal"`) {
+		t.Fatalf("serve's log on unheld approval roles:\n%s", logs)
+	}
 }

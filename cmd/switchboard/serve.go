@@ -206,6 +206,12 @@ func runServe(ctx context.Context, g *globals, so serveOptions) error {
 		logf("no operators in %s yet: add one with `switchboard operators add NAME --role admin --key ~/.ssh/id_ed25519.pub`", so.operators)
 	} else {
 		logf("%d operators from %s (followed for changes)", team.Len(), so.operators)
+		if pack := env.policyOptions().Pack; pack != nil {
+			roles, rules := unheldApprovalRoles(pack, team)
+			for i, r := range roles {
+				logf("no operator approves for %q, so drafts that rule %s (and any other naming it) catches cannot be approved: add approves: [%s] to someone in %s", r, rules[i], r, so.operators)
+			}
+		}
 	}
 
 	var serveErr error

@@ -392,7 +392,7 @@ func (c *Model) onSendDone(msg sendDoneMsg) tea.Cmd {
 		return nil
 	case len(msg.asked) > 0:
 		s.sent = "waiting for approval by " + strings.Join(msg.asked, ", ")
-		c.say(what+" "+s.draft.ID+" went to the approval queue of "+strings.Join(msg.asked, ", ")+"; it is sent once approved", false)
+		c.say(what+" "+s.draft.ID+" went to the approval queue of "+strings.Join(msg.asked, ", ")+"; once approved, ctrl+s here (or switchboard drafts queue "+s.draft.ID+") sends it", false)
 	default:
 		s.sent = "queued"
 		c.say(what+" "+s.draft.ID+" queued; it goes out as soon as the platform takes it (Outbox, 4)", false)
