@@ -419,12 +419,15 @@ type Draft struct {
 }
 
 // Role is an operator's role; each role can do what the one before it can.
+// Approving drafts is not on this ladder: an operator approves for the
+// approval roles listed on them (Operator.Approves, `approves: [legal]`),
+// whatever their role, and being a lead or admin does not include it.
 type Role string
 
 const (
 	RoleViewer Role = "viewer" // reads
 	RoleAgent  Role = "agent"  // triages and drafts
-	RoleLegal  Role = "legal"  // also approves drafts
+	RoleLegal  Role = "legal"  // an agent on the legal team (approves what their approves: lists)
 	RoleLead   Role = "lead"   // also runs incidents and pauses sending
 	RoleAdmin  Role = "admin"  // also manages operators
 )
@@ -446,25 +449,47 @@ func (r Role) Valid() bool {
 type Permission string
 
 const (
-	PermTriage   Permission = "triage"   // tag, route, assign, status, note, undo
-	PermDraft    Permission = "draft"    // write drafts and queue them
-	PermApprove  Permission = "approve"  // approve or reject drafts
+	PermTriage Permission = "triage" // tag, route, assign, status, note, undo
+	PermDraft  Permission = "draft"  // write drafts and queue them
+	// PermApprove is approving or rejecting drafts for some approval role
+	// (an operator with any approves: entry); a draft is approved with
+	// ApproveFor(role) for each role it waits for.
+	PermApprove  Permission = "approve"
 	PermIncident Permission = "incident" // declare and run incidents, escalate
 	PermPause    Permission = "pause"    // pause and resume all sending
 	PermAdmin    Permission = "admin"    // manage operators
 )
 
-// Can reports whether role r has permission p.
+// approvePrefix starts the permission of approving for one approval role.
+const approvePrefix = "approve:"
+
+// ApproveFor is the permission to approve or reject drafts that wait for
+// the approval role (a pack rule's role, e.g. "legal").
+func ApproveFor(role string) Permission { return Permission(approvePrefix + role) }
+
+// ApprovalRole is the approval role of a permission made by ApproveFor.
+func (p Permission) ApprovalRole() (string, bool) {
+	return strings.CutPrefix(string(p), approvePrefix)
+}
+
+// Can reports whether role r has permission p. No role can approve:
+// that is the operator's approves list, not their role.
 func (r Role) Can(p Permission) bool {
 	switch p {
 	case PermTriage, PermDraft:
 		return r == RoleAgent || r == RoleLegal || r == RoleLead || r == RoleAdmin
-	case PermApprove:
-		return r == RoleLegal || r == RoleLead || r == RoleAdmin
 	case PermIncident, PermPause:
 		return r == RoleLead || r == RoleAdmin
 	case PermAdmin:
 		return r == RoleAdmin
 	}
 	return false
+}
+
+// ApprovalRoles splits a draft's ApprovalRole ("legal,marketing-lead").
+func (d Draft) ApprovalRoles() []string {
+	if d.ApprovalRole == "" {
+		return nil
+	}
+	return strings.Split(d.ApprovalRole, ",")
 }

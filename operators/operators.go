@@ -1,6 +1,6 @@
 // Package operators is the team that may use a switchboard server: each
-// operator's name, role (viewer, agent, legal, lead, admin), teams and SSH
-// public keys, read from operators.yaml. A Registry holds the current set,
+// operator's name, role (viewer, agent, legal, lead, admin), the approval
+// roles they approve drafts for, teams and SSH public keys, read from operators.yaml. A Registry holds the current set,
 // follows the file so changes apply without a restart, finds the operator
 // behind an SSH key and answers the store's permission question
 // (store.Options.Authorize) with a refusal that says why.
@@ -11,6 +11,7 @@
 //	  - name: ana
 //	    role: lead
 //	    teams: [support, comms]
+//	    approves: [legal]   # the pack's approval roles ana signs off
 //	    keys:
 //	      - ssh-ed25519 AAAAC3Nza… ana@laptop
 package operators
@@ -36,6 +37,10 @@ type Operator struct {
 	Name  string
 	Role  domain.Role
 	Teams []string
+	// Approves are the approval roles (a pack rule's role, e.g. "legal")
+	// the operator approves drafts for. No role includes approving: a
+	// lead or admin approves only for what is listed here.
+	Approves []string
 	// Keys are the operator's public keys in authorized_keys form.
 	Keys []string
 	// Line is where the operator's entry starts in the file (0 when the
@@ -238,10 +243,11 @@ func fromDoc(doc *yaml.Node, file string) (*Set, error) {
 
 func decodeOperator(n *yaml.Node, file string) (Operator, error) {
 	if n.Kind != yaml.MappingNode {
-		return Operator{}, errorf(file, n.Line, "an operator must be a mapping (name:, role:, teams:, keys:)")
+		return Operator{}, errorf(file, n.Line, "an operator must be a mapping (name:, role:, teams:, approves:, keys:)")
 	}
 	op := Operator{Line: n.Line}
 	var hasRole bool
+	approvesLine := 0
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		switch k.Value {
@@ -262,16 +268,18 @@ func decodeOperator(n *yaml.Node, file string) (Operator, error) {
 				return op, errorf(file, v.Line, "role %q: want one of %s", v.Value, roleList())
 			}
 		case "teams":
-			ts, err := strings2(v, file, "teams")
+			ts, err := labels(v, file, "teams", "team %q: use lower-case letters, digits, '.', '_' or '-'")
 			if err != nil {
 				return op, err
 			}
-			for _, t := range ts {
-				if !nameRE.MatchString(t) {
-					return op, errorf(file, v.Line, "team %q: use lower-case letters, digits, '.', '_' or '-'", t)
-				}
-			}
 			op.Teams = ts
+		case "approves":
+			as, err := labels(v, file, "approves", "approves %q: an approval role as the policy pack names it (lower-case letters, digits, '.', '_' or '-')")
+			if err != nil {
+				return op, err
+			}
+			op.Approves = as
+			approvesLine = v.Line
 		case "keys":
 			ks, err := strings2(v, file, "keys")
 			if err != nil {
@@ -290,7 +298,7 @@ func decodeOperator(n *yaml.Node, file string) (Operator, error) {
 				op.parsed = append(op.parsed, pk)
 			}
 		default:
-			return op, errorf(file, k.Line, "unknown field %q (want name, role, teams, keys)", k.Value)
+			return op, errorf(file, k.Line, "unknown field %q (want name, role, teams, approves, keys)", k.Value)
 		}
 	}
 	if op.Name == "" {
@@ -298,6 +306,9 @@ func decodeOperator(n *yaml.Node, file string) (Operator, error) {
 	}
 	if !hasRole {
 		return op, errorf(file, n.Line, "operator %q has no role (want one of %s)", op.Name, roleList())
+	}
+	if len(op.Approves) > 0 && !op.Role.Can(domain.PermDraft) {
+		return op, errorf(file, approvesLine, "operator %q is a %s: viewers only read, so they cannot approve (give them the agent or legal role)", op.Name, op.Role)
 	}
 	return op, nil
 }
@@ -308,6 +319,21 @@ func roleList() string {
 		rs[i] = string(r)
 	}
 	return strings.Join(rs, ", ")
+}
+
+// labels reads a list of short lower-case names (teams, approval roles);
+// bad says what is wrong with one (a %q of it).
+func labels(v *yaml.Node, file, field, bad string) ([]string, error) {
+	xs, err := strings2(v, file, field)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range xs {
+		if !nameRE.MatchString(x) {
+			return nil, errorf(file, v.Line, bad, x)
+		}
+	}
+	return xs, nil
 }
 
 func strings2(v *yaml.Node, file, field string) ([]string, error) {
@@ -375,13 +401,18 @@ func Add(path string, op Operator) error {
 		}
 		add("name", &yaml.Node{Kind: yaml.ScalarNode, Value: op.Name})
 		add("role", &yaml.Node{Kind: yaml.ScalarNode, Value: string(op.Role)})
-		if len(op.Teams) > 0 {
+		flow := func(field string, xs []string) {
+			if len(xs) == 0 {
+				return
+			}
 			t := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
-			for _, x := range op.Teams {
+			for _, x := range xs {
 				t.Content = append(t.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: x})
 			}
-			add("teams", t)
+			add(field, t)
 		}
+		flow("teams", op.Teams)
+		flow("approves", op.Approves)
 		ks := &yaml.Node{Kind: yaml.SequenceNode}
 		for _, k := range op.Keys {
 			ks.Content = append(ks.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: strings.TrimSpace(k)})

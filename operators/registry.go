@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,7 +20,8 @@ import (
 type Change struct {
 	Added   []Operator
 	Removed []Operator
-	// Changed are operators whose role, teams or keys changed (new values).
+	// Changed are operators whose role, teams, approves or keys changed
+	// (new values).
 	Changed []Operator
 	// Before and After are the whole team before and after.
 	Before, After *Set
@@ -156,7 +158,8 @@ func Diff(a, b *Set) Change {
 		switch {
 		case !ok:
 			c.Added = append(c.Added, op)
-		case old.Role != op.Role || !slices.Equal(old.Teams, op.Teams) || !slices.Equal(old.Fingerprints(), op.Fingerprints()):
+		case old.Role != op.Role || !slices.Equal(old.Teams, op.Teams) || !slices.Equal(old.Approves, op.Approves) ||
+			!slices.Equal(old.Fingerprints(), op.Fingerprints()):
 			c.Changed = append(c.Changed, op)
 		}
 	}
@@ -198,26 +201,65 @@ func (r *Registry) Watch(ctx context.Context, every time.Duration, onErr func(er
 	}
 }
 
-// Authorize is store.Options.Authorize for a server: switchboard's own
-// services are allowed; an operator may do what their current role
-// allows; anyone else is refused. A refusal says why, e.g. "vera is a
-// viewer: viewers cannot tag, route, assign or close mentions".
+// Authorize is store.Options.Authorize for a server (and for a local run
+// when an operators file exists): switchboard's own services are
+// allowed; an operator may do what their current role allows, and
+// approve for the approval roles on their approves: list; anyone else is
+// refused. A refusal says why, e.g. "vera is a viewer: viewers cannot
+// tag, route, assign or close mentions".
 func (r *Registry) Authorize(actor string, p domain.Permission) error {
 	if IsSystemActor(actor) {
 		return nil
 	}
-	op, ok := r.Current().Get(actor)
+	set := r.Current()
+	op, ok := set.Get(actor)
 	if !ok {
+		if set.File != "" {
+			return fmt.Errorf("%s is not an operator in %s (any more)", actor, set.File)
+		}
 		return fmt.Errorf("%s is not an operator (any more)", actor)
+	}
+	a := fmt.Sprintf("%s is %s %s", actor, article(string(op.Role)), op.Role)
+	if role, ok := p.ApprovalRole(); ok {
+		if slices.Contains(op.Approves, role) && op.Role.Can(domain.PermDraft) {
+			return nil
+		}
+		return fmt.Errorf("%s and cannot approve for %s: only an operator with approves: [%s] in the operators file can (%s)", a, role, role, approvesNow(op))
+	}
+	if p == domain.PermApprove {
+		if len(op.Approves) > 0 && op.Role.Can(domain.PermDraft) {
+			return nil
+		}
+		return fmt.Errorf("%s and cannot approve or reject drafts: approving takes approves: [ROLE] on the operator in the operators file (%s)", a, approvesNow(op))
 	}
 	if op.Role.Can(p) {
 		return nil
 	}
-	return fmt.Errorf("%s is %s %s: %ss cannot %s", actor, article(string(op.Role)), op.Role, op.Role, Verb(p))
+	return fmt.Errorf("%s: %ss cannot %s", a, op.Role, Verb(p))
+}
+
+// Approves is what operator name approves for now (nil when nothing or
+// not an operator).
+func (r *Registry) Approves(name string) []string {
+	op, ok := r.Current().Get(name)
+	if !ok {
+		return nil
+	}
+	return slices.Clone(op.Approves)
+}
+
+func approvesNow(op Operator) string {
+	if len(op.Approves) == 0 {
+		return op.Name + " approves for no role"
+	}
+	return op.Name + " approves for " + strings.Join(op.Approves, ", ")
 }
 
 // Verb says what permission p lets an operator do.
 func Verb(p domain.Permission) string {
+	if role, ok := p.ApprovalRole(); ok {
+		return "approve drafts for " + role
+	}
 	switch p {
 	case domain.PermTriage:
 		return "tag, route, assign or close mentions"

@@ -55,6 +55,9 @@ type SessionInfo struct {
 	// Presence is the session in the war room (also in the context).
 	Presence *presence.Session
 	Remote   string
+	// Stdin is what the client sends on a command session (a reply's
+	// text piped to `ssh host reply … --file -`); nil for the app.
+	Stdin io.Reader
 }
 
 // ModelFunc builds the Bubble Tea model of one session. ctx ends with the
@@ -289,7 +292,7 @@ func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 			return
 		}
 		s.opts.Log("%s (%s) runs %q", a.op.Name, a.op.Role, args)
-		info := SessionInfo{Operator: a.op, Fingerprint: a.fp, Environ: sessionEnviron(sess), Remote: sess.RemoteAddr().String()}
+		info := SessionInfo{Operator: a.op, Fingerprint: a.fp, Environ: sessionEnviron(sess), Remote: sess.RemoteAddr().String(), Stdin: sess}
 		code := s.opts.Command(sess.Context(), info, args, sess, sess.Stderr())
 		_ = sess.Exit(code)
 	}

@@ -75,8 +75,8 @@ func TestHostKeyGeneratedOnceAndPrivate(t *testing.T) {
 
 // TestRoleMatrix checks every role against every kind of write, in the
 // store's core through the team's Authorize: viewer reads, agent triages
-// and drafts, legal approves, lead runs incidents and pauses sending,
-// admin manages operators.
+// and drafts, lead runs incidents and pauses sending, admin manages
+// operators; no role approves (that is the approves: list, not a role).
 func TestRoleMatrix(t *testing.T) {
 	team := []member{}
 	for _, r := range domain.Roles {
@@ -133,9 +133,9 @@ func TestRoleMatrix(t *testing.T) {
 	want := map[domain.Role]string{
 		domain.RoleViewer: "------",
 		domain.RoleAgent:  "TD----",
-		domain.RoleLegal:  "TDA---",
-		domain.RoleLead:   "TDAIP-",
-		domain.RoleAdmin:  "TDAIPO",
+		domain.RoleLegal:  "TD----",
+		domain.RoleLead:   "TD-IP-",
+		domain.RoleAdmin:  "TD-IPO",
 	}
 	for _, r := range domain.Roles {
 		got := ""

@@ -308,7 +308,8 @@ func (s *Store) RequestApproval(actor, id string, version int, roles []string) (
 }
 
 // Approve signs off version of a draft waiting for approval. The author
-// cannot approve their own draft; an approval is for that version only.
+// cannot approve their own draft; an approval is for that version only;
+// actor must approve for every role the draft waits for (MayApprove).
 func (s *Store) Approve(actor, id string, version int, comment string) (domain.Draft, error) {
 	return s.review(actor, id, version, comment, true)
 }
@@ -325,15 +326,17 @@ func (s *Store) review(actor, id string, version int, comment string, approve bo
 	if err := checkDraftText(comment); err != nil {
 		return domain.Draft{}, err
 	}
-	return s.changeDraft(actor, domain.PermApprove, id, func(w *txw, d *domain.Draft) error {
+	// the permission depends on the roles the draft waits for: it is
+	// asked inside the transaction, of the draft as it is now
+	return s.changeDraft(actor, "", id, func(w *txw, d *domain.Draft) error {
 		if d.State != domain.DraftAwaitingApproval {
 			return fmt.Errorf("%w: the draft is %s, not awaiting approval", ErrDraftState, d.State)
 		}
 		if d.Version != version {
 			return fmt.Errorf("%w: it was edited (now version %d); read it again", ErrStaleDraft, d.Version)
 		}
-		if d.Author == actor {
-			return ErrOwnDraft
+		if err := s.MayApprove(actor, *d); err != nil {
+			return err
 		}
 		d.ReviewComment = comment
 		verb, to := "rejected", domain.DraftRejected

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,11 +12,16 @@ import (
 )
 
 // draftStore opens a store with one mention and role-based permissions:
-// ana is an agent, lou is legal, lee is a lead.
+// ana is an agent, lou is legal and approves for legal, lee is a lead
+// (who approves for nothing).
 func draftStore(t *testing.T) (*Store, domain.Mention) {
 	t.Helper()
 	roles := map[string]domain.Role{"ana": domain.RoleAgent, "bob": domain.RoleAgent, "lou": domain.RoleLegal, "lee": domain.RoleLead, "vic": domain.RoleViewer}
+	approves := map[string][]string{"lou": {"legal"}}
 	s := openTemp(t, Options{Authorize: func(actor string, p domain.Permission) error {
+		if role, ok := p.ApprovalRole(); ok && slices.Contains(approves[actor], role) {
+			return nil
+		}
 		if roles[actor].Can(p) {
 			return nil
 		}
@@ -163,7 +169,15 @@ func TestDraftApprovalRoundTripAndVoiding(t *testing.T) {
 	}
 	d = must(s.EditDraft("ana", d.ID, d.Version, domain.VisibilityPrivate, "We are sorry this happened."))
 	d = must(s.RequestApproval("ana", d.ID, d.Version, []string{"legal"}))
-	d = must(s.Approve("lee", d.ID, d.Version, ""))
+	// a lead outranks legal on the role ladder, but approving for legal
+	// is not on the ladder: only an operator who approves for legal can
+	if _, err := s.Approve("lee", d.ID, d.Version, ""); !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), "legal") {
+		t.Fatalf("a lead approving for legal: %v", err)
+	}
+	if _, err := s.Reject("lee", d.ID, d.Version, "no"); !errors.Is(err, ErrForbidden) {
+		t.Fatalf("a lead rejecting for legal: %v", err)
+	}
+	d = must(s.Approve("lou", d.ID, d.Version, ""))
 	d = must(s.QueueDraft("ana", d.ID, d.Version))
 	if d.State != domain.DraftQueued {
 		t.Fatalf("queued: %+v", d)
@@ -179,7 +193,7 @@ func TestDraftApprovalRoundTripAndVoiding(t *testing.T) {
 		"lou: →approved v1 for legal: fine as written",
 		"ana: approved by lou (v1)→void: edited",
 		"lou: →rejected v2 for legal: do not admit fault",
-		"lee: →approved v3 for legal",
+		"lou: →approved v3 for legal",
 	}
 	if strings.Join(approvals, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("approval events:\n%s", strings.Join(approvals, "\n"))
@@ -394,5 +408,36 @@ func TestDraftAutosaveIsOneAuditedEditPerBurst(t *testing.T) {
 	d = mk(t)(s.EditDraft("bob", d.ID, d.Version, domain.VisibilityPrivate, text+"!!"))
 	if n := edits(); n != 3 {
 		t.Fatalf("after a pause and another operator's edit: %d edit events, want 3", n)
+	}
+}
+
+func TestApprovalNeedsEveryRoleTheDraftWaitsFor(t *testing.T) {
+	s, m := draftStore(t)
+	must := mk(t)
+	d := must(s.NewDraft("ana", m.Key(), domain.VisibilityPublic, "Sorry, and 20% off for you."))
+	d = must(s.RequestApproval("ana", d.ID, d.Version, []string{"legal", "marketing-lead"}))
+	// lou approves for legal only: not enough for this draft
+	if err := s.MayApprove("lou", d); !errors.Is(err, ErrForbidden) {
+		t.Fatalf("MayApprove with one of two roles: %v", err)
+	}
+	if _, err := s.Approve("lou", d.ID, d.Version, ""); !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), "marketing-lead") {
+		t.Fatalf("approving for one of two roles: %v", err)
+	}
+	if got := must(s.Draft(d.ID)); got.State != domain.DraftAwaitingApproval || got.ApprovedBy != "" {
+		t.Fatalf("after the refusals: %+v", got)
+	}
+	mine, err := s.AwaitingApprovalBy("lou")
+	if err != nil || len(mine) != 0 {
+		t.Fatalf("lou's queue: %v %v", mine, err)
+	}
+	d2 := must(s.NewDraft("ana", m.Key(), domain.VisibilityPrivate, "This was our fault."))
+	d2 = must(s.RequestApproval("ana", d2.ID, d2.Version, []string{"legal"}))
+	if mine, err = s.AwaitingApprovalBy("lou"); err != nil || len(mine) != 1 || mine[0].ID != d2.ID {
+		t.Fatalf("lou's queue: %v %v", mine, err)
+	}
+	for _, who := range []string{"ana", "lee", "bob"} {
+		if q, _ := s.AwaitingApprovalBy(who); len(q) != 0 {
+			t.Errorf("%s's queue holds %v", who, q)
+		}
 	}
 }

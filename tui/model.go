@@ -111,6 +111,10 @@ type Model struct {
 	draftWarned string
 	// sending is the outbox's "pause all sending" switch, for the header.
 	sending store.Pause
+	// toApprove counts the drafts waiting for an approval this operator
+	// can give (the Outbox's "Needs my approval"), for the header;
+	// approveSeq drops stale counts.
+	toApprove, approveSeq int
 }
 
 type (
@@ -204,7 +208,7 @@ func (m *Model) Toast() (string, bool) { return m.toast.Text, m.toast.Error }
 func (m *Model) Init() tea.Cmd {
 	m.sub = m.opts.Store.Subscribe()
 	m.live = true
-	cmds := []tea.Cmd{m.waitUpdate(), m.loadSending()}
+	cmds := []tea.Cmd{m.waitUpdate(), m.loadSending(), m.loadToApprove()}
 	if m.opts.Theme == "" || m.opts.Theme == themes.Auto {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -294,12 +298,19 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.newCount += len(msg.u.New)
+		cmds := []tea.Cmd{m.broadcast(pane.StoreMsg{Update: msg.u}), m.waitUpdate()}
+		var sending, approvals bool
 		for _, c := range msg.u.Changes {
-			if c.Kind == "outbox" {
-				return m, tea.Batch(m.broadcast(pane.StoreMsg{Update: msg.u}), m.waitUpdate(), m.loadSending())
-			}
+			sending = sending || c.Kind == "outbox"
+			approvals = approvals || c.Kind == "draft" || c.Kind == store.ChangeOperator
 		}
-		return m, tea.Batch(m.broadcast(pane.StoreMsg{Update: msg.u}), m.waitUpdate())
+		if sending {
+			cmds = append(cmds, m.loadSending())
+		}
+		if approvals || msg.u.Resync {
+			cmds = append(cmds, m.loadToApprove())
+		}
+		return m, tea.Batch(cmds...)
 	case pane.ToastMsg:
 		m.toast = msg
 		m.toastSeq++
@@ -317,6 +328,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Tick(2*time.Second, func(time.Time) tea.Msg { return healthTickMsg{} })
 	case sendingMsg:
 		m.sending = store.Pause(msg)
+		return m, nil
+	case toApproveMsg:
+		if msg.seq == m.approveSeq {
+			m.toApprove = msg.n
+		}
 		return m, nil
 	case pane.FocusMsg:
 		if msg.Index < 0 && m.overlay != nil {
@@ -537,6 +553,9 @@ func (m *Model) header() string {
 	if m.sending.Paused {
 		right = append(right, st.Warning.Reverse(true).Bold(true).Render("⏸ SENDING PAUSED"))
 	}
+	if m.toApprove > 0 {
+		right = append(right, st.Health.Warn.Render(fmt.Sprintf("◆ %d to approve", m.toApprove)))
+	}
 	if m.live {
 		right = append(right, st.Header.Live.Render("● live"))
 	} else {
@@ -645,5 +664,22 @@ func (m *Model) loadSending() tea.Cmd {
 	return func() tea.Msg {
 		p, _ := st.SendingPause()
 		return sendingMsg(p)
+	}
+}
+
+// toApproveMsg is how many drafts wait for an approval the operator can give.
+type toApproveMsg struct{ seq, n int }
+
+// loadToApprove counts the operator's "Needs my approval" queue (at start,
+// and when a draft or the team changes).
+func (m *Model) loadToApprove() tea.Cmd {
+	m.approveSeq++
+	seq, st, actor := m.approveSeq, m.opts.Store, m.opts.Actor
+	return func() tea.Msg {
+		ds, err := st.AwaitingApprovalBy(actor)
+		if err != nil {
+			return nil
+		}
+		return toApproveMsg{seq: seq, n: len(ds)}
 	}
 }

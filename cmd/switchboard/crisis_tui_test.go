@@ -18,7 +18,7 @@ func TestCrisisEscalateEndToEnd(t *testing.T) {
 	if r := run(t, "", "import", "--db", db, in); r.code != 0 {
 		t.Fatalf("import: %s %s", r.stdout, r.stderr)
 	}
-	s := newTmux(t, fmt.Sprintf("env SWITCHBOARD_OPERATOR=ana TERM=xterm-256color %s --db %s --theme mono", bin, db))
+	s := newTmux(t, fmt.Sprintf("env TERM=xterm-256color %s --db %s --theme mono", bin, db))
 	s.waitFor("● live")
 	s.keys("e")
 	s.waitFor("Escalate 1 mention(s) to")
@@ -35,7 +35,7 @@ func TestCrisisEscalateEndToEnd(t *testing.T) {
 	if !strings.Contains(scr, "! SEV2") || !strings.Contains(scr, "Refund storm") || !strings.Contains(scr, "Checklist") {
 		t.Fatalf("incident view:\n%s", scr)
 	}
-	s.waitFor("ana linked ")
+	s.waitFor(me(t) + " linked ")
 	s.keys("Escape")
 	scr = s.waitFor("TRIAGE (1)")
 	if !strings.Contains(scr, "! SEV2 INC-1") || !strings.Contains(scr, "1✉") {

@@ -29,6 +29,10 @@ type globals struct {
 	// command runs over ssh on them instead of opening files (see
 	// serve_commands.go).
 	shared *appEnv
+	// caller is the operator whose ssh command runs on shared (their key
+	// decided); stdin is their session's input.
+	caller string
+	stdin  io.Reader
 }
 
 // dbPath is the store file to use: --db, or the default under XDG_DATA_HOME.

@@ -48,11 +48,21 @@ type result struct {
 
 // run runs the binary with args and optional stdin, in an environment
 // whose XDG directories point into a temp dir (never the user's files).
-func run(t testing.TB, stdin string, args ...string) result {
+func run(t testing.TB, stdin string, args ...string) result { return runEnv(t, nil, stdin, args...) }
+
+// runEnv is run with extra environment variables.
+func runEnv(t testing.TB, env []string, stdin string, args ...string) result {
 	t.Helper()
 	cmd := exec.Command(binary(t), args...)
 	home := t.TempDir()
-	cmd.Env = append(os.Environ(), "XDG_DATA_HOME="+filepath.Join(home, "data"), "XDG_CONFIG_HOME="+filepath.Join(home, "config"), "NO_COLOR=1")
+	cmd.Env = append(append(os.Environ(), "XDG_DATA_HOME="+filepath.Join(home, "data"), "XDG_CONFIG_HOME="+filepath.Join(home, "config"), "NO_COLOR=1"), env...)
+	return runCmd(t, cmd, stdin)
+}
+
+// runCmd runs cmd with optional stdin and returns what it printed and its
+// exit status.
+func runCmd(t testing.TB, cmd *exec.Cmd, stdin string) result {
+	t.Helper()
 	if stdin != "" {
 		cmd.Stdin = strings.NewReader(stdin)
 	}
@@ -63,7 +73,7 @@ func run(t testing.TB, stdin string, args ...string) result {
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()
 	} else if err != nil {
-		t.Fatalf("running switchboard: %v", err)
+		t.Fatalf("running %s: %v", filepath.Base(cmd.Path), err)
 	}
 	return result{out.String(), errb.String(), code}
 }

@@ -33,7 +33,8 @@ func scoreSentiment(m *domain.Mention) {
 }
 
 // openStore opens the store named by --db for reading and writing, with
-// the routing rules of the config named by --config.
+// the routing rules of the config named by --config and, when an
+// operators file exists, its permissions (localAuthorize).
 func openStore(g *globals) (*store.Store, error) {
 	cfg, err := config.Load(g.config)
 	if err != nil {
@@ -41,6 +42,9 @@ func openStore(g *globals) (*store.Store, error) {
 	}
 	opts, err := storeOptions(cfg)
 	if err != nil {
+		return nil, err
+	}
+	if opts.Authorize, err = localAuthorize(g); err != nil {
 		return nil, err
 	}
 	return store.Open(g.dbPath(), opts)

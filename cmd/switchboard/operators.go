@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -37,9 +38,9 @@ ends their live sessions and is recorded in the audit log (off-boarding).`,
 		root.PersistentFlags().StringVar(&opsPath, "operators", "", "operators file (default operators.yaml beside the config file)")
 
 		var role string
-		var teams, keys []string
+		var teams, keys, approves []string
 		add := &cobra.Command{
-			Use:   "add NAME --role ROLE --key KEY [--key KEY…] [--team TEAM…]",
+			Use:   "add NAME --role ROLE --key KEY [--key KEY…] [--team TEAM…] [--approves ROLE…]",
 			Short: "Add an operator",
 			Long: `add puts an operator in the team file. --key is a public key file (.pub) or
 a key in authorized_keys form ("ssh-ed25519 AAAA… name"); give it once per key.`,
@@ -65,7 +66,7 @@ a key in authorized_keys form ("ssh-ed25519 AAAA… name"); give it once per key
 					}
 					lines = append(lines, line)
 				}
-				op := operators.Operator{Name: name, Role: r, Teams: teams, Keys: lines}
+				op := operators.Operator{Name: name, Role: r, Teams: teams, Approves: approves, Keys: lines}
 				if err := operators.Add(path(), op); err != nil {
 					return err
 				}
@@ -77,6 +78,7 @@ a key in authorized_keys form ("ssh-ed25519 AAAA… name"); give it once per key
 		add.Flags().StringVar(&role, "role", "", "viewer, agent, legal, lead or admin")
 		add.Flags().StringArrayVar(&teams, "team", nil, "a team the operator is on (repeatable)")
 		add.Flags().StringArrayVar(&keys, "key", nil, "public key file or authorized_keys line (repeatable)")
+		add.Flags().StringArrayVar(&approves, "approves", nil, "an approval role of the policy pack the operator approves drafts for, e.g. legal (repeatable)")
 
 		remove := &cobra.Command{
 			Use:     "remove NAME",
@@ -116,16 +118,21 @@ a key in authorized_keys form ("ssh-ed25519 AAAA… name"); give it once per key
 					return nil
 				}
 				tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "NAME\tROLE\tTEAMS\tKEYS")
-				for _, o := range set.Operators() {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.Name, o.Role, dash(strings.Join(o.Teams, ",")), dash(strings.Join(o.Fingerprints(), " ")))
-				}
+				writeTeam(tw, set)
 				return tw.Flush()
 			},
 		}
 		root.AddCommand(add, remove, list)
 		return root
 	})
+}
+
+// writeTeam is `operators list`: one line per operator.
+func writeTeam(w io.Writer, set *operators.Set) {
+	fmt.Fprintln(w, "NAME\tROLE\tTEAMS\tAPPROVES\tKEYS")
+	for _, o := range set.Operators() {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", o.Name, o.Role, dash(strings.Join(o.Teams, ",")), dash(strings.Join(o.Approves, ",")), dash(strings.Join(o.Fingerprints(), " ")))
+	}
 }
 
 func dash(s string) string {
@@ -164,6 +171,11 @@ func recordLocally(cmd *cobra.Command, g *globals, name, field, before, after st
 	if _, err := os.Stat(g.dbPath()); err != nil {
 		return // no store yet: nothing to record in
 	}
+	me, err := localIdentity()
+	if err != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "not recorded in the audit log: %v\n", err)
+		return
+	}
 	s, err := store.Open(g.dbPath(), store.Options{Timeout: 200 * time.Millisecond})
 	if errors.Is(err, store.ErrLocked) {
 		fmt.Fprintln(cmd.ErrOrStderr(), "switchboard serve holds the store: it applies the change within a second and records it in the audit log")
@@ -174,7 +186,7 @@ func recordLocally(cmd *cobra.Command, g *globals, name, field, before, after st
 		return
 	}
 	defer s.Close()
-	if _, err := s.RecordOperator(operatorName(), name, field, before, after); err != nil {
+	if _, err := s.RecordOperator(me, name, field, before, after); err != nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "not recorded in the audit log: %v\n", err)
 	}
 }

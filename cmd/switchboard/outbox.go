@@ -80,32 +80,14 @@ Outbox pane (4).`,
 					if len(args) != 1 {
 						return usagef("outbox list takes no argument")
 					}
-					var want []domain.DraftState
-					for _, s := range states {
-						for _, x := range strings.Split(s, ",") {
-							st := domain.DraftState(strings.TrimSpace(x))
-							if !validState(st) {
-								return usagef("--state %q: want draft, awaiting_approval, approved, rejected, queued, sending, sent, failed, unknown or cancelled", x)
-							}
-							want = append(want, st)
-						}
-					}
-					s, err := openStoreReadOnly(g)
-					if err != nil {
-						return err
-					}
-					defer s.Close()
-					ds, err := s.Drafts(want...)
-					if err != nil {
-						return err
-					}
-					if asJSON {
-						return writeDraftsJSON(cmd.OutOrStdout(), ds)
-					}
-					return writeDrafts(cmd.OutOrStdout(), s, ds)
+					return listDrafts(cmd, g, states, asJSON)
 				case "retry", "cancel":
 					if len(args) != 2 {
 						return usagef("outbox %s needs a draft id (see outbox list)", args[0])
+					}
+					me, err := localIdentity()
+					if err != nil {
+						return err
 					}
 					s, err := openStore(g)
 					if err != nil {
@@ -114,9 +96,9 @@ Outbox pane (4).`,
 					defer s.Close()
 					var d domain.Draft
 					if args[0] == "retry" {
-						d, err = s.RetryDraft(operatorName(), args[1])
+						d, err = s.RetryDraft(me, args[1])
 					} else {
-						d, err = s.CancelDraft(operatorName(), args[1])
+						d, err = s.CancelDraft(me, args[1])
 					}
 					if err != nil {
 						if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrDraftState) || errors.Is(err, store.ErrForbidden) {
@@ -138,6 +120,34 @@ Outbox pane (4).`,
 		cmd.Flags().StringSliceVar(&states, "state", nil, "only drafts in these states (comma-separated)")
 		return cmd
 	})
+}
+
+// listDrafts is `outbox list` and `drafts list`: the drafts in states
+// (comma-separated; all when none), newest first, as a table or JSON.
+func listDrafts(cmd *cobra.Command, g *globals, states []string, asJSON bool) error {
+	var want []domain.DraftState
+	for _, s := range states {
+		for _, x := range strings.Split(s, ",") {
+			st := domain.DraftState(strings.TrimSpace(x))
+			if !validState(st) {
+				return usagef("--state %q: want draft, awaiting_approval, approved, rejected, queued, sending, sent, failed, unknown or cancelled", x)
+			}
+			want = append(want, st)
+		}
+	}
+	s, err := openStoreReadOnly(g)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ds, err := s.Drafts(want...)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return writeDraftsJSON(cmd.OutOrStdout(), ds)
+	}
+	return writeDrafts(cmd.OutOrStdout(), s, ds)
 }
 
 func validState(st domain.DraftState) bool {

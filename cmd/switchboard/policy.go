@@ -3,14 +3,54 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"switchboard/operators"
 	"switchboard/policy"
 	"switchboard/safetext"
 )
+
+// approvalHolders are the approval roles some operator of team approves for.
+func approvalHolders(team *operators.Set) map[string]bool {
+	held := map[string]bool{}
+	for _, o := range team.Operators() {
+		for _, r := range o.Approves {
+			held[r] = true
+		}
+	}
+	return held
+}
+
+// unheldApprovalRoles are the approval roles pack's rules name that no
+// operator of team approves for, each with the first rule naming it.
+func unheldApprovalRoles(pack *policy.Pack, team *operators.Set) (roles, rules []string) {
+	held := approvalHolders(team)
+	for _, r := range pack.Rules() {
+		if (r.Kind == policy.KindApproval || r.Severity == policy.Approval) && r.Role != "" && !held[r.Role] && !slices.Contains(roles, r.Role) {
+			roles, rules = append(roles, r.Role), append(rules, r.ID)
+		}
+	}
+	return roles, rules
+}
+
+// configuredTeam is the operators file in force for a local command: path
+// when given (it must exist), else operators.yaml beside the config file
+// when it exists; nil when there is none (a single local user).
+func configuredTeam(g *globals, path string) (*operators.Set, error) {
+	if path == "" {
+		path = defaultOperatorsPath(g)
+		if _, err := os.Stat(path); os.IsNotExist(err) {
+			return nil, nil
+		}
+	} else if _, err := os.Stat(path); err != nil {
+		return nil, err
+	}
+	return operators.Load(path)
+}
 
 func init() { addCommand(newPolicyCmd) }
 
@@ -19,48 +59,72 @@ func newPolicyCmd(g *globals) *cobra.Command {
 		Use:   "policy",
 		Short: "Lint, test and show policy packs",
 	}
-	cmd.AddCommand(newPolicyLintCmd(), newPolicyTestCmd(), newPolicyShowCmd())
+	cmd.AddCommand(newPolicyLintCmd(g), newPolicyTestCmd(), newPolicyShowCmd())
 	return cmd
 }
 
 // readPack parses FILE (or the built-in pack when FILE is absent) and
 // prints every lint problem; ok is false when there are errors.
 func readPack(cmd *cobra.Command, args []string) (p *policy.Pack, errs []policy.LintError, name string, err error) {
-	if len(args) == 0 {
-		p, errs = policy.Parse(policy.DefaultYAML(), "default.yaml")
-		return p, errs, "default.yaml", nil
-	}
-	data, err := os.ReadFile(args[0])
-	if err != nil {
-		return nil, nil, args[0], &exitError{code: 2, msg: err.Error()}
-	}
-	p, errs = policy.Parse(data, args[0])
-	return p, errs, args[0], nil
+	p, errs, name, _, err = readPackData(args)
+	return p, errs, name, err
 }
 
-func newPolicyLintCmd() *cobra.Command {
-	return &cobra.Command{
+func readPackData(args []string) (p *policy.Pack, errs []policy.LintError, name string, data []byte, err error) {
+	if len(args) == 0 {
+		data = policy.DefaultYAML()
+		p, errs = policy.Parse(data, "default.yaml")
+		return p, errs, "default.yaml", data, nil
+	}
+	data, err = os.ReadFile(args[0])
+	if err != nil {
+		return nil, nil, args[0], nil, &exitError{code: 2, msg: err.Error()}
+	}
+	p, errs = policy.Parse(data, args[0])
+	return p, errs, args[0], data, nil
+}
+
+func newPolicyLintCmd(g *globals) *cobra.Command {
+	var opsPath string
+	cmd := &cobra.Command{
 		Use:   "lint [FILE]",
 		Short: "Report every problem in a pack, with line and column",
 		Long: `lint compiles a pack (the built-in one without FILE) and prints each problem
-as file:line:col: error|warning: message. Exit status 1 if there is any error.`,
+as file:line:col: error|warning: message. Exit status 1 if there is any error.
+When an operators file is configured (--operators, or operators.yaml beside
+the config file), an approval role that no operator approves for (approves:)
+is an error too: a draft its rule catches could never be approved.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, errs, name, err := readPack(cmd, args)
+			p, errs, name, data, err := readPackData(args)
 			if err != nil {
 				return err
 			}
+			if p != nil {
+				team, err := configuredTeam(g, opsPath)
+				if err != nil {
+					return err
+				}
+				if team != nil {
+					held := approvalHolders(team)
+					errs = append(errs, policy.LintApprovers(data, name, func(r string) bool { return held[r] })...)
+				}
+			}
 			out := cmd.OutOrStdout()
+			failed := false
 			for _, e := range errs {
 				fmt.Fprintln(out, safetext.Line(e.Error()))
+				failed = failed || !e.Warning
 			}
-			if p == nil {
+			if p == nil || failed {
 				return &exitError{code: 1}
 			}
 			fmt.Fprintf(out, "%s: ok: %s %s, %d rules\n", safetext.Line(name), safetext.Line(p.ID), safetext.Line(p.Version), len(p.Rules()))
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&opsPath, "operators", "", "operators file whose approves: lists must cover the pack's approval roles (default operators.yaml beside the config file, if it exists)")
+	return cmd
 }
 
 func newPolicyTestCmd() *cobra.Command {

@@ -206,6 +206,12 @@ func runServe(ctx context.Context, g *globals, so serveOptions) error {
 		logf("no operators in %s yet: add one with `switchboard operators add NAME --role admin --key ~/.ssh/id_ed25519.pub`", so.operators)
 	} else {
 		logf("%d operators from %s (followed for changes)", team.Len(), so.operators)
+		if pack := env.policyOptions().Pack; pack != nil {
+			roles, rules := unheldApprovalRoles(pack, team)
+			for i, r := range roles {
+				logf("no operator approves for %q, so drafts that rule %s (and any other naming it) catches cannot be approved: add approves: [%s] to someone in %s", r, rules[i], r, so.operators)
+			}
+		}
 	}
 
 	var serveErr error
@@ -234,7 +240,12 @@ func runServe(ctx context.Context, g *globals, so serveOptions) error {
 // recordTeamChange writes one audit event per operator added, removed or
 // changed, by actor.
 func recordTeamChange(s *store.Store, actor string, c operators.Change, logf func(string, ...any)) {
-	desc := func(o operators.Operator) string { return o.Name + " (" + string(o.Role) + ")" }
+	desc := func(o operators.Operator) string {
+		if len(o.Approves) > 0 {
+			return o.Name + " (" + string(o.Role) + ", approves " + strings.Join(o.Approves, ",") + ")"
+		}
+		return o.Name + " (" + string(o.Role) + ")"
+	}
 	rec := func(name, field, before, after string) {
 		if _, err := s.RecordOperator(actor, name, field, before, after); err != nil {
 			logf("could not record the change to operator %s: %v", name, err)
@@ -256,6 +267,9 @@ func recordTeamChange(s *store.Store, actor string, c operators.Change, logf fun
 		}
 		if strings.Join(old.Teams, ",") != strings.Join(o.Teams, ",") {
 			rec(o.Name, "teams", strings.Join(old.Teams, ","), strings.Join(o.Teams, ","))
+		}
+		if strings.Join(old.Approves, ",") != strings.Join(o.Approves, ",") {
+			rec(o.Name, "approves", strings.Join(old.Approves, ","), strings.Join(o.Approves, ","))
 		}
 	}
 }

@@ -30,6 +30,11 @@ func readOnlyCommand(args []string) bool {
 	return false
 }
 
+// actingCommand reports the commands an operator runs over ssh as
+// themselves (the key decides who acts; the store checks what they may):
+// `reply` and `drafts`.
+func actingCommand(args []string) bool { return args[0] == "reply" || args[0] == "drafts" }
+
 // teamActor is who changed the team file: an admin's SSH command sets it
 // before editing the file, and the first change applied after that is
 // recorded under their name; changes made on the host by editing the file
@@ -62,7 +67,9 @@ func (t *teamActor) take() string {
 // needs the admin role, checked against the live team, and the change is
 // recorded in the audit log under the admin's name.
 //
-// Any operator may also run the read-only commands on the live store —
+// Any operator may write and review replies — `reply` and `drafts` — as
+// themselves, with what their role and approves: list allow, and run the
+// read-only commands on the live store —
 // `export`, `incident list|show|export`, `alerts`, `outbox list` and
 // `db stats` — with the same flags as on the host, except those that name
 // files (the server's store and config are used).
@@ -73,7 +80,7 @@ func sshCommands(reg *operators.Registry, path string, actor *teamActor, env *ap
 			fmt.Fprintf(errOut, "switchboard: "+format+"\n", a...)
 			return code
 		}
-		if readOnlyCommand(args) {
+		if acts := actingCommand(args); acts || readOnlyCommand(args) {
 			for _, a := range args {
 				for _, f := range []string{"--db", "--config", "--operators", "--host-key", "--policy"} {
 					if a == f || strings.HasPrefix(a, f+"=") {
@@ -81,9 +88,12 @@ func sshCommands(reg *operators.Registry, path string, actor *teamActor, env *ap
 					}
 				}
 			}
-			root := newRootFor(&globals{shared: env})
+			root := newRootFor(&globals{shared: env, caller: info.Operator.Name})
 			root.SetArgs(args)
 			root.SetIn(strings.NewReader(""))
+			if acts && info.Stdin != nil {
+				root.SetIn(info.Stdin) // reply --file -
+			}
 			root.SetOut(out)
 			root.SetErr(errOut)
 			root.SilenceUsage, root.SilenceErrors = true, true
@@ -105,7 +115,7 @@ func sshCommands(reg *operators.Registry, path string, actor *teamActor, env *ap
 			return 0
 		}
 		if args[0] != "operators" || len(args) < 2 {
-			return fail(2, "over ssh, connect without a command for the app, or run one of: export [filters] | incident list|show ID|export ID | alerts | outbox list | db stats | db backup > FILE (admin) | operators list|add|remove (admin)")
+			return fail(2, "over ssh, connect without a command for the app, or run one of: reply MENTION … | drafts list|show|approve|reject|queue | export [filters] | incident list|show ID|export ID | alerts | outbox list | db stats | db backup > FILE (admin) | operators list|add|remove (admin)")
 		}
 		if err := reg.Authorize(info.Operator.Name, domain.PermAdmin); err != nil {
 			return fail(1, "%v", err)
@@ -114,10 +124,7 @@ func sshCommands(reg *operators.Registry, path string, actor *teamActor, env *ap
 		case "list":
 			set := reg.Current()
 			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tROLE\tTEAMS\tKEYS")
-			for _, o := range set.Operators() {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.Name, o.Role, dash(strings.Join(o.Teams, ",")), dash(strings.Join(o.Fingerprints(), " ")))
-			}
+			writeTeam(tw, set)
 			tw.Flush()
 			return 0
 		case "remove":
@@ -148,8 +155,9 @@ func sshCommands(reg *operators.Registry, path string, actor *teamActor, env *ap
 			role := fs.String("role", "", "viewer, agent, legal, lead or admin")
 			teams := fs.StringArray("team", nil, "a team the operator is on (repeatable)")
 			keys := fs.StringArray("key", nil, "an authorized_keys line (repeatable)")
+			approves := fs.StringArray("approves", nil, "an approval role the operator approves for (repeatable)")
 			if err := fs.Parse(args[2:]); err != nil || fs.NArg() != 1 {
-				return fail(2, "usage: operators add NAME --role ROLE --key 'ssh-ed25519 AAAA…' [--team TEAM]")
+				return fail(2, "usage: operators add NAME --role ROLE --key 'ssh-ed25519 AAAA…' [--team TEAM] [--approves ROLE]")
 			}
 			name := fs.Arg(0)
 			if err := operators.ValidName(name); err != nil {
@@ -168,7 +176,7 @@ func sshCommands(reg *operators.Registry, path string, actor *teamActor, env *ap
 				}
 			}
 			actor.set(info.Operator.Name)
-			if err := operators.Add(path, operators.Operator{Name: name, Role: r, Teams: *teams, Keys: *keys}); err != nil {
+			if err := operators.Add(path, operators.Operator{Name: name, Role: r, Teams: *teams, Approves: *approves, Keys: *keys}); err != nil {
 				actor.set("")
 				return fail(1, "%v", err)
 			}

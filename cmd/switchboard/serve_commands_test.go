@@ -94,9 +94,12 @@ func TestAdminManagesOperatorsOverSSH(t *testing.T) {
 		t.Fatalf("admin list: exit %d\n%s", code, out)
 	}
 	carl, _ := os.ReadFile(carlPub)
-	out, stderr, code = sshRun(t, p.addr, adaKey, "operators add carl --role agent --team support --key '"+strings.TrimSpace(string(carl))+"'")
+	out, stderr, code = sshRun(t, p.addr, adaKey, "operators add carl --role agent --team support --approves legal --key '"+strings.TrimSpace(string(carl))+"'")
 	if code != 0 || !strings.Contains(out, "added carl (agent)") {
 		t.Fatalf("admin add: exit %d %q %q", code, out, stderr)
+	}
+	if out, _, code = sshRun(t, p.addr, adaKey, "operators list"); code != 0 || !strings.Contains(out, "carl  agent   support  legal ") {
+		t.Fatalf("list after adding an approver: exit %d\n%s", code, out)
 	}
 	if _, stderr, code = sshRun(t, p.addr, adaKey, "operators remove ada"); code != 1 || !strings.Contains(stderr, "cannot remove yourself") {
 		t.Fatalf("self-removal: exit %d %q", code, stderr)
@@ -130,7 +133,7 @@ func TestAdminManagesOperatorsOverSSH(t *testing.T) {
 	if len(evs) != 1 || !strings.HasPrefix(evs[0], `ada operator operator "vera (viewer)"→""`) {
 		t.Fatalf("off-boarding event should name the admin: %q", evs)
 	}
-	if evs := operatorEvents(t, db, "carl"); len(evs) != 1 || !strings.HasPrefix(evs[0], `ada operator operator ""→"carl (agent)"`) {
+	if evs := operatorEvents(t, db, "carl"); len(evs) != 1 || !strings.HasPrefix(evs[0], `ada operator operator ""→"carl (agent, approves legal)"`) {
 		t.Fatalf("adding event should name the admin: %q", evs)
 	}
 }

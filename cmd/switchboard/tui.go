@@ -20,17 +20,6 @@ func init() {
 	rootRun = runTUI
 }
 
-// operatorName is who the local operator is: $SWITCHBOARD_OPERATOR, else
-// the login name.
-func operatorName() string {
-	for _, k := range []string{"SWITCHBOARD_OPERATOR", "USER", "LOGNAME"} {
-		if v := os.Getenv(k); v != "" && len(v) <= 64 {
-			return v
-		}
-	}
-	return "operator"
-}
-
 // runTUI opens the store named by --db, starts the configured connectors
 // and runs the terminal UI on it.
 func runTUI(cmd *cobra.Command, g *globals) error {
@@ -71,9 +60,13 @@ func runTUI(cmd *cobra.Command, g *globals) error {
 // runTUIOn runs the terminal UI of the local operator until they quit;
 // `demo` uses it too.
 func runTUIOn(ctx context.Context, env *appEnv, theme string) error {
+	me, err := localIdentity()
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	m, err := tui.New(env.sessionOptions(ctx, operatorName(), theme, os.Environ()))
+	m, err := tui.New(env.sessionOptions(ctx, me, theme, os.Environ()))
 	if err != nil {
 		return err
 	}

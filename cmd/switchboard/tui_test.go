@@ -151,7 +151,7 @@ func TestTUIEndToEnd(t *testing.T) {
 	if r := run(t, "", "import", "--db", db, in); r.code != 0 {
 		t.Fatalf("import: %s %s", r.stdout, r.stderr)
 	}
-	s := newTmux(t, fmt.Sprintf("env SWITCHBOARD_OPERATOR=ana TERM=xterm-256color %s --db %s --theme mono", bin, db))
+	s := newTmux(t, fmt.Sprintf("env TERM=xterm-256color %s --db %s --theme mono", bin, db))
 	s.waitFor("● live")
 	s.keys("/")
 	s.text("refund")
@@ -226,7 +226,7 @@ func TestTUIHostileText(t *testing.T) {
 	if r := run(t, "", "import", "--db", db, in); r.code != 0 {
 		t.Fatalf("import: %s %s", r.stdout, r.stderr)
 	}
-	s := newTmux(t, fmt.Sprintf("env SWITCHBOARD_OPERATOR=ana TERM=xterm-256color %s --db %s --theme dark; sleep 60", bin, db))
+	s := newTmux(t, fmt.Sprintf("env TERM=xterm-256color %s --db %s --theme dark; sleep 60", bin, db))
 	scr := s.waitFor("● live")
 	check := func(scr string) {
 		t.Helper()

@@ -15,6 +15,7 @@ package composer
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -26,6 +27,7 @@ import (
 	"switchboard/domain"
 	"switchboard/policy"
 	"switchboard/policy/textlen"
+	"switchboard/reply"
 	"switchboard/safetext"
 	"switchboard/store"
 	"switchboard/tui/pane"
@@ -163,9 +165,8 @@ type (
 // New opens the composer on mention m.
 func New(s pane.Session, m domain.Mention, o Options) *Model {
 	o.defaults()
-	c := &Model{sess: s, o: o, keys: DefaultKeyMap(), m: m, sides: [2]*side{{}, {}}}
-	c.tpls = templatesFor(o.Pack, m.Platform)
-	if !canPrivate(m.Platform) {
+	c := &Model{sess: s, o: o, keys: DefaultKeyMap(), m: m, sides: [2]*side{{}, {}}, tpls: reply.Templates(o.Pack, m.Platform)}
+	if !reply.CanPrivate(m.Platform) {
 		c.mode = public
 	}
 	return c
@@ -176,8 +177,6 @@ func New(s pane.Session, m domain.Mention, o Options) *Model {
 func PackHeld(err error) string {
 	return "the policy pack does not load, so nothing is checked or sent until it is fixed: " + safetext.Line(policy.Summary(err))
 }
-
-func canPrivate(p domain.Platform) bool { return p != domain.PlatformNews }
 
 // Init loads the mention's drafts.
 func (c *Model) Init() tea.Cmd {
@@ -309,22 +308,7 @@ func (c *Model) useTemplate() tea.Cmd {
 // others are asked for when the template is picked.
 func (c *Model) fields(t policy.Template) map[string]string {
 	v := map[string]string{}
-	// the name reads best; a Mastodon handle's @server part would look
-	// like an e-mail address to the policy (the connector mentions the
-	// full handle anyway)
-	a := c.m.Author.Name
-	if a == "" {
-		a = c.m.Author.Handle
-		if c.m.Platform == domain.PlatformMastodon {
-			if i := strings.LastIndex(a, "@"); i > 0 {
-				a = a[:i]
-			}
-		}
-	}
-	v["author"] = safetext.Line(a)
-	if c.m.Author.Name != "" {
-		v["name"] = safetext.Line(c.m.Author.Name)
-	}
+	maps.Copy(v, reply.Fields(c.m))
 	return v
 }
 
@@ -353,8 +337,7 @@ func (c *Model) runCheck(i int) tea.Cmd {
 }
 
 func (c *Model) policyContext(i int) policy.Context {
-	roles, _ := store.Approved(c.sides[i].draft)
-	return policy.Context{Platform: c.m.Platform, Visibility: visOf[i], Reply: true, Lang: c.m.Lang, Approvals: roles}
+	return reply.Context(c.m, visOf[i], c.sides[i].draft)
 }
 
 // edited notes a change to side i: save soon, check after a pause.
@@ -449,49 +432,14 @@ func (c *Model) send(i int) tea.Cmd {
 		s.sendNext = true
 		return nil
 	}
-	st, actor, key, d, text, vis, pack := c.sess.Store, c.sess.Actor, c.m.Key(), s.draft, s.ed.Text(), visOf[i], c.o.Pack
+	st, actor, m, d, text, vis, pack := c.sess.Store, c.sess.Actor, c.m, s.draft, s.ed.Text(), visOf[i], c.o.Pack
 	if c.o.PackErr != nil {
 		return pane.ToastError(PackHeld(c.o.PackErr))
 	}
-	ctx := c.policyContext(i)
 	s.saving, s.dirty = true, false
 	return func() tea.Msg {
-		var err error
-		switch {
-		case d.ID == "":
-			d, err = st.NewDraft(actor, key, vis, text)
-		case d.Text != text || d.Visibility != vis:
-			d, err = st.EditDraft(actor, d.ID, d.Version, vis, text)
-		}
-		if err != nil {
-			return sendDoneMsg{side: i, draft: d, err: err}
-		}
-		roles, _ := store.Approved(d)
-		ctx.Approvals = roles
-		var blocked []policy.Finding
-		var asked []string
-		for _, f := range pack.Check(text, ctx) {
-			switch {
-			case !f.Blocking():
-			case f.Severity == policy.Approval:
-				if !slices.Contains(asked, f.Role) {
-					asked = append(asked, f.Role)
-				}
-			default:
-				blocked = append(blocked, f)
-			}
-		}
-		if len(blocked) > 0 {
-			return sendDoneMsg{side: i, draft: d, blocked: blocked}
-		}
-		if len(asked) > 0 {
-			if d.State != domain.DraftAwaitingApproval {
-				d, err = st.RequestApproval(actor, d.ID, d.Version, asked)
-			}
-			return sendDoneMsg{side: i, draft: d, asked: asked, err: err}
-		}
-		d, err = st.QueueDraft(actor, d.ID, d.Version)
-		return sendDoneMsg{side: i, draft: d, err: err}
+		res, err := reply.Submit(st, pack, actor, m, d, vis, text)
+		return sendDoneMsg{side: i, draft: res.Draft, blocked: res.Blocked, asked: res.Asked, err: err}
 	}
 }
 
@@ -512,7 +460,7 @@ func (c *Model) onSendDone(msg sendDoneMsg) tea.Cmd {
 		return nil
 	case len(msg.asked) > 0:
 		s.sent = "waiting for approval by " + strings.Join(msg.asked, ", ")
-		c.say(what+" "+s.draft.ID+" went to the approval queue of "+strings.Join(msg.asked, ", ")+"; it is sent once approved", false)
+		c.say(what+" "+s.draft.ID+" went to the approval queue of "+strings.Join(msg.asked, ", ")+"; once approved, ctrl+s here (or switchboard drafts queue "+s.draft.ID+") sends it", false)
 	default:
 		s.sent = "queued"
 		c.say(what+" "+s.draft.ID+" queued; it goes out as soon as the platform takes it (Outbox, 4)", false)
@@ -675,7 +623,7 @@ func (c *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		cmds = append(cmds, func() tea.Msg { return pane.FocusMsg{Index: -1} })
 		return tea.Batch(append(cmds, pane.Toast(c.closeNote()))...)
 	case key.Matches(k, c.keys.Switch):
-		if !canPrivate(c.m.Platform) {
+		if !reply.CanPrivate(c.m.Platform) {
 			c.say("news articles take no private message", true)
 			return nil
 		}

@@ -16,7 +16,7 @@ import (
 
 // OutboxKeyMap is the Outbox pane's keys.
 type OutboxKeyMap struct {
-	Up, Down, Approve, Reject, Retry, Cancel, Pause, Confirm, Back key.Binding
+	Up, Down, Approve, Reject, Retry, Cancel, Pause, Mine, Confirm, Back key.Binding
 }
 
 // DefaultOutboxKeyMap is the Outbox pane's keys as the README documents them.
@@ -32,6 +32,7 @@ func DefaultOutboxKeyMap() OutboxKeyMap {
 		Retry:   b("R", "retry send", "R"),
 		Cancel:  b("C", "cancel draft", "C"),
 		Pause:   b("P", "pause/resume all sending", "P"),
+		Mine:    b("m", "needs my approval ⇄ all", "m"),
 		Confirm: b("enter", "confirm", "enter"),
 		Back:    b("esc", "back", "esc"),
 	}
@@ -40,6 +41,9 @@ func DefaultOutboxKeyMap() OutboxKeyMap {
 // Outbox is the approval queue and the send queue: drafts waiting for
 // approval (with their findings and the mention they answer), and every
 // draft queued, sending, failed or of unknown fate, with the pause switch.
+// `m` narrows it to "Needs my approval": the drafts waiting for an
+// approval the operator can give (someone else's, for roles on their
+// approves: list).
 type Outbox struct {
 	sess    pane.Session
 	pack    *policy.Pack
@@ -47,6 +51,7 @@ type Outbox struct {
 	keys    OutboxKeyMap
 	items   []domain.Draft
 	cur     int
+	mine    bool // the "Needs my approval" view
 	pause   store.Pause
 	// the mention of the selected draft, loaded with the list
 	mentions map[string]domain.Mention
@@ -92,27 +97,30 @@ type outboxDoneMsg struct {
 
 func (o *Outbox) load() tea.Cmd {
 	o.seq++
-	seq, st, pack := o.seq, o.sess.Store, o.pack
+	seq, st, pack, mine, actor := o.seq, o.sess.Store, o.pack, o.mine, o.sess.Actor
 	return func() tea.Msg {
 		msg := outboxLoadedMsg{seq: seq, mentions: map[string]domain.Mention{}, findings: map[string][]policy.Finding{}}
-		ds, err := st.Drafts(shownStates...)
-		if err != nil {
+		if mine {
+			msg.items, msg.err = st.AwaitingApprovalBy(actor)
+		} else {
+			ds, err := st.Drafts(shownStates...)
 			msg.err = err
-			return msg
-		}
-		for _, want := range shownStates {
-			for _, d := range ds {
-				if d.State == want {
-					msg.items = append(msg.items, d)
+			for _, want := range shownStates {
+				for _, d := range ds {
+					if d.State == want {
+						msg.items = append(msg.items, d)
+					}
 				}
 			}
 		}
+		if msg.err != nil {
+			return msg
+		}
 		for _, d := range msg.items {
 			roles, _ := store.Approved(d)
-			if pack == nil {
-				continue
+			if pack != nil {
+				msg.findings[d.ID] = pack.Check(d.Text, policy.Context{Platform: d.Platform, Visibility: d.Visibility, Reply: true, Approvals: roles})
 			}
-			msg.findings[d.ID] = pack.Check(d.Text, policy.Context{Platform: d.Platform, Visibility: d.Visibility, Reply: true, Approvals: roles})
 			if _, ok := msg.mentions[d.MentionKey]; !ok {
 				if m, err := st.GetByKey(d.MentionKey); err == nil {
 					msg.mentions[d.MentionKey] = m
@@ -142,7 +150,7 @@ func (o *Outbox) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 			return o, o.load()
 		}
 		for _, c := range msg.Update.Changes {
-			if c.Kind == "draft" || c.Kind == "outbox" {
+			if c.Kind == "draft" || c.Kind == "outbox" || (o.mine && c.Kind == store.ChangeOperator) {
 				return o, o.load()
 			}
 		}
@@ -190,6 +198,10 @@ func (o *Outbox) onKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, o.keys.Pause):
 		o.input = "pause"
 		o.comment = nil
+	case key.Matches(k, o.keys.Mine):
+		o.mine = !o.mine
+		o.cur = 0
+		return o.load()
 	case key.Matches(k, o.keys.Retry):
 		if !ok {
 			return nil
@@ -259,12 +271,12 @@ func (o *Outbox) ShortHelp() []key.Binding {
 	if o.input != "" {
 		return []key.Binding{o.keys.Confirm, o.keys.Back}
 	}
-	return []key.Binding{o.keys.Approve, o.keys.Reject, o.keys.Retry, o.keys.Cancel, o.keys.Pause}
+	return []key.Binding{o.keys.Mine, o.keys.Approve, o.keys.Reject, o.keys.Retry, o.keys.Cancel, o.keys.Pause}
 }
 
 // FullHelp is every key.
 func (o *Outbox) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{o.keys.Up, o.keys.Down}, {o.keys.Approve, o.keys.Reject, o.keys.Retry, o.keys.Cancel, o.keys.Pause}}
+	return [][]key.Binding{{o.keys.Up, o.keys.Down, o.keys.Mine}, {o.keys.Approve, o.keys.Reject, o.keys.Retry, o.keys.Cancel, o.keys.Pause}}
 }
 
 // Title names the tab.
@@ -304,6 +316,9 @@ func (o *Outbox) View() string {
 		}
 		add(st.Warning.Render(safetext.Truncate(text+" — P resumes (leads only)", w, "…")))
 	}
+	if o.mine {
+		add(st.Detail.Section.Render(safetext.Truncate(fmt.Sprintf("◆ Needs my approval (%d) — m shows the whole outbox", len(o.items)), w, "…")))
+	}
 	if o.err != nil {
 		add(st.Inbox.Error.Render(safetext.Truncate("✗ "+o.err.Error(), w, "…")))
 	}
@@ -312,7 +327,10 @@ func (o *Outbox) View() string {
 			add(st.Inbox.Error.Render(l))
 		}
 	}
-	if len(o.items) == 0 {
+	switch {
+	case len(o.items) == 0 && o.mine:
+		add(st.Inbox.Empty.Render("Nothing needs your approval: no draft waits for a role you approve for (approves: in operators.yaml)."))
+	case len(o.items) == 0:
 		add(st.Inbox.Empty.Render("Nothing waiting: no draft needs approval and the send queue is empty."))
 	}
 	listH := min(len(o.items), max(3, h/3))

@@ -9,7 +9,6 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
-	"switchboard/domain"
 	"switchboard/policy"
 	"switchboard/safetext"
 	"switchboard/themes"
@@ -189,15 +188,4 @@ func newInput(prompt string) textinput.Model {
 	in.SetStyles(st)
 	in.Focus()
 	return in
-}
-
-// templatesFor are the pack's templates that fit the mention's platform.
-func templatesFor(pack *policy.Pack, p domain.Platform) []policy.Template {
-	var out []policy.Template
-	for _, t := range pack.Templates() {
-		if len(t.Platforms) == 0 || slices.Contains(t.Platforms, string(p)) {
-			out = append(out, t)
-		}
-	}
-	return out
 }
