@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"switchboard/domain"
+	"switchboard/policy"
 	"switchboard/store"
 	"switchboard/themes"
 	"switchboard/tui/pane"
@@ -440,5 +441,44 @@ func TestTemplatePickerListsTheMentionsLanguageFirst(t *testing.T) {
 	v := ansi.Strip(c.View())
 	if i, j := strings.Index(v, "apology-dm-nl"), strings.Index(v, "outage-ack"); i < 0 || j < 0 || i > j {
 		t.Fatalf("Dutch template not first:\n%s", v)
+	}
+}
+
+// The Outbox pane checks a draft in the mention's language, as the
+// composer and the outbox do: a rule for English text does not flag a
+// Dutch reply there.
+func TestOutboxPaneChecksInTheMentionsLanguage(t *testing.T) {
+	pack, errs := policy.Parse([]byte(`id: t
+version: "1"
+owner: comms
+rules:
+  - id: en-only
+    kind: deny
+    severity: block
+    terms: [slim]
+    when: {lang: [en]}
+    message: "say smart"
+    cite: "house style"
+    examples: {bad: ["a slim chance"], good: ["a small chance"]}
+`), "t.yaml")
+	if pack == nil {
+		t.Fatal(errs)
+	}
+	nl := kim
+	nl.NativeID, nl.Lang = "111", "nl"
+	st := newStore(t, nl)
+	d, err := st.NewDraft("ana", nl.Key(), domain.VisibilityPrivate, "Dat is slim bedacht")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.QueueDraft("ana", d.ID, d.Version); err != nil {
+		t.Fatal(err)
+	}
+	ob := OutboxFactory(pack, nil)(session(st, "ana", themes.Dark))
+	ob.SetSize(100, 30)
+	oh := &harness{t: t, st: st, p: ob}
+	oh.run(ob.Init())
+	if v := ansi.Strip(ob.View()); !strings.Contains(v, "Dat is slim") || strings.Contains(v, "en-only") {
+		t.Fatalf("outbox pane applied an English rule to a Dutch reply:\n%s", v)
 	}
 }

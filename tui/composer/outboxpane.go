@@ -9,6 +9,7 @@ import (
 
 	"switchboard/domain"
 	"switchboard/policy"
+	"switchboard/reply"
 	"switchboard/safetext"
 	"switchboard/store"
 	"switchboard/tui/pane"
@@ -117,14 +118,18 @@ func (o *Outbox) load() tea.Cmd {
 			return msg
 		}
 		for _, d := range msg.items {
-			roles, _ := store.Approved(d)
-			if pack != nil {
-				msg.findings[d.ID] = pack.Check(d.Text, policy.Context{Platform: d.Platform, Visibility: d.Visibility, Reply: true, Approvals: roles})
-			}
-			if _, ok := msg.mentions[d.MentionKey]; !ok {
-				if m, err := st.GetByKey(d.MentionKey); err == nil {
-					msg.mentions[d.MentionKey] = m
+			m, ok := msg.mentions[d.MentionKey]
+			if !ok {
+				if got, err := st.GetByKey(d.MentionKey); err == nil {
+					m, msg.mentions[d.MentionKey] = got, got
 				}
+			}
+			if pack != nil {
+				// the same context as the composer and the outbox: the
+				// mention's language picks the language's rules
+				ctx := reply.Context(m, d.Visibility, d)
+				ctx.Platform = d.Platform
+				msg.findings[d.ID] = pack.Check(d.Text, ctx)
 			}
 		}
 		msg.pause, msg.err = st.SendingPause()
