@@ -52,7 +52,10 @@ var BuiltinViews = []config.InboxView{
 	{Name: "Mine", Filter: "status:open,pending assignee:me"},
 	{Name: "Negative", Filter: "status:open sentiment:negative"},
 	{Name: "Escalated", Filter: "is:escalated"},
+	{Name: "Pending", Filter: "status:pending"},
+	{Name: "Snoozed", Filter: "status:snoozed", Sort: "oldest"},
 	{Name: "Done", Filter: "status:done"},
+	{Name: "All", Filter: ""},
 }
 
 // Model is the inbox pane of one session.
@@ -81,7 +84,8 @@ type Model struct {
 	keep                       uint64 // after a reload, keep the cursor on this mention
 
 	selected map[uint64]domain.Mention
-	newCount int // new mentions that belong in this view since it was loaded
+	rng      *rangeSel // V: a range selection in progress
+	newCount int       // new mentions that belong in this view since it was loaded
 	// filterSeq changes with the view's filter; counts of new mentions
 	// made for an older filter are dropped
 	filterSeq int
@@ -287,7 +291,8 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp},
 		{k.Open, k.Back, k.Search, k.Filter, k.PrevView, k.NextView},
-		{k.Select, k.Tag, k.Assign, k.Status, k.Done, k.Answered, k.Note},
+		{k.Select, k.Range, k.SelectAll, k.Invert, k.Tag, k.Assign, k.Status},
+		{k.Done, k.Answered, k.Note},
 		{k.Escalate, k.Reply, k.Undo, k.UndoRules, k.Copy, k.JumpNew, k.Refresh},
 	}
 }
@@ -319,6 +324,8 @@ func (m *Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 			m.newCount += msg.n
 		}
 		return m, nil
+	case matchedMsg:
+		return m, m.onMatched(msg)
 	case actionMsg:
 		return m, m.onAction(msg)
 	case detailMsg:
@@ -477,6 +484,7 @@ func (m *Model) move(d int) tea.Cmd {
 	}
 	m.cur = max(0, min(len(m.rows)-1, m.cur+d))
 	m.clampOffset()
+	m.extendRange()
 	return m.prefetch()
 }
 
@@ -555,9 +563,18 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		return tea.Batch(m.reload(), m.loadCounts())
 	case key.Matches(k, km.Open):
 		return m.openDetail()
+	case key.Matches(k, km.Back) && m.rng != nil:
+		m.rng = nil
+		return pane.Toast(plural(len(m.selected), "mention") + " selected")
+	case key.Matches(k, km.Range):
+		return m.toggleRange()
+	case key.Matches(k, km.SelectAll):
+		return m.matchAll(false)
+	case key.Matches(k, km.Invert):
+		return m.matchAll(true)
 	case key.Matches(k, km.Back):
 		if len(m.selected) > 0 {
-			m.selected = map[uint64]domain.Mention{}
+			m.clearSelection()
 			return pane.Toast("selection cleared")
 		}
 		return nil
@@ -640,7 +657,7 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 
 func (m *Model) setView(i int) tea.Cmd {
 	m.viewIdx = i
-	m.selected = map[uint64]domain.Mention{}
+	m.clearSelection()
 	m.detail = nil
 	m.rebuildSource()
 	return m.reload()
@@ -792,7 +809,7 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 		return pane.ToastError(msg.desc + " failed: " + msg.err.Error())
 	}
 	if msg.clear {
-		m.selected = map[uint64]domain.Mention{}
+		m.clearSelection()
 	}
 	desc := msg.desc
 	if len(msg.events) > 0 && strings.HasPrefix(desc, "undid") {
@@ -825,7 +842,7 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 	case dlgSearch:
 		m.dlg = nil
 		m.search = strings.TrimSpace(value)
-		m.selected = map[uint64]domain.Mention{}
+		m.clearSelection()
 		m.rebuildSource()
 		return m.reload()
 	case dlgFilter:
@@ -836,7 +853,7 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 		m.dlg = nil
 		m.expr, m.user = strings.TrimSpace(value), f
-		m.selected = map[uint64]domain.Mention{}
+		m.clearSelection()
 		m.rebuildSource()
 		return m.reload()
 	case dlgNote:

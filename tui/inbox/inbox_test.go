@@ -57,7 +57,7 @@ func run(m *Model, cmd tea.Cmd) {
 		return
 	}
 	switch msg.(type) {
-	case pageMsg, countsMsg, refreshedMsg, actionMsg, detailMsg, newMatchedMsg:
+	case pageMsg, countsMsg, refreshedMsg, actionMsg, detailMsg, newMatchedMsg, matchedMsg:
 		_, next := m.Update(msg)
 		run(m, next)
 	}

@@ -11,6 +11,7 @@ type KeyMap struct {
 	Answered                                key.Binding
 	Escalate, Reply, Undo, UndoRules, Copy  key.Binding
 	JumpNew, Refresh                        key.Binding
+	Range, SelectAll, Invert                key.Binding
 }
 
 // DefaultKeyMap is the inbox's keys as the README documents them.
@@ -19,24 +20,27 @@ func DefaultKeyMap() KeyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
 	return KeyMap{
-		Up:       b("↑/k", "up", "up", "k"),
-		Down:     b("↓/j", "down", "down", "j"),
-		Top:      b("g", "top", "g", "home"),
-		Bottom:   b("G", "bottom", "G", "end"),
-		PageDown: b("ctrl+d", "half page down", "ctrl+d", "pgdown"),
-		PageUp:   b("ctrl+u", "half page up", "ctrl+u", "pgup"),
-		Open:     b("enter", "open", "enter"),
-		Back:     b("esc", "back", "esc"),
-		Search:   b("/", "search", "/"),
-		Filter:   b("f", "filter", "f"),
-		PrevView: b("[", "previous view", "["),
-		NextView: b("]", "next view", "]"),
-		Select:   b("space", "select", "space"),
-		Tag:      b("t", "tag", "t"),
-		Assign:   b("a", "assign", "a"),
-		Status:   b("s", "status", "s"),
-		Done:     b("x", "done", "x"),
-		Note:     b("n", "note", "n"),
+		Up:        b("↑/k", "up", "up", "k"),
+		Down:      b("↓/j", "down", "down", "j"),
+		Top:       b("g", "top", "g", "home"),
+		Bottom:    b("G", "bottom", "G", "end"),
+		PageDown:  b("ctrl+d", "half page down", "ctrl+d", "pgdown"),
+		PageUp:    b("ctrl+u", "half page up", "ctrl+u", "pgup"),
+		Open:      b("enter", "open", "enter"),
+		Back:      b("esc", "back", "esc"),
+		Search:    b("/", "search", "/"),
+		Filter:    b("f", "filter", "f"),
+		PrevView:  b("[", "previous view", "["),
+		NextView:  b("]", "next view", "]"),
+		Select:    b("space", "select", "space"),
+		Range:     b("V", "select a range", "V"),
+		SelectAll: b("*", "select all matching", "*"),
+		Invert:    b("~", "invert selection", "~"),
+		Tag:       b("t", "tag", "t"),
+		Assign:    b("a", "assign", "a"),
+		Status:    b("s", "status", "s"),
+		Done:      b("x", "done", "x"),
+		Note:      b("n", "note", "n"),
 		// Answered marks the first response as given outside switchboard
 		// (by phone, on the platform's own app); closing is not a response.
 		Answered: b("A", "answered elsewhere", "A"),

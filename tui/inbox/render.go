@@ -134,7 +134,20 @@ func (m *Model) tabsLine(st *themes.Styles) string {
 			parts = append(parts, st.Inbox.ViewTab.Render(label))
 		}
 	}
-	return ansi.Truncate(strings.Join(parts, ""), m.w, "…")
+	// scroll the tabs so the active one is always in sight
+	from, width := 0, 0
+	for i := 0; i <= m.viewIdx && i < len(parts); i++ {
+		width += lipgloss.Width(parts[i])
+	}
+	for from < m.viewIdx && width+1 > m.w-1 {
+		width -= lipgloss.Width(parts[from])
+		from++
+	}
+	line := strings.Join(parts[from:], "")
+	if from > 0 {
+		line = st.Inbox.Dim.Render("‹") + line
+	}
+	return ansi.Truncate(line, m.w, "…")
 }
 
 func (m *Model) statusLine(st *themes.Styles) string {
