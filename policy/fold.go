@@ -101,6 +101,11 @@ func (f *folded) fold(s string) {
 		if len(d) == 0 {
 			f.addRune(foldRune(r), i)
 		} else {
+			sep := compatSymbol(r, d)
+			if sep && !space {
+				f.b = append(f.b, ' ')
+				f.src = append(f.src, int32(i))
+			}
 			for len(d) > 0 {
 				dr, ds := utf8.DecodeRune(d)
 				d = d[ds:]
@@ -109,10 +114,46 @@ func (f *folded) fold(s string) {
 				}
 				f.addRune(foldRune(dr), i)
 			}
+			if sep {
+				// the symbol stands apart from the word it touches
+				f.b = append(f.b, ' ')
+				f.src = append(f.src, int32(i))
+				space = true
+				i += size
+				continue
+			}
 		}
 		space = false
 		i += size
 	}
+}
+
+// compatSymbol reports whether r, a character that is not a letter or a
+// decimal digit, decomposes (NFKD, d) into letters or digits that would
+// glue onto a neighbouring word: ™ is "TM", ¹ is "1", ½ is "1⁄2", ㎏ is
+// "kg". Such a symbol folds to its decomposition set apart by spaces, so
+// "Detox™" still holds the word "detox". A symbol that stands for one
+// letter (Ⓐ) folds to that letter.
+func compatSymbol(r rune, d []byte) bool {
+	if unicode.IsLetter(r) || unicode.Is(unicode.Nd, r) {
+		return false
+	}
+	alnum, letters, n := false, 0, 0
+	for len(d) > 0 {
+		dr, ds := utf8.DecodeRune(d)
+		d = d[ds:]
+		if isAccent(dr) {
+			continue
+		}
+		n++
+		if unicode.IsLetter(dr) {
+			letters++
+			alnum = true
+		} else if unicode.IsDigit(dr) {
+			alnum = true
+		}
+	}
+	return alnum && !(n == 1 && letters == 1)
 }
 
 func (f *folded) addRune(r rune, src int) {
