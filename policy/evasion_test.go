@@ -19,6 +19,28 @@ var evasions = []struct {
 	{"fraction before", "\u00bcdetox", "no-health-claims"},
 	{"service mark", "Detox\u2120 kit", "no-health-claims"},
 	{"square kg", "lose weight fast\u338f", "no-health-claims"},
+	// invisible characters inside a term (Default_Ignorable_Code_Point)
+	{"zero width joiner", "gua\u200dranteed returns", "no-financial-promises"},
+	{"left-to-right mark", "de\u200etox", "no-health-claims"},
+	{"right-to-left mark", "guaranteed\u200f returns", "no-financial-promises"},
+	{"LRE", "de\u202atox", "no-health-claims"},
+	{"RLO", "de\u202etox", "no-health-claims"},
+	{"LRI", "de\u2066tox", "no-health-claims"},
+	{"PDI", "det\u2069ox", "no-health-claims"},
+	{"function application", "de\u2061tox", "no-health-claims"},
+	{"invisible plus", "de\u2064tox", "no-health-claims"},
+	{"variation selector 16", "de\ufe0ftox", "no-health-claims"},
+	{"variation selector 1", "de\ufe00tox", "no-health-claims"},
+	{"variation selector 17", "de\U000E0100tox", "no-health-claims"},
+	{"Mongolian selector", "de\u180btox", "no-health-claims"},
+	{"tag letter", "de\U000E0041tox", "no-health-claims"},
+	{"cancel tag", "de\U000E007Ftox", "no-health-claims"},
+	{"Hangul filler", "de\u3164tox", "no-health-claims"},
+	{"halfwidth Hangul filler", "de\uffa0tox", "no-health-claims"},
+	{"Hangul choseong filler", "de\u115ftox", "no-health-claims"},
+	{"Khmer inherent vowel", "de\u17b4tox", "no-health-claims"},
+	{"Arabic letter mark", "de\u061ctox", "no-health-claims"},
+	{"soft hyphen and ZWJ", "ris\u00ad\u200dk-free", "no-financial-promises"},
 }
 
 func TestEvasionsStillMatch(t *testing.T) {

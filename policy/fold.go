@@ -6,10 +6,13 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"switchboard/policy/confusable"
 )
 
 // folded is a text reduced for term matching: compatibility-decomposed,
-// accents dropped, lower-cased, whitespace runs collapsed to one space,
+// accents dropped, default-ignorable code points removed, lower-cased,
+// whitespace runs collapsed to one space,
 // typographic apostrophes and hyphens made ASCII. src maps every folded
 // byte to the byte offset of the original rune it came from.
 type folded struct {
@@ -85,8 +88,8 @@ func (f *folded) fold(s string) {
 			i += size
 			continue
 		}
-		if r == '\u200B' || r == '\u200C' || r == '\u2060' || r == '\u00AD' || r == '\uFEFF' {
-			i += size // invisible characters used to dodge filters
+		if confusable.Ignorable(r) {
+			i += size // drawn as nothing: zero widths, joiners, bidi controls, tags, fillers
 			continue
 		}
 		if r == 'ß' || r == 'ẞ' {
