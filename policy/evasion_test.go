@@ -41,6 +41,24 @@ var evasions = []struct {
 	{"Khmer inherent vowel", "de\u17b4tox", "no-health-claims"},
 	{"Arabic letter mark", "de\u061ctox", "no-health-claims"},
 	{"soft hyphen and ZWJ", "ris\u00ad\u200dk-free", "no-financial-promises"},
+	// look-alike letters (UTS #39 skeleton, Latin prototypes)
+	{"Cyrillic a", "gu\u0430ranteed returns", "no-financial-promises"},
+	{"Cyrillic e and o", "d\u0435t\u043ex", "no-health-claims"},
+	{"Cyrillic capitals", "RI\u0405K-FR\u0415\u0415", "no-financial-promises"},
+	{"Cyrillic capital I", "R\u0406SK-FREE", "no-financial-promises"},
+	{"Cyrillic dze and es", "ri\u0455k fr\u0435e", "no-financial-promises"},
+	{"Greek omicron", "det\u03bfx", "no-health-claims"},
+	{"Greek capitals", "DETO\u03a7 \u039dOW", "no-health-claims"},
+	{"Armenian o", "det\u0585x", "no-health-claims"},
+	{"Latin alpha", "gu\u0251ranteed returns", "no-financial-promises"},
+	{"dotless i", "cl\u0131nically proven", "no-health-claims"},
+	{"Cherokee capitals", "\u13a0ETOX", "no-health-claims"},
+	{"fullwidth with Cyrillic", "\uff44\u0435\uff54\uff4f\uff58", "no-health-claims"},
+	{"math bold with Cyrillic", "\U0001d41d\u0435\U0001d42d\U0001d428\U0001d431", "no-health-claims"},
+	{"small capitals", "\u1d04ures your cold, det\u1d0fx", "no-health-claims"},
+	{"approval term, Cyrillic o", "It was \u043eur fault", "no-liability-admission"},
+	{"approval term, Greek iota", "we are l\u03b9able", "no-liability-admission"},
+	{"all three at once", "gu\u0430r\u200dant\u0435ed returns\u00b2", "no-financial-promises"},
 }
 
 func TestEvasionsStillMatch(t *testing.T) {

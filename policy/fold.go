@@ -11,8 +11,9 @@ import (
 )
 
 // folded is a text reduced for term matching: compatibility-decomposed,
-// accents dropped, default-ignorable code points removed, lower-cased,
-// whitespace runs collapsed to one space,
+// accents dropped, default-ignorable code points removed, look-alike
+// letters of other scripts made the Latin letter they imitate (UTS #39
+// confusables), lower-cased, whitespace runs collapsed to one space,
 // typographic apostrophes and hyphens made ASCII. src maps every folded
 // byte to the byte offset of the original rune it came from.
 type folded struct {
@@ -38,13 +39,17 @@ func foldRune(r rune) rune {
 	case '\u2010', '\u2011', '\u2012', '\u2013', '\u2212':
 		return '-'
 	case 'ς':
-		return 'σ'
+		r = 'σ'
 	case '\uFF03':
 		return '#'
 	case '\uFF20':
 		return '@'
 	}
-	return unicode.ToLower(r)
+	r = unicode.ToLower(r)
+	if b, ok := confusable.Latin(r); ok {
+		return rune(b) // а, ο, Ꭺ: the Latin letter it imitates
+	}
+	return r
 }
 
 // fold appends the folded form of s to f.
