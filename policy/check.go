@@ -402,7 +402,8 @@ func (p *Pack) rule(id string) *rule {
 	return nil
 }
 
-// setLineCol fills Line and Col (characters) from Start, in one pass.
+// setLineCol fills Line and Col (characters) from Start, in one pass. A
+// line ends at "\n", "\r\n" or a bare "\r" (old Mac files).
 func setLineCol(text string, fs []Finding) {
 	idx := make([]int, len(fs))
 	for i := range idx {
@@ -414,7 +415,7 @@ func setLineCol(text string, fs []Finding) {
 		f := &fs[k]
 		for pos < f.Start && pos < len(text) {
 			r, size := utf8.DecodeRuneInString(text[pos:])
-			if r == '\n' {
+			if r == '\n' || r == '\r' && (pos+1 == len(text) || text[pos+1] != '\n') {
 				line, col = line+1, 1
 			} else {
 				col++

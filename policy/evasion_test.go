@@ -78,3 +78,75 @@ func TestEvasionsStillMatch(t *testing.T) {
 		})
 	}
 }
+
+// Spans, fixes and line:col point into the text as written, whatever the
+// fold removed (invisible characters), expanded (ß, ﬁ, ™, ½) or mapped
+// (look-alikes) before and inside the match.
+func TestSpansPointIntoTheOriginalAfterFolding(t *testing.T) {
+	p := mustParse(t, head+`
+rules:
+  - id: d
+    kind: deny
+    message: "no {{match}}"
+    cite: c
+    terms: ["guaranteed returns"]
+  - id: s
+    kind: substitute
+    message: "say {{match}} differently"
+    cite: c
+    swap: {"detox": "cleanse"}
+`)
+	prefix := "Stra\u00dfe \ufb01ne\u2122 \u00bd \u200d\u200e\U000E0041 \u0430\u043e\r\n\u3164x\u00b2\r"
+	match := "gu\u0430r\u200dant\u0435ed returns"
+	text := prefix + match + " and D\u0435\u200btox."
+	fs := p.Check(text, Context{})
+	if len(fs) != 2 {
+		t.Fatalf("findings %s", ids(fs))
+	}
+	d, s := fs[0], fs[1]
+	if d.Start != len(prefix) || d.End != len(prefix)+len(match) || d.Match != match {
+		t.Errorf("deny span %d-%d %q, want %d-%d %q", d.Start, d.End, d.Match, len(prefix), len(prefix)+len(match), match)
+	}
+	if d.Line != 3 || d.Col != 1 {
+		t.Errorf("deny at %d:%d, want 3:1 (CRLF and a bare CR end lines)", d.Line, d.Col)
+	}
+	wantS := "D\u0435\u200btox"
+	if s.Match != wantS || text[s.Start:s.End] != wantS || s.Col != 1+len([]rune(match+" and ")) {
+		t.Errorf("substitute %q at %d-%d col %d", s.Match, s.Start, s.End, s.Col)
+	}
+	if got := ApplyFix(text, s); got != prefix+match+" and Cleanse." {
+		t.Errorf("fix gives %q", got)
+	}
+}
+
+func TestBareCRLines(t *testing.T) {
+	p := mustParse(t, head+`
+rules:
+  - id: d
+    kind: deny
+    message: "no {{match}}"
+    cite: c
+    terms: [detox]
+`)
+	fs := p.Check("one\rtwo\rthree detox", Context{})
+	if len(fs) != 1 || fs[0].Line != 3 || fs[0].Col != 7 {
+		t.Fatalf("findings %+v, want line 3 col 7", fs)
+	}
+}
+
+// RE2's \b is ASCII-only: lint says so where a pattern can match a
+// non-ASCII letter.
+func TestLintWarnsOfASCIIWordBoundary(t *testing.T) {
+	for pat, warn := range map[string]bool{`\bcafé\b`: true, `\b\pL+ly\b`: true, `\bfoo\b`: false, `caf[ée]`: false, `\b\w+\b`: false} {
+		_, errs := Parse([]byte(head+"rules:\n  - id: r\n    kind: deny\n    message: m\n    cite: c\n    examples: {bad: [x]}\n    patterns: ['"+pat+"']\n"), "t.yaml")
+		got := false
+		for _, e := range errs {
+			if e.Warning && strings.Contains(e.Msg, `\b only knows ASCII`) {
+				got = true
+			}
+		}
+		if got != warn {
+			t.Errorf("%s: warning %v, want %v (%v)", pat, got, warn, errs)
+		}
+	}
+}

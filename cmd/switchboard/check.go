@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -65,8 +69,14 @@ func newCheckCmd(g *globals) *cobra.Command {
 over each file (- is standard input) as a post for --platform.
 
 Text output is one line per finding: file:line:col: severity rule: message.
+A directory is checked as the text files under it, recursively, skipping
+hidden files and directories (names starting with ".") and binary files. A
+file's final newline is not part of the draft. A file that cannot be read
+is reported on standard error and the others are still checked.
+
 Exit status: 0 clean or only info/warn findings, 1 a block or an approval
-not given (--approved ROLE), 2 a usage error or a broken pack.`,
+not given (--approved ROLE), 2 a usage error, a broken pack or a file that
+could not be read.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !checkContains(checkPlatforms, platform) {
@@ -94,7 +104,9 @@ not given (--approved ROLE), 2 a usage error or a broken pack.`,
 			out := cmd.OutOrStdout()
 			var results []checkFile
 			blocking := false
-			for _, name := range args {
+			files, failed := checkInputs(cmd, args)
+			for _, in := range files {
+				name := in.name
 				var data []byte
 				if name == "-" {
 					data, err = io.ReadAll(cmd.InOrStdin())
@@ -102,9 +114,15 @@ not given (--approved ROLE), 2 a usage error or a broken pack.`,
 					data, err = os.ReadFile(name)
 				}
 				if err != nil {
-					return &exitError{code: 2, msg: err.Error()}
+					// report it and go on: the other files' findings still count
+					fmt.Fprintln(cmd.ErrOrStderr(), safetext.Line("switchboard check: "+err.Error()))
+					failed = true
+					continue
 				}
-				text := string(data)
+				if in.walked && !isText(data) {
+					continue
+				}
+				text := trimFinalNewline(string(data))
 				fs := p.Check(text, ctx)
 				res := checkFile{File: name, Findings: fs}
 				if res.Findings == nil {
@@ -117,6 +135,9 @@ not given (--approved ROLE), 2 a usage error or a broken pack.`,
 				}
 				blocking = blocking || res.Blocking
 				if format == "json" {
+					for i := range res.Findings {
+						res.Findings[i].Match = clipBytes(res.Findings[i].Match, maxJSONMatch)
+					}
 					res.Length = map[string]checkLength{}
 					for _, pl := range checkPlatforms {
 						c := p.LengthFor(domain.Platform(pl), ctx.Visibility, text)
@@ -148,6 +169,9 @@ not given (--approved ROLE), 2 a usage error or a broken pack.`,
 					return err
 				}
 			}
+			if failed {
+				return &exitError{code: 2, msg: "some files could not be checked"}
+			}
 			if blocking {
 				return &exitError{code: 1}
 			}
@@ -172,4 +196,92 @@ func checkContains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// maxJSONMatch caps a finding's match in --format json (start and end
+// still give the whole span): a length finding's match is the whole
+// overflow, which may be the rest of a long file.
+const maxJSONMatch = 200
+
+// clipBytes cuts s to at most n bytes, at a rune boundary.
+func clipBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// trimFinalNewline drops the line end that closes a file: an editor adds
+// it, the post does not have it.
+func trimFinalNewline(s string) string {
+	switch {
+	case strings.HasSuffix(s, "\r\n"):
+		return s[:len(s)-2]
+	case strings.HasSuffix(s, "\n"), strings.HasSuffix(s, "\r"):
+		return s[:len(s)-1]
+	}
+	return s
+}
+
+type checkInput struct {
+	name   string
+	walked bool // found under a directory argument: skipped if not text
+}
+
+// checkInputs expands the arguments: a directory stands for the files
+// under it (sorted, recursively, hidden names skipped). An argument that
+// cannot be read is reported on stderr; failed says so.
+func checkInputs(cmd *cobra.Command, args []string) (files []checkInput, failed bool) {
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if a == "-" || err != nil || !st.IsDir() {
+			files = append(files, checkInput{name: a}) // a read error is reported when it is read
+			continue
+		}
+		err = filepath.WalkDir(a, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				fmt.Fprintln(cmd.ErrOrStderr(), safetext.Line("switchboard check: "+err.Error()))
+				failed = true
+				return nil
+			}
+			if path != a && strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() {
+				files = append(files, checkInput{name: path, walked: true})
+			}
+			return nil
+		})
+		if err != nil {
+			fmt.Fprintln(cmd.ErrOrStderr(), safetext.Line("switchboard check: "+err.Error()))
+			failed = true
+		}
+	}
+	return files, failed
+}
+
+// isText reports whether data looks like a text file: valid UTF-8 (a
+// cut-off last rune allowed) with no NUL byte in its first 8 KiB.
+func isText(data []byte) bool {
+	head := data
+	if len(head) > 8192 {
+		head = head[:8192]
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		return false
+	}
+	for len(head) > 0 {
+		r, size := utf8.DecodeRune(head)
+		if r == utf8.RuneError && size == 1 && (len(head) >= utf8.UTFMax || utf8.FullRune(head)) {
+			return false
+		}
+		head = head[size:]
+	}
+	return true
 }
