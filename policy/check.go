@@ -269,7 +269,7 @@ func (p *Pack) Check(text string, ctx Context) []Finding {
 		applies[i] = r.applies(&ctx)
 		any = any || applies[i]
 	}
-	if !any {
+	if !any && !strings.Contains(text, "{{") {
 		return nil
 	}
 	// Terms: one pass of the automaton over the folded text.
@@ -328,6 +328,9 @@ func (p *Pack) Check(text string, ctx Context) []Finding {
 			c.run(r)
 		}
 	}
+	if strings.Contains(c.text, "{{") {
+		c.unfilledFields()
+	}
 	if len(c.out) == 0 && len(ovs) == 0 {
 		return nil
 	}
@@ -357,6 +360,20 @@ func (p *Pack) Check(text string, ctx Context) []Finding {
 	})
 	setLineCol(text, c.out)
 	return c.out
+}
+
+// FieldRule is the rule id of the finding for a template's {{field}}
+// left in a draft: a block, in every pack and context, that no inline
+// override clears (it names no rule of the pack).
+const FieldRule = "template-field"
+
+// unfilledFields blocks every {{field}} a template left in the text.
+func (c *checker) unfilledFields() {
+	for _, m := range fieldRe.FindAllStringSubmatchIndex(c.text, -1) {
+		name := c.text[m[2]:m[3]]
+		c.out = append(c.out, Finding{RuleID: FieldRule, Area: "templates", Severity: Block,
+			Message: "template field {{" + name + "}} is not filled in", Match: c.orig[m[0]:m[1]], Start: m[0], End: m[1]})
+	}
 }
 
 func (c *checker) applyOverrides(ovs []Override) {

@@ -150,3 +150,34 @@ func TestLintWarnsOfASCIIWordBoundary(t *testing.T) {
 		}
 	}
 }
+
+// A template's {{field}} left in a draft blocks it, whatever the pack or
+// the context, and no inline override clears it.
+func TestUnfilledTemplateFieldBlocks(t *testing.T) {
+	tpl, ok := Default().Template(Default().Templates()[0].ID)
+	if !ok || len(tpl.Fields()) == 0 {
+		t.Fatalf("the default pack's first template has no fields: %+v", tpl)
+	}
+	text := tpl.Text + "\npolicy:allow " + FieldRule + " \"later\""
+	for _, ctx := range []Context{{}, {Platform: "x", Reply: true}, {Platform: "mastodon", Visibility: "private"}} {
+		fs := Default().Check(text, ctx)
+		n := 0
+		for _, f := range fs {
+			if f.RuleID != FieldRule {
+				continue
+			}
+			n++
+			if !f.Blocking() || text[f.Start:f.End] != f.Match || !strings.HasPrefix(f.Message, "template field {{") || !strings.HasSuffix(f.Message, "}} is not filled in") {
+				t.Errorf("%+v", f)
+			}
+		}
+		if want := strings.Count(tpl.Text, "{{"); n != want {
+			t.Errorf("%v: %d field findings, want %d: %s", ctx, n, want, ids(fs))
+		}
+	}
+	p := mustParse(t, head+"rules:\n  - id: r\n    kind: deny\n    message: m\n    cite: c\n    terms: [x]\n    when: {platforms: [reddit]}\n")
+	fs := p.Check("Hi {{ name }}, your order {{order_id}} ships today.", Context{Platform: "x"})
+	if ids(fs) != FieldRule+"={{ name }},"+FieldRule+"={{order_id}}" || fs[0].Message != "template field {{name}} is not filled in" || fs[1].Col != 27 {
+		t.Errorf("pack without a field rule, no rule applies: %s %+v", ids(fs), fs)
+	}
+}

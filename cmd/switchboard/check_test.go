@@ -309,3 +309,15 @@ func TestCheckCLIFilesAndDirectories(t *testing.T) {
 		t.Errorf("no too-long finding:\n%s", out)
 	}
 }
+
+// A draft made from a template with a blank left in is blocked.
+func TestCheckCLIUnfilledTemplateField(t *testing.T) {
+	dir := t.TempDir()
+	draft := writeFile(t, dir, "reply.txt", "Hi {{name}}, we're sorry about the {{service}} outage.\n")
+	out, _, code := runSB(t, "", "check", "--platform", "x", "--reply", draft)
+	want := draft + ":1:4: block template-field: template field {{name}} is not filled in\n" +
+		draft + ":1:36: block template-field: template field {{service}} is not filled in\n"
+	if code != 1 || out != want {
+		t.Errorf("code %d out\n%s\nwant\n%s", code, out, want)
+	}
+}
