@@ -214,6 +214,7 @@ type hit struct {
 type scratch struct {
 	f       folded
 	hits    []hit
+	byR     [][]hit // hits by rule
 	applies []bool
 	starts  []int32
 }
@@ -319,7 +320,13 @@ func (p *Pack) Check(text string, ctx Context) []Finding {
 			sc.hits = append(sc.hits, hit{e: e, start: os, end: oe})
 		})
 	}
-	c.byR = make([][]hit, len(p.rules))
+	if cap(sc.byR) < len(p.rules) {
+		sc.byR = make([][]hit, len(p.rules))
+	}
+	c.byR = sc.byR[:len(p.rules)]
+	for i := range c.byR {
+		c.byR[i] = c.byR[i][:0]
+	}
 	for _, h := range sc.hits {
 		c.byR[h.e.rule] = append(c.byR[h.e.rule], h)
 	}

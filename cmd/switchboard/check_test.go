@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -218,15 +217,7 @@ rules:
 // BenchmarkCheck1000Files runs one switchboard check process over 1,000
 // draft files (the figure includes process start).
 func BenchmarkCheck1000Files(b *testing.B) {
-	dir := b.TempDir()
-	args := []string{"check", "--platform", "x", "--reply"}
-	for i := 0; i < 1000; i++ {
-		text := fmt.Sprintf("@klant%d Bedankt voor je bericht! We kijken er meteen naar; zie https://status.example.com/i/%d. Onze excuses voor het ongemak, café open tot 22:00. ^JD", i, i)
-		if i%10 == 0 {
-			text += " Mail ons op hulp@example.nl"
-		}
-		args = append(args, writeFile(b, dir, fmt.Sprintf("d%04d.txt", i), text))
-	}
+	args := append([]string{"check", "--platform", "x", "--reply"}, benchDrafts(b, b.TempDir())...)
 	bin := binary(b)
 	b.ResetTimer()
 	for b.Loop() {
