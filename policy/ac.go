@@ -82,6 +82,23 @@ func buildAutomaton(terms []string) *automaton {
 			}
 		}
 	}
+	// Number the states in breadth-first order: the root and the shallow
+	// states, where a scan spends most bytes, share a few cache lines.
+	order := make([]int32, n) // old state → new state
+	order[0] = 0
+	for i, s := range queue {
+		order[s] = int32(i + 1)
+	}
+	renum := make([]int32, len(delta))
+	outs := make([][]int32, n)
+	for old := 0; old < n; old++ {
+		nw := int(order[old])
+		outs[nw] = a.out[old]
+		for c := 0; c < nc; c++ {
+			renum[nw*nc+c] = order[delta[old*nc+c]]
+		}
+	}
+	a.delta, a.out = renum, outs
 	if n <= 1<<16 {
 		a.delta16 = make([]uint16, len(a.delta))
 		for i, v := range a.delta {

@@ -52,6 +52,23 @@ func foldRune(r rune) rune {
 	return r
 }
 
+// asciiFold is the fold of each ASCII byte: lower case, whitespace to ' ',
+// the backtick to an apostrophe.
+var asciiFold = func() (t [utf8.RuneSelf]byte) {
+	for c := range t {
+		t[c] = byte(c)
+		switch {
+		case c >= 'A' && c <= 'Z':
+			t[c] = byte(c) + 'a' - 'A'
+		case c == '`':
+			t[c] = '\''
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+			t[c] = ' '
+		}
+	}
+	return t
+}()
+
 // fold appends the folded form of s to f.
 func (f *folded) fold(s string) {
 	f.b, f.src = f.b[:0], f.src[:0]
@@ -61,26 +78,23 @@ func (f *folded) fold(s string) {
 	}
 	space := true // drop leading whitespace
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
-				if !space {
-					f.b = append(f.b, ' ')
-					f.src = append(f.src, int32(i))
+		if s[i] < utf8.RuneSelf {
+			// ASCII fast path: a run of ASCII bytes, one table look-up each
+			b, src := f.b, f.src
+			for ; i < len(s) && s[i] < utf8.RuneSelf; i++ {
+				c := asciiFold[s[i]]
+				if c == ' ' {
+					if space {
+						continue
+					}
 					space = true
+				} else {
+					space = false
 				}
-			default:
-				if c >= 'A' && c <= 'Z' {
-					c += 'a' - 'A'
-				} else if c == '`' {
-					c = '\''
-				}
-				f.b = append(f.b, c)
-				f.src = append(f.src, int32(i))
-				space = false
+				b = append(b, c)
+				src = append(src, int32(i))
 			}
-			i++
+			f.b, f.src = b, src
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
