@@ -119,21 +119,6 @@ rules:
 	}
 }
 
-func TestBareCRLines(t *testing.T) {
-	p := mustParse(t, head+`
-rules:
-  - id: d
-    kind: deny
-    message: "no {{match}}"
-    cite: c
-    terms: [detox]
-`)
-	fs := p.Check("one\rtwo\rthree detox", Context{})
-	if len(fs) != 1 || fs[0].Line != 3 || fs[0].Col != 7 {
-		t.Fatalf("findings %+v, want line 3 col 7", fs)
-	}
-}
-
 // RE2's \b is ASCII-only: lint says so where a pattern can match a
 // non-ASCII letter.
 func TestLintWarnsOfASCIIWordBoundary(t *testing.T) {
