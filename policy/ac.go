@@ -35,7 +35,11 @@ func buildAutomaton(terms []string) *automaton {
 	// Trie in the dense table itself: a 0 entry is "no child" (the root
 	// is nobody's child), filled with failure transitions below.
 	nc := a.nclass
-	delta := make([]int32, nc, nc*(len(terms)*4+1))
+	nodes := 1
+	for _, t := range terms {
+		nodes += len(t) // at most one state per term byte
+	}
+	delta := make([]int32, nc, nc*nodes)
 	var termOut [][]int32 // state → terms ending exactly here
 	termOut = append(termOut, nil)
 	for ti, t := range terms {
