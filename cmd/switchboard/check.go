@@ -65,7 +65,7 @@ func newCheckCmd(g *globals) *cobra.Command {
 	var reply bool
 	var approved []string
 	cmd := &cobra.Command{
-		Use:   "check [flags] FILE...|-",
+		Use:   "check [flags] FILE|DIR...|-",
 		Short: "Check drafts against the policy pack, offline",
 		Long: `check runs every rule of the policy pack (the built-in one unless --policy)
 over each file (- is standard input) as a post for --platform.
