@@ -8,6 +8,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"switchboard/domain"
+	"switchboard/policy/confusable"
 )
 
 // Impersonation reports whether author a looks like an imitation of the
@@ -17,9 +18,10 @@ import (
 //
 // Handles and display names are reduced to a skeleton before comparing:
 // NFKC compatibility folding (fullwidth and mathematical letters),
-// accents dropped, Cyrillic and Greek look-alikes and digits mapped to the
-// Latin letters they imitate (а→a, ο→o, 0→o, 1→l, i→l, rn→m, vv→w),
-// separators ("_", ".", "-", spaces) removed. A suspect is a skeleton
+// accents dropped, invisible characters removed, look-alike letters of
+// other scripts (package confusable: UTS #39, the same table the policy
+// checker uses) and digits mapped to the Latin letters they imitate
+// (а→a, ο→o, 0→o, 1→l, i→l, rn→m, vv→w), separators ("_", ".", "-", spaces) removed. A suspect is a skeleton
 // equal to a brand skeleton, equal to it after stripping affixes such as
 // "official", "support", "help", "team", "co", or within a small edit
 // distance of it. The brand's own handles are never flagged (compared
@@ -149,20 +151,13 @@ func handleLocal(h string) string {
 	return h
 }
 
-// confusable maps look-alike letters to the Latin letter they imitate.
-// Lower case only: the skeleton is lower-cased first.
-var confusable = map[rune]rune{
-	// Cyrillic
-	'а': 'a', 'в': 'b', 'е': 'e', 'ё': 'e', 'к': 'k', 'м': 'm', 'н': 'h', 'о': 'o', 'р': 'p',
-	'с': 'c', 'т': 't', 'у': 'y', 'х': 'x', 'і': 'i', 'ї': 'i', 'ј': 'j', 'ѕ': 's', 'ԁ': 'd',
-	'ԛ': 'q', 'ԝ': 'w', 'һ': 'h', 'ӏ': 'l', 'ɡ': 'g', 'ɩ': 'i', 'ı': 'i', 'ʟ': 'l',
-	// Greek
-	'α': 'a', 'β': 'b', 'ε': 'e', 'η': 'n', 'ι': 'i', 'κ': 'k', 'ν': 'v', 'ο': 'o', 'ρ': 'p',
-	'τ': 't', 'υ': 'u', 'χ': 'x', 'γ': 'y', 'ω': 'w', 'μ': 'u', 'ϲ': 'c', 'ϳ': 'j',
-	// digits and symbols used as letters
+// lookalike maps the digits and symbols impersonators use as letters,
+// and i to l (indistinguishable in many fonts: capital I, small l). The
+// look-alike letters of other scripts come from the confusable package,
+// the table the policy checker folds drafts with.
+var lookalike = map[rune]rune{
 	'0': 'o', '1': 'l', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g', '$': 's',
 	'|': 'l', '!': 'l',
-	// i and l are indistinguishable in many fonts (capital I, small l)
 	'i': 'l',
 }
 
@@ -172,11 +167,14 @@ func skeleton(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
-		if unicode.Is(unicode.Mn, r) {
-			continue // accents and other combining marks
+		if unicode.Is(unicode.Mn, r) || confusable.Ignorable(r) {
+			continue // accents, other combining marks, invisible characters
 		}
 		r = unicode.ToLower(r)
-		if c, ok := confusable[r]; ok {
+		if c, ok := confusable.Latin(r); ok {
+			r = rune(c)
+		}
+		if c, ok := lookalike[r]; ok {
 			r = c
 		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {

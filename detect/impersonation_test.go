@@ -27,6 +27,7 @@ func TestImpersonation(t *testing.T) {
 		{"cyrillic a", lilly, lillyName, domain.Author{Handle: "@LillyPаd"}, true},                                               // U+0430
 		{"greek omicron name", []string{"@AcmeAir"}, "Acme Air", domain.Author{Handle: "@travel_deals", Name: "Acme Αir"}, true}, // Greek capital alpha
 		{"fullwidth letters", []string{"@AcmeAir"}, "Acme Air", domain.Author{Handle: "@ｱｃｍｅ", Name: "ＡｃｍｅＡｉｒ"}, true},
+		{"armenian o, cherokee capital", []string{"@Coolblue"}, "Coolblue", domain.Author{Handle: "@C\u0585\u0585lb\u13deue"}, true}, // օ, Ꮮ: in confusables.txt, not in the old table
 		{"capital I for l", []string{"@PayPal"}, "PayPal", domain.Author{Handle: "@PayPaI"}, true},
 		{"digit zero", []string{"@Booking"}, "Booking.com", domain.Author{Handle: "@B00king"}, true},
 		{"rn for m", []string{"@Amazon"}, "Amazon", domain.Author{Handle: "@Arnazon_Help"}, true},

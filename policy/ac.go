@@ -32,56 +32,77 @@ func buildAutomaton(terms []string) *automaton {
 		// Cannot happen: at most 256 byte values, class 0 shared.
 		panic("policy: too many byte classes")
 	}
-	// Trie with sparse children first.
-	type node struct {
-		next map[uint8]int32
-		out  []int32
+	// Trie in the dense table itself: a 0 entry is "no child" (the root
+	// is nobody's child), filled with failure transitions below.
+	nc := a.nclass
+	nodes := 1
+	for _, t := range terms {
+		nodes += len(t) // at most one state per term byte
 	}
-	nodes := []node{{next: map[uint8]int32{}}}
+	delta := make([]int32, nc, nc*nodes)
+	var termOut [][]int32 // state → terms ending exactly here
+	termOut = append(termOut, nil)
 	for ti, t := range terms {
 		s := int32(0)
 		for i := 0; i < len(t); i++ {
-			c := a.class[t[i]]
-			nx, ok := nodes[s].next[c]
-			if !ok {
-				nx = int32(len(nodes))
-				nodes = append(nodes, node{next: map[uint8]int32{}})
-				nodes[s].next[c] = nx
+			c := int(a.class[t[i]])
+			nx := delta[int(s)*nc+c]
+			if nx == 0 {
+				nx = int32(len(termOut))
+				termOut = append(termOut, nil)
+				delta = append(delta, make([]int32, nc)...)
+				delta[int(s)*nc+c] = nx
 			}
 			s = nx
 		}
-		nodes[s].out = append(nodes[s].out, int32(ti))
+		termOut[s] = append(termOut[s], int32(ti))
 	}
-	n := len(nodes)
-	a.delta = make([]int32, n*a.nclass)
+	n := len(termOut)
+	a.delta = delta
 	a.out = make([][]int32, n)
 	fail := make([]int32, n)
 	queue := make([]int32, 0, n)
-	for c := 0; c < a.nclass; c++ {
-		if nx, ok := nodes[0].next[uint8(c)]; ok {
-			a.delta[c] = nx
+	for c := 0; c < nc; c++ {
+		if nx := delta[c]; nx != 0 {
 			queue = append(queue, nx)
 		}
 	}
-	a.out[0] = nodes[0].out
+	a.out[0] = termOut[0]
 	for qi := 0; qi < len(queue); qi++ {
 		s := queue[qi]
 		f := fail[s]
-		out := nodes[s].out
+		out := termOut[s]
 		if len(a.out[f]) > 0 {
 			out = append(append([]int32(nil), out...), a.out[f]...)
 		}
 		a.out[s] = out
-		for c := 0; c < a.nclass; c++ {
-			if nx, ok := nodes[s].next[uint8(c)]; ok {
-				a.delta[int(s)*a.nclass+c] = nx
-				fail[nx] = a.delta[int(f)*a.nclass+c]
+		row, frow := delta[int(s)*nc:int(s)*nc+nc], delta[int(f)*nc:int(f)*nc+nc]
+		for c := 0; c < nc; c++ {
+			if nx := row[c]; nx != 0 {
+				fail[nx] = frow[c]
 				queue = append(queue, nx)
 			} else {
-				a.delta[int(s)*a.nclass+c] = a.delta[int(f)*a.nclass+c]
+				row[c] = frow[c]
 			}
 		}
 	}
+	// Number the states in breadth-first order: the root and the shallow
+	// states, where a scan spends most bytes, share a few cache lines.
+	order := make([]int32, n) // old state → new state
+	order[0] = 0
+	for i, s := range queue {
+		order[s] = int32(i + 1)
+	}
+	renum := make([]int32, len(delta))
+	outs := make([][]int32, n)
+	for old := 0; old < n; old++ {
+		nw := int(order[old])
+		outs[nw] = a.out[old]
+		for c := 0; c < nc; c++ {
+			renum[nw*nc+c] = order[delta[old*nc+c]]
+		}
+	}
+	a.delta, a.out = renum, outs
 	if n <= 1<<16 {
 		a.delta16 = make([]uint16, len(a.delta))
 		for i, v := range a.delta {

@@ -214,6 +214,7 @@ type hit struct {
 type scratch struct {
 	f       folded
 	hits    []hit
+	byR     [][]hit // hits by rule
 	applies []bool
 	starts  []int32
 }
@@ -269,7 +270,7 @@ func (p *Pack) Check(text string, ctx Context) []Finding {
 		applies[i] = r.applies(&ctx)
 		any = any || applies[i]
 	}
-	if !any {
+	if !any && !strings.Contains(text, "{{") {
 		return nil
 	}
 	// Terms: one pass of the automaton over the folded text.
@@ -319,7 +320,13 @@ func (p *Pack) Check(text string, ctx Context) []Finding {
 			sc.hits = append(sc.hits, hit{e: e, start: os, end: oe})
 		})
 	}
-	c.byR = make([][]hit, len(p.rules))
+	if cap(sc.byR) < len(p.rules) {
+		sc.byR = make([][]hit, len(p.rules))
+	}
+	c.byR = sc.byR[:len(p.rules)]
+	for i := range c.byR {
+		c.byR[i] = c.byR[i][:0]
+	}
 	for _, h := range sc.hits {
 		c.byR[h.e.rule] = append(c.byR[h.e.rule], h)
 	}
@@ -327,6 +334,9 @@ func (p *Pack) Check(text string, ctx Context) []Finding {
 		if applies[i] {
 			c.run(r)
 		}
+	}
+	if strings.Contains(c.text, "{{") {
+		c.unfilledFields()
 	}
 	if len(c.out) == 0 && len(ovs) == 0 {
 		return nil
@@ -357,6 +367,20 @@ func (p *Pack) Check(text string, ctx Context) []Finding {
 	})
 	setLineCol(text, c.out)
 	return c.out
+}
+
+// FieldRule is the rule id of the finding for a template's {{field}}
+// left in a draft: a block, in every pack and context, that no inline
+// override clears (it names no rule of the pack).
+const FieldRule = "template-field"
+
+// unfilledFields blocks every {{field}} a template left in the text.
+func (c *checker) unfilledFields() {
+	for _, m := range fieldRe.FindAllStringSubmatchIndex(c.text, -1) {
+		name := c.text[m[2]:m[3]]
+		c.out = append(c.out, Finding{RuleID: FieldRule, Area: "templates", Severity: Block,
+			Message: "template field {{" + name + "}} is not filled in", Match: c.orig[m[0]:m[1]], Start: m[0], End: m[1]})
+	}
 }
 
 func (c *checker) applyOverrides(ovs []Override) {
@@ -402,7 +426,8 @@ func (p *Pack) rule(id string) *rule {
 	return nil
 }
 
-// setLineCol fills Line and Col (characters) from Start, in one pass.
+// setLineCol fills Line and Col (characters) from Start, in one pass. A
+// line ends at "\n", "\r\n" or a bare "\r" (old Mac files).
 func setLineCol(text string, fs []Finding) {
 	idx := make([]int, len(fs))
 	for i := range idx {
@@ -414,7 +439,7 @@ func setLineCol(text string, fs []Finding) {
 		f := &fs[k]
 		for pos < f.Start && pos < len(text) {
 			r, size := utf8.DecodeRuneInString(text[pos:])
-			if r == '\n' {
+			if r == '\n' || r == '\r' && (pos+1 == len(text) || text[pos+1] != '\n') {
 				line, col = line+1, 1
 			} else {
 				col++

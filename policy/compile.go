@@ -118,6 +118,9 @@ func (b *builder) addMatch(l *linter, n *yaml.Node, r *rule, m Match, role uint8
 			l.add(seqItem(n, "patterns", i), "rule %s: pattern %q matches empty text", r.ID, pat)
 			continue
 		}
+		if asciiBoundaryNextToWide(pat) {
+			l.warn(seqItem(n, "patterns", i), "rule %s: pattern %q: \\b only knows ASCII letters (RE2), so it sees a boundary inside a word at a non-ASCII letter (é, ß, а) and none between them; use a term, or (?:^|[^\\pL\\pN]) and (?:[^\\pL\\pN]|$)", r.ID, pat)
+		}
 		if b.p.first == nil {
 			b.p.first = map[*regexp.Regexp]prefilter{}
 		}
@@ -373,4 +376,41 @@ func leadingChars(pat string) string {
 		return ""
 	}
 	return string(runes)
+}
+
+// asciiBoundaryNextToWide reports whether a pattern uses \b or \B and can
+// match a non-ASCII letter: RE2's word boundary is ASCII-only, so next to
+// such a letter it does not mean what it says.
+func asciiBoundaryNextToWide(pat string) bool {
+	re, err := syntax.Parse(pat, syntax.Perl)
+	if err != nil {
+		return false
+	}
+	boundary, wide := false, false
+	var walk func(*syntax.Regexp)
+	walk = func(re *syntax.Regexp) {
+		switch re.Op {
+		case syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+			boundary = true
+		case syntax.OpLiteral:
+			for _, r := range re.Rune {
+				if r >= utf8.RuneSelf && unicode.IsLetter(r) {
+					wide = true
+				}
+			}
+		case syntax.OpCharClass:
+			for i := 0; i+1 < len(re.Rune); i += 2 {
+				if re.Rune[i+1] >= 0xC0 {
+					wide = true
+				}
+			}
+		case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+			wide = true
+		}
+		for _, sub := range re.Sub {
+			walk(sub)
+		}
+	}
+	walk(re)
+	return boundary && wide
 }

@@ -6,10 +6,14 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"switchboard/policy/confusable"
 )
 
 // folded is a text reduced for term matching: compatibility-decomposed,
-// accents dropped, lower-cased, whitespace runs collapsed to one space,
+// accents dropped, default-ignorable code points removed, look-alike
+// letters of other scripts made the Latin letter they imitate (UTS #39
+// confusables), lower-cased, whitespace runs collapsed to one space,
 // typographic apostrophes and hyphens made ASCII. src maps every folded
 // byte to the byte offset of the original rune it came from.
 type folded struct {
@@ -35,14 +39,35 @@ func foldRune(r rune) rune {
 	case '\u2010', '\u2011', '\u2012', '\u2013', '\u2212':
 		return '-'
 	case 'ς':
-		return 'σ'
+		r = 'σ'
 	case '\uFF03':
 		return '#'
 	case '\uFF20':
 		return '@'
 	}
-	return unicode.ToLower(r)
+	r = unicode.ToLower(r)
+	if b, ok := confusable.Latin(r); ok {
+		return rune(b) // а, ο, Ꭺ: the Latin letter it imitates
+	}
+	return r
 }
+
+// asciiFold is the fold of each ASCII byte: lower case, whitespace to ' ',
+// the backtick to an apostrophe.
+var asciiFold = func() (t [utf8.RuneSelf]byte) {
+	for c := range t {
+		t[c] = byte(c)
+		switch {
+		case c >= 'A' && c <= 'Z':
+			t[c] = byte(c) + 'a' - 'A'
+		case c == '`':
+			t[c] = '\''
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+			t[c] = ' '
+		}
+	}
+	return t
+}()
 
 // fold appends the folded form of s to f.
 func (f *folded) fold(s string) {
@@ -53,26 +78,23 @@ func (f *folded) fold(s string) {
 	}
 	space := true // drop leading whitespace
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
-				if !space {
-					f.b = append(f.b, ' ')
-					f.src = append(f.src, int32(i))
+		if s[i] < utf8.RuneSelf {
+			// ASCII fast path: a run of ASCII bytes, one table look-up each
+			b, src := f.b, f.src
+			for ; i < len(s) && s[i] < utf8.RuneSelf; i++ {
+				c := asciiFold[s[i]]
+				if c == ' ' {
+					if space {
+						continue
+					}
 					space = true
+				} else {
+					space = false
 				}
-			default:
-				if c >= 'A' && c <= 'Z' {
-					c += 'a' - 'A'
-				} else if c == '`' {
-					c = '\''
-				}
-				f.b = append(f.b, c)
-				f.src = append(f.src, int32(i))
-				space = false
+				b = append(b, c)
+				src = append(src, int32(i))
 			}
-			i++
+			f.b, f.src = b, src
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -85,8 +107,8 @@ func (f *folded) fold(s string) {
 			i += size
 			continue
 		}
-		if r == '\u200B' || r == '\u200C' || r == '\u2060' || r == '\u00AD' || r == '\uFEFF' {
-			i += size // invisible characters used to dodge filters
+		if confusable.Ignorable(r) {
+			i += size // drawn as nothing: zero widths, joiners, bidi controls, tags, fillers
 			continue
 		}
 		if r == 'ß' || r == 'ẞ' {
@@ -101,6 +123,11 @@ func (f *folded) fold(s string) {
 		if len(d) == 0 {
 			f.addRune(foldRune(r), i)
 		} else {
+			sep := compatSymbol(r, d)
+			if sep && !space {
+				f.b = append(f.b, ' ')
+				f.src = append(f.src, int32(i))
+			}
 			for len(d) > 0 {
 				dr, ds := utf8.DecodeRune(d)
 				d = d[ds:]
@@ -109,10 +136,46 @@ func (f *folded) fold(s string) {
 				}
 				f.addRune(foldRune(dr), i)
 			}
+			if sep {
+				// the symbol stands apart from the word it touches
+				f.b = append(f.b, ' ')
+				f.src = append(f.src, int32(i))
+				space = true
+				i += size
+				continue
+			}
 		}
 		space = false
 		i += size
 	}
+}
+
+// compatSymbol reports whether r, a character that is not a letter or a
+// decimal digit, decomposes (NFKD, d) into letters or digits that would
+// glue onto a neighbouring word: ™ is "TM", ¹ is "1", ½ is "1⁄2", ㎏ is
+// "kg". Such a symbol folds to its decomposition set apart by spaces, so
+// "Detox™" still holds the word "detox". A symbol that stands for one
+// letter (Ⓐ) folds to that letter.
+func compatSymbol(r rune, d []byte) bool {
+	if unicode.IsLetter(r) || unicode.Is(unicode.Nd, r) {
+		return false
+	}
+	alnum, letters, n := false, 0, 0
+	for len(d) > 0 {
+		dr, ds := utf8.DecodeRune(d)
+		d = d[ds:]
+		if isAccent(dr) {
+			continue
+		}
+		n++
+		if unicode.IsLetter(dr) {
+			letters++
+			alnum = true
+		} else if unicode.IsDigit(dr) {
+			alnum = true
+		}
+	}
+	return alnum && !(n == 1 && letters == 1)
 }
 
 func (f *folded) addRune(r rune, src int) {

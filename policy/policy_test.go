@@ -489,7 +489,8 @@ playbooks:
 
 func FuzzCheck(f *testing.F) {
 	for _, s := range []string{"Only an idiot would say that!", "policy:allow no-insults \"x\" idiot", "Mail zoë@voorbeeld.nl of +31 6 1234 5678",
-		"#ad Contoso 👨‍👩‍👧 https://bit.ly/x", "Cafe\u0301 ＳＣＨＵＬＤ \u200B", "WE ARE SO SORRY 4111 1111 1111 1111", "\xff\xfe@\x00http://10.0.0.1"} {
+		"#ad Contoso 👨‍👩‍👧 https://bit.ly/x", "Cafe\u0301 ＳＣＨＵＬＤ \u200B", "WE ARE SO SORRY 4111 1111 1111 1111", "\xff\xfe@\x00http://10.0.0.1",
+		"Detox\u2122 gu\u0430r\u200dant\u0435ed returns\u00b2 \u00bd\U000E0041", "Hi {{name}}, \u3164\u338f\r\rde\ufe0ftox"} {
 		f.Add(s)
 	}
 	p := Default()

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -218,15 +217,7 @@ rules:
 // BenchmarkCheck1000Files runs one switchboard check process over 1,000
 // draft files (the figure includes process start).
 func BenchmarkCheck1000Files(b *testing.B) {
-	dir := b.TempDir()
-	args := []string{"check", "--platform", "x", "--reply"}
-	for i := 0; i < 1000; i++ {
-		text := fmt.Sprintf("@klant%d Bedankt voor je bericht! We kijken er meteen naar; zie https://status.example.com/i/%d. Onze excuses voor het ongemak, café open tot 22:00. ^JD", i, i)
-		if i%10 == 0 {
-			text += " Mail ons op hulp@example.nl"
-		}
-		args = append(args, writeFile(b, dir, fmt.Sprintf("d%04d.txt", i), text))
-	}
+	args := append([]string{"check", "--platform", "x", "--reply"}, benchDrafts(b, b.TempDir())...)
 	bin := binary(b)
 	b.ResetTimer()
 	for b.Loop() {
@@ -236,5 +227,88 @@ func BenchmarkCheck1000Files(b *testing.B) {
 		if !errors.As(err, &ee) || ee.ExitCode() != 1 || strings.Count(string(out), "\n") != 100 {
 			b.Fatalf("err %v, %d lines", err, strings.Count(string(out), "\n"))
 		}
+	}
+}
+
+// check as a person runs it on files: the final newline is not a
+// character, a bare-CR file has lines, a missing file is reported without
+// losing the others, a directory is its text files, json matches are
+// bounded.
+func TestCheckCLIFilesAndDirectories(t *testing.T) {
+	dir := t.TempDir()
+	// exactly 280 characters and the editor's final newline: fits on X
+	exact := writeFile(t, dir, "exact.txt", strings.Repeat("a", 279)+".\n")
+	out, errOut, code := runSB(t, "", "check", "--platform", "x", exact)
+	if code != 0 || out != "" {
+		t.Errorf("280 chars + final newline: code %d out %q err %q", code, out, errOut)
+	}
+	cr := writeFile(t, dir, "cr.txt", "Hello\rThanks for waiting\rOur detox tea\r")
+	out, _, code = runSB(t, "", "check", cr)
+	if code != 1 || !strings.Contains(out, cr+":3:5: block no-health-claims") {
+		t.Errorf("bare CR: code %d out %q", code, out)
+	}
+	good := writeFile(t, dir, "good.txt", "Thanks, we are on it.")
+	missing := filepath.Join(dir, "nosuch.txt")
+	out, errOut, code = runSB(t, "", "check", cr, missing, good)
+	if code != 2 || !strings.Contains(out, cr+":3:5:") || !strings.Contains(errOut, "nosuch.txt") {
+		t.Errorf("missing file: code %d out %q err %q", code, out, errOut)
+	}
+
+	tree := filepath.Join(dir, "drafts")
+	for _, d := range []string{"a/b", ".git", "c"} {
+		if err := os.MkdirAll(filepath.Join(tree, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeFile(t, tree, "a/b/deep.md", "Guaranteed returns!")
+	writeFile(t, tree, "c/top.txt", "Our detox tea")
+	writeFile(t, tree, "c/clean.txt", "All good")
+	writeFile(t, tree, ".hidden.txt", "Guaranteed returns!")
+	writeFile(t, tree, ".git/HEAD", "Guaranteed returns!")
+	writeFile(t, tree, "c/logo.png", "\x89PNG\r\n\x1a\n\x00\x00detox")
+	out, errOut, code = runSB(t, "", "check", tree)
+	want := filepath.Join(tree, "a/b/deep.md") + ":1:1: block no-financial-promises: “Guaranteed returns” is a financial promise regulators treat as misleading\n" +
+		filepath.Join(tree, "c/top.txt") + ":1:5: block no-health-claims: “detox” is a health claim that needs substantiation and legal review\n"
+	if code != 1 || out != want || errOut != "" {
+		t.Errorf("directory: code %d err %q out\n%s\nwant\n%s", code, errOut, out, want)
+	}
+
+	long := writeFile(t, dir, "long.txt", strings.Repeat("é", 400))
+	out, _, _ = runSB(t, "", "check", "--platform", "x", "--format", "json", long)
+	var doc struct {
+		Files []struct {
+			Findings []struct {
+				Rule       string
+				Match      string
+				Start, End int
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Files) != 1 {
+		t.Fatalf("json: %v\n%s", err, out)
+	}
+	found := false
+	for _, f := range doc.Files[0].Findings {
+		if f.Rule == "too-long" {
+			found = true
+			if len(f.Match) != 200 || f.End-f.Start != 2*(400-280) {
+				t.Errorf("too-long match %d bytes (span %d-%d), want 200", len(f.Match), f.Start, f.End)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no too-long finding:\n%s", out)
+	}
+}
+
+// A draft made from a template with a blank left in is blocked.
+func TestCheckCLIUnfilledTemplateField(t *testing.T) {
+	dir := t.TempDir()
+	draft := writeFile(t, dir, "reply.txt", "Hi {{name}}, we're sorry about the {{service}} outage.\n")
+	out, _, code := runSB(t, "", "check", "--platform", "x", "--reply", draft)
+	want := draft + ":1:4: block template-field: template field {{name}} is not filled in\n" +
+		draft + ":1:36: block template-field: template field {{service}} is not filled in\n"
+	if code != 1 || out != want {
+		t.Errorf("code %d out\n%s\nwant\n%s", code, out, want)
 	}
 }
