@@ -34,7 +34,14 @@ type Message struct {
 	Text           string
 	// InReplyTo is the mention being answered.
 	InReplyTo domain.Mention
+	// Post is a new public post on the account's own timeline, answering
+	// no one (InReplyTo is zero): a crisis holding statement. A connector
+	// that cannot post returns ErrPermanent.
+	Post bool
 }
+
+// ErrPostPrivate is the answer to a Post that is not public.
+var ErrPostPrivate = fmt.Errorf("%w: a post on the account is public; a private message needs someone to send it to", ErrPermanent)
 
 // SendResult is what the platform said about a sent message.
 type SendResult struct {

@@ -157,7 +157,27 @@ func DeclareFromAlert(s *store.Store, pack *policy.Pack, actor string, a detect.
 		}
 		spec.Mentions = append(spec.Mentions, m.ID)
 	}
-	return Declare(s, pack, actor, spec)
+	inc, err := Declare(s, pack, actor, spec)
+	if err != nil {
+		return inc, err
+	}
+	return inc, flagSuspect(s, actor, a, inc.ID)
+}
+
+// flagSuspect flags the suspect of an impersonation alert, on every
+// platform it was seen on, as impersonating the brand in incident id: no
+// reply of any kind goes to them from then on.
+func flagSuspect(s *store.Store, actor string, a detect.Alert, id string) error {
+	if a.Kind != detect.KindImpersonation || a.Suspect == nil {
+		return nil
+	}
+	for _, p := range a.Platforms {
+		_, err := s.FlagImpostor(actor, store.Impostor{Platform: domain.Platform(p.Key), Handle: a.Suspect.Handle, Reason: a.Reason, Incident: id})
+		if err != nil && !errors.Is(err, store.ErrNoChange) {
+			return fmt.Errorf("%s declared, but flagging %s as an impostor failed: %w", id, a.Suspect.Handle, err)
+		}
+	}
+	return nil
 }
 
 // UpdateEvery is how often a status update is expected on an open
@@ -238,4 +258,37 @@ func SeveritySymbol(sev domain.Severity) string {
 		return "▲"
 	}
 	return "·"
+}
+
+// OfferHolding drafts the holding statement text as a public reply to each
+// author of the incident's linked mentions (one draft per author, on their
+// most recently linked mention), for an operator to review and send: never
+// to an author flagged as impersonating the brand, nor to a news article.
+// It returns the drafts made and the handles skipped as impostors.
+func OfferHolding(s *store.Store, actor string, inc domain.Incident, text string) (made []domain.Draft, impostors []string, err error) {
+	seen := map[string]bool{}
+	for i := len(inc.Mentions) - 1; i >= 0; i-- {
+		m, err := s.GetByKey(inc.Mentions[i])
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return made, impostors, err
+		}
+		who := string(m.Platform) + ":" + strings.ToLower(strings.TrimPrefix(m.Author.Handle, "@"))
+		if seen[who] || m.Platform == domain.PlatformNews {
+			continue
+		}
+		seen[who] = true
+		d, err := s.NewDraft(actor, m.Key(), domain.VisibilityPublic, text)
+		if errors.Is(err, store.ErrImpostor) {
+			impostors = append(impostors, m.Author.Handle)
+			continue
+		}
+		if err != nil {
+			return made, impostors, err
+		}
+		made = append(made, d)
+	}
+	return made, impostors, nil
 }

@@ -183,6 +183,18 @@ func TestWatcherFollowsTheFeedExactlyOnce(t *testing.T) {
 	if sp.Scenario != domain.ScenarioSecurity || sp.Severity != domain.Sev2 || sp.Title != "Impersonation by @acme_support" {
 		t.Fatalf("suggestion %+v", sp)
 	}
+	// the watcher flagged the suspect; declaring names the incident on it
+	if f, ok, _ := s.ImpostorOf(domain.PlatformX, "@acme_support"); !ok || f.By != store.ActorDetector {
+		t.Fatalf("suspect not flagged: %+v", f)
+	}
+	inc, err := DeclareFromAlert(s, nil, "ana", as[0], store.IncidentSpec{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.NewDraft("ana", "x:imp", domain.VisibilityPrivate, "Hello")
+	if err == nil || err.Error() != "refused: @acme_support is flagged as impersonating the brand (incident "+inc.ID+")" {
+		t.Fatalf("draft to the impostor: %v", err)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("Run: %v", err)
@@ -438,5 +450,46 @@ func TestTimelineShowsOldAndNewTextAndScenarioChange(t *testing.T) {
 	}
 	if !slices.Equal(lines, want) {
 		t.Fatalf("timeline\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestOfferHoldingDraftsForEveryAuthorButTheImpostor(t *testing.T) {
+	s := openStore(t, nil)
+	at := t0.Add(time.Hour)
+	ms := []domain.Mention{
+		{Platform: domain.PlatformX, NativeID: "imp", Author: domain.Author{Handle: "@acme_support"}, Text: "free insulin, DM us", CreatedAt: at},
+		{Platform: domain.PlatformX, NativeID: "k1", Author: domain.Author{Handle: "@kim"}, Text: "is this real?", CreatedAt: at},
+		{Platform: domain.PlatformX, NativeID: "k2", Author: domain.Author{Handle: "@Kim"}, Text: "hello??", CreatedAt: at.Add(time.Minute)},
+		{Platform: domain.PlatformMastodon, NativeID: "b1", Author: domain.Author{Handle: "@bo@social.example"}, Text: "scam?", CreatedAt: at},
+		{Platform: domain.PlatformNews, NativeID: "n1", Author: domain.Author{Handle: "Daily News"}, Text: "Fake account", CreatedAt: at},
+	}
+	res, err := s.Ingest(ms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.FlagImpostor("ana", store.Impostor{Platform: domain.PlatformX, Handle: "@acme_support"}); err != nil {
+		t.Fatal(err)
+	}
+	inc, err := Declare(s, nil, "ana", store.IncidentSpec{Title: "Impostor", Scenario: domain.ScenarioSecurity, Severity: domain.Sev2, Mentions: res.IDs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	made, skipped, err := OfferHolding(s, "ana", inc, "We are aware of an account imitating us.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var to []string
+	for _, d := range made {
+		if d.Visibility != domain.VisibilityPublic || d.State != domain.DraftEditing {
+			t.Errorf("draft %+v", d)
+		}
+		to = append(to, d.MentionKey)
+	}
+	slices.Sort(to)
+	if !slices.Equal(to, []string{"mastodon:b1", "x:k2"}) || !slices.Equal(skipped, []string{"@acme_support"}) {
+		t.Fatalf("drafts to %v, skipped %v", to, skipped)
+	}
+	if ds, _ := s.DraftsFor("x:imp"); len(ds) != 0 {
+		t.Fatalf("the impostor got a draft: %+v", ds)
 	}
 }

@@ -43,7 +43,7 @@ func (w *Watcher) Replay(ctx context.Context, since time.Time) (int, error) {
 	n := 0
 	maxID, err := w.s.StreamMentions(ctx, store.StreamOptions{Since: since}, func(ms []domain.Mention) error {
 		for i := range ms {
-			w.d.Observe(&ms[i])
+			w.observe(&ms[i])
 		}
 		n += len(ms)
 		return nil
@@ -73,7 +73,7 @@ func (w *Watcher) catchUp() (int, error) {
 		}
 		var raised bool
 		for i := range ms {
-			if len(w.d.Observe(&ms[i])) > 0 {
+			if w.observe(&ms[i]) {
 				raised = true
 			}
 		}
@@ -86,6 +86,24 @@ func (w *Watcher) catchUp() (int, error) {
 		}
 		w.mu.Unlock()
 	}
+}
+
+// observe feeds m to the detector and reports whether it raised an alert.
+// The suspect of a new impersonation alert is flagged in the store (unless
+// a flag is there already, perhaps an operator's), so that no reply goes
+// to them even when the mention was ingested without the store's
+// impostor hook; on a read-only store the flag is left to the ingest.
+func (w *Watcher) observe(m *domain.Mention) bool {
+	raised := w.d.Observe(m)
+	for _, a := range raised {
+		if a.Kind != detect.KindImpersonation || a.Suspect == nil {
+			continue
+		}
+		if _, had, err := w.s.ImpostorOf(m.Platform, a.Suspect.Handle); err == nil && !had {
+			_, _ = w.s.FlagImpostor(store.ActorDetector, store.Impostor{Platform: m.Platform, Handle: a.Suspect.Handle, Reason: a.Reason})
+		}
+	}
+	return len(raised) > 0
 }
 
 func (w *Watcher) notifyLocked() {

@@ -2,7 +2,9 @@ package detect
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -34,10 +36,38 @@ func Impersonation(brandHandles []string, brandName string, a domain.Author) (su
 	return newImpersonator(brandHandles, brandName).check(a)
 }
 
+// ImpersonationCheck is Impersonation with the brand's skeletons computed
+// once and verdicts cached by handle and display name: the store's ingest
+// hook (store.Options.Impostor), which flags suspects so that nobody ever
+// answers them. It is safe for concurrent use; with neither handles nor
+// a name it suspects no one.
+func ImpersonationCheck(brandHandles []string, brandName string) func(domain.Author) (bool, string) {
+	im := newImpersonator(brandHandles, brandName)
+	var mu sync.Mutex
+	cache := map[[2]string]impVerdict{}
+	return func(a domain.Author) (bool, string) {
+		k := [2]string{a.Handle, a.Name}
+		mu.Lock()
+		defer mu.Unlock()
+		if v, ok := cache[k]; ok {
+			return v.suspect, v.reason
+		}
+		if len(cache) >= imperCacheMax {
+			clear(cache)
+		}
+		sus, why := im.check(a)
+		cache[k] = impVerdict{name: a.Name, suspect: sus, reason: why}
+		return sus, why
+	}
+}
+
 // impersonator holds the brand's skeletons, computed once.
 type impersonator struct {
 	own  map[string]bool // normalised own handles
 	refs []brandRef
+	// the brand name's skeleton and plain folding, for names that spell
+	// it with look-alike letters
+	brandName, nameSkel, namePlain string
 }
 
 type brandRef struct {
@@ -60,6 +90,7 @@ func newImpersonator(brandHandles []string, brandName string) *impersonator {
 	if sk := stripAffixes(skeleton(brandName)); sk != "" {
 		im.refs = append(im.refs, brandRef{skel: sk, label: fmt.Sprintf("brand name %q", brandName)})
 	}
+	im.brandName, im.nameSkel, im.namePlain = brandName, skeleton(brandName), plain(brandName)
 	return im
 }
 
@@ -94,8 +125,84 @@ func (im *impersonator) check(a domain.Author) (bool, string) {
 				return true, fmt.Sprintf("display name %q of %s imitates %s", a.Name, shown, r.label)
 			}
 		}
+		// a name that imitates trust and names the brand at all: "✅ Acme
+		// Help Centre", "Acme Support Desk ☑"
+		if marks := im.trustMarks(a.Name); len(marks) > 0 {
+			for _, r := range im.refs {
+				if len(r.skel) >= 4 && (strings.Contains(ns, r.skel) || strings.Contains(hs, r.skel)) {
+					return true, fmt.Sprintf("display name %q of %s imitates trust (%s) and names %s", a.Name, shown, strings.Join(marks, " "), r.label)
+				}
+			}
+		}
 	}
 	return false, ""
+}
+
+// TrustMarks lists what in author a's display name imitates trust: check
+// marks (✔ ☑ ✅ ✓ …), words such as "official", "support" or "help" (also
+// in look-alike letters: "0fficial", Cyrillic "оfficial"), and the brand's
+// name spelled with look-alike letters. Nil when nothing does, and for
+// the brand's own accounts (brandHandles). The inbox shows them as a
+// warning on the mention ("⚠ display name imitates trust: ✔ official");
+// with any resemblance to the brand they make the author a suspect of
+// Impersonation.
+func TrustMarks(brandHandles []string, brandName string, a domain.Author) []string {
+	im := newImpersonator(brandHandles, brandName)
+	if im.own[normHandle(a.Handle)] {
+		return nil
+	}
+	return im.trustMarks(a.Name)
+}
+
+// trustChecks are the check marks a display name borrows from the
+// platforms' verified badges.
+var trustChecks = []rune{'✔', '✓', '☑', '✅', '🗸', '🗹', '√'}
+
+// trustWords are words that claim to speak for the brand, as skeletons.
+var trustWords = func() map[string]string {
+	out := map[string]string{}
+	for _, w := range []string{"official", "offical", "officiel", "verified", "support", "help", "helpdesk", "customerservice", "customercare"} {
+		out[skeleton(w)] = w
+	}
+	return out
+}()
+
+func (im *impersonator) trustMarks(name string) []string {
+	if name == "" {
+		return nil
+	}
+	var marks []string
+	for _, r := range name {
+		if slices.Contains(trustChecks, r) && !slices.Contains(marks, string(r)) {
+			marks = append(marks, string(r))
+		}
+	}
+	for _, w := range strings.FieldsFunc(norm.NFKC.String(name), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r) }) {
+		if t, ok := trustWords[skeleton(w)]; ok && !slices.Contains(marks, t) {
+			marks = append(marks, t)
+		}
+	}
+	// the brand's name in look-alike letters: the same skeleton, other letters
+	if im.nameSkel != "" && len(im.nameSkel) >= 4 && strings.Contains(skeleton(name), im.nameSkel) && !strings.Contains(plain(name), im.namePlain) {
+		marks = append(marks, fmt.Sprintf("look-alike letters for %q", im.brandName))
+	}
+	return marks
+}
+
+// plain is s folded like skeleton but with no look-alike mapped: what the
+// letters really are.
+func plain(s string) string {
+	s = norm.NFKD.String(s)
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		if r = unicode.ToLower(r); unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // allowedEdits is how many edits a handle may be from a brand skeleton of

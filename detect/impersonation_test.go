@@ -44,6 +44,11 @@ func TestImpersonation(t *testing.T) {
 		{"short brand exact only", []string{"@bol"}, "bol.com", domain.Author{Handle: "@bob"}, false},
 		{"mentions the brand in name", []string{"@AcmeAir"}, "Acme Air", domain.Author{Handle: "@pilotpete", Name: "Pete, flies Acme Air weekly"}, false},
 		{"empty author", lilly, lillyName, domain.Author{}, false},
+		// A display name that imitates trust and names the brand at all.
+		{"check mark and help centre", []string{"@AcmeAir"}, "Acme Air", domain.Author{Handle: "@travelhelp42", Name: "✅ Acme Air Help Centre"}, true},
+		{"support desk with ballot box", []string{"@AcmeAir"}, "Acme Air", domain.Author{Handle: "@deskdesk", Name: "AcmeAir Support Desk ☑"}, true},
+		{"trust without the brand", []string{"@AcmeAir"}, "Acme Air", domain.Author{Handle: "@jane", Name: "Jane ✔ Support"}, false},
+		{"brand fan without trust", []string{"@AcmeAir"}, "Acme Air", domain.Author{Handle: "@pete", Name: "Acme Air fan club"}, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -110,4 +115,31 @@ func FuzzImpersonation(f *testing.F) {
 		}
 		Impersonation([]string{"@LillyPad", handle}, name, domain.Author{Handle: handle, Name: name})
 	})
+}
+
+func TestTrustMarks(t *testing.T) {
+	handles := []string{"@acme"}
+	cases := []struct {
+		name string
+		want string
+	}{
+		{"✔ Official Acme", "✔ official"},
+		{"Acme Support ☑️", "☑ support"},
+		{"✅ 0fficial Help", "✅ official help"},         // digit zero for o
+		{"Асме Care", `look-alike letters for "Acme"`}, // Cyrillic А, с, м, е
+		{"Jane ✓ Verified", "✓ verified"},
+		{"Acme fan club", ""},
+		{"Jane Doe", ""},
+		{"", ""},
+	}
+	for _, c := range cases {
+		got := strings.Join(TrustMarks(handles, "Acme", domain.Author{Handle: "@someone", Name: c.name}), " ")
+		if got != c.want {
+			t.Errorf("TrustMarks(%q) = %q, want %q", c.name, got, c.want)
+		}
+	}
+	// the brand's own account may call itself official
+	if got := TrustMarks(handles, "Acme", domain.Author{Handle: "@Acme", Name: "✔ Acme Official"}); got != nil {
+		t.Errorf("own account: %q", got)
+	}
 }

@@ -254,6 +254,7 @@ const (
 	EventOperator   EventKind = "operator" // operator added or removed
 	EventPolicy     EventKind = "policy"   // policy override recorded
 	EventUndo       EventKind = "undo"
+	EventImpostor   EventKind = "impostor" // author flagged as impersonating the brand
 	EventImportMark EventKind = "import"
 )
 

@@ -13,7 +13,9 @@
 // connectors.Reconciler is asked whether the message arrived; otherwise
 // the draft becomes unknown for an operator to decide (retry or cancel).
 // The policy pack checks every draft again just before it goes, so a draft
-// that the policy blocks never leaves, whatever the screen allowed.
+// that the policy blocks never leaves, whatever the screen allowed; so is
+// its recipient, so nothing ever goes to an author flagged as
+// impersonating the brand.
 package outbox
 
 import (
@@ -135,7 +137,20 @@ func connectorFor(conns []connectors.Connector, m domain.Mention) connectors.Con
 
 func message(d domain.Draft, m domain.Mention) connectors.Message {
 	// the inline policy:allow lines are for the audit log, never the platform
-	return connectors.Message{IdempotencyKey: d.IdempotencyKey, Visibility: d.Visibility, Text: policy.StripOverrides(d.Text), InReplyTo: m}
+	msg := connectors.Message{IdempotencyKey: d.IdempotencyKey, Visibility: d.Visibility, Text: policy.StripOverrides(d.Text), InReplyTo: m}
+	if store.IsPost(d) {
+		msg.Post, msg.InReplyTo = true, domain.Mention{}
+	}
+	return msg
+}
+
+// target is the mention draft d answers, or for a post on the brand's
+// account a mention of nobody on its platform (which picks the connector).
+func (x *Sender) target(d domain.Draft) (domain.Mention, error) {
+	if store.IsPost(d) {
+		return domain.Mention{Platform: d.Platform}, nil
+	}
+	return x.st.GetByKey(d.MentionKey)
 }
 
 // Recover settles the drafts a crash left in the sending state. It must
@@ -158,6 +173,11 @@ func (x *Sender) Recover(ctx context.Context) (int, error) {
 }
 
 func (x *Sender) reconcile(ctx context.Context, d domain.Draft) store.SendOutcome {
+	if store.IsPost(d) {
+		// lookups search a thread by its parent; a post has none
+		return store.SendOutcome{State: domain.DraftUnknown,
+			Err: "stopped while posting: check the account's timeline, then retry or cancel"}
+	}
 	m, err := x.st.GetByKey(d.MentionKey)
 	if err != nil {
 		return store.SendOutcome{State: domain.DraftUnknown, Err: "stopped while sending; the mention is gone, so the platform cannot be asked"}
@@ -229,7 +249,7 @@ func (x *Sender) Step(ctx context.Context) (time.Time, error) {
 // one tries to send one due draft.
 func (x *Sender) one(ctx context.Context, d domain.Draft) (domain.Draft, error) {
 	now := x.o.Now()
-	m, err := x.st.GetByKey(d.MentionKey)
+	m, err := x.target(d)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return x.st.FailDraft(d.ID, "the mention it answers is no longer in the store", false)
@@ -238,6 +258,15 @@ func (x *Sender) one(ctx context.Context, d domain.Draft) (domain.Draft, error) 
 	}
 	if x.o.PackErr != nil {
 		return x.hold(d, now.Add(x.o.Idle), "waiting: the team's policy pack does not load, so nothing is sent until it is fixed: "+errText(x.o.PackErr))
+	}
+	if err := x.st.CheckRecipient(m); err != nil {
+		// flagged as an impostor since it was queued, perhaps by another
+		// process: never answer them, whatever the draft says
+		if !errors.Is(err, store.ErrImpostor) {
+			return d, err
+		}
+		x.logf("outbox: %s not sent: %v", d.ID, err)
+		return x.st.FailDraft(d.ID, err.Error(), false)
 	}
 	if why := x.blocked(d, m); why != "" {
 		x.logf("outbox: %s not sent: %s", d.ID, why)
@@ -283,7 +312,7 @@ func (x *Sender) hold(d domain.Draft, until time.Time, why string) (domain.Draft
 // blocked re-checks the policy: the reason the draft must not go, or "".
 func (x *Sender) blocked(d domain.Draft, m domain.Mention) string {
 	roles, _ := store.Approved(d)
-	fs := x.o.Pack.Check(d.Text, policy.Context{Platform: d.Platform, Visibility: d.Visibility, Reply: true, Lang: m.Lang, Approvals: roles})
+	fs := x.o.Pack.Check(d.Text, policy.Context{Platform: d.Platform, Visibility: d.Visibility, Reply: !store.IsPost(d), Lang: m.Lang, Approvals: roles})
 	var why []string
 	for _, f := range fs {
 		if !f.Blocking() {
@@ -328,7 +357,7 @@ func (x *Sender) outcome(ctx context.Context, c connectors.Connector, d domain.D
 		return store.SendOutcome{State: domain.DraftUnknown, Err: "the platform's answer could not be read, so it may have arrived: check the thread, then retry or cancel (" + msg + ")"}
 	case errors.Is(err, context.DeadlineExceeded):
 		// a timeout may have arrived: ask the platform if it can tell
-		if rec, ok := c.(connectors.Reconciler); ok {
+		if rec, ok := c.(connectors.Reconciler); ok && !store.IsPost(d) {
 			lctx, cancel := context.WithTimeout(ctx, x.o.SendTimeout)
 			r, found, lerr := rec.Lookup(lctx, message(d, m))
 			cancel()

@@ -445,3 +445,60 @@ func TestRunWakesOnQueueAndStops(t *testing.T) {
 		t.Fatal("Run did not stop")
 	}
 }
+
+func TestNothingGoesToAnAuthorFlaggedAfterQueueing(t *testing.T) {
+	f := newFixture(t)
+	c := &fakeConn{name: "fake", platform: domain.PlatformMastodon}
+	pub := f.queue(t, domain.VisibilityPublic, "Thanks, we are looking into it")
+	dm := f.queue(t, domain.VisibilityPrivate, "Could you send us your order number?")
+	// queued, then found out: the flag comes from another process (here
+	// another write on the same store) after the composer's checks passed
+	if _, err := f.st.FlagImpostor("ana", store.Impostor{Platform: f.m.Platform, Handle: f.m.Author.Handle, Incident: "INC-3"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.sender(c).Step(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if calls := c.calls(); len(calls) != 0 {
+		t.Fatalf("sent to the impostor: %+v", calls)
+	}
+	for _, d := range []domain.Draft{pub, dm} {
+		got := f.draft(t, d.ID)
+		if got.State != domain.DraftFailed || got.Retryable || got.LastError != "refused: @kim@social.example is flagged as impersonating the brand (incident INC-3)" {
+			t.Fatalf("%s draft: %s %q", d.Visibility, got.State, got.LastError)
+		}
+	}
+}
+
+func TestPostGoesOutOnTheAccountAnsweringNoOne(t *testing.T) {
+	f := newFixture(t)
+	c := &fakeConn{name: "fake", platform: domain.PlatformMastodon}
+	d, err := f.st.NewPost("ana", domain.PlatformMastodon, "We are aware of an account imitating us. We never ask for card numbers.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.MentionKey != "" || d.Visibility != domain.VisibilityPublic || !store.IsPost(d) {
+		t.Fatalf("post draft %+v", d)
+	}
+	if _, err := f.st.EditDraft("ana", d.ID, 0, domain.VisibilityPrivate, d.Text); err == nil {
+		t.Fatal("a post was made private")
+	}
+	if _, err := f.st.QueueDraft("ana", d.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.sender(c).Step(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	calls := c.calls()
+	if len(calls) != 1 || !calls[0].Post || calls[0].InReplyTo.NativeID != "" || calls[0].InReplyTo.Author.Handle != "" ||
+		calls[0].Visibility != domain.VisibilityPublic {
+		t.Fatalf("sends %+v", calls)
+	}
+	if got := f.draft(t, d.ID); got.State != domain.DraftSent || got.RemoteID != "r1" {
+		t.Fatalf("post %s %q", got.State, got.LastError)
+	}
+	// the mention's response time is untouched: a post answers no one
+	if m, _ := f.st.GetByKey(f.m.Key()); !m.State.RespondedAt.IsZero() {
+		t.Fatalf("mention marked responded: %+v", m.State)
+	}
+}

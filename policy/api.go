@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	"switchboard/domain"
@@ -289,4 +290,65 @@ func findingsOf(fs []Finding, id string) []Finding {
 		}
 	}
 	return out
+}
+
+// TextFailure is a text the pack itself ships (a holding statement or a
+// template) that its own rules refuse to send.
+type TextFailure struct {
+	What    string // "holding security SEV2", "template outage-ack"
+	Text    string
+	Blocked []Finding
+}
+
+func (e TextFailure) String() string {
+	ids := make([]string, len(e.Blocked))
+	for i, f := range e.Blocked {
+		ids[i] = f.RuleID
+	}
+	return fmt.Sprintf("%s is blocked by the pack's own %s (%s): %q", e.What, strings.Join(ids, ", "), e.Blocked[0].Message, e.Text)
+}
+
+// TestTexts checks the texts the pack ships against its own rules: every
+// holding statement as a public post, every template (each field filled
+// with its own name) as a public reply on its first platform in its
+// language. A block finding on one of them means the crisis board or the
+// composer would offer a text that cannot be sent; approval findings are
+// not failures (an apology may rightly need legal). It returns how many
+// texts it checked and the failures.
+func (p *Pack) TestTexts() (ran int, failures []TextFailure) {
+	check := func(what, text string, ctx Context) {
+		ran++
+		var blocked []Finding
+		for _, f := range p.Check(text, ctx) {
+			if f.Blocking() && f.Severity != Approval {
+				blocked = append(blocked, f)
+			}
+		}
+		if len(blocked) > 0 {
+			failures = append(failures, TextFailure{What: what, Text: text, Blocked: blocked})
+		}
+	}
+	for _, pb := range p.Playbooks() {
+		sevs := make([]string, 0, len(pb.Holding))
+		for s := range pb.Holding {
+			sevs = append(sevs, s)
+		}
+		sort.Strings(sevs)
+		for _, s := range sevs {
+			check("holding "+pb.Scenario+" "+s, pb.Holding[s], Context{Platform: "generic", Visibility: domain.VisibilityPublic})
+		}
+	}
+	for _, t := range p.Templates() {
+		vals := map[string]string{}
+		for _, f := range t.Fields() {
+			vals[f] = f
+		}
+		text, _ := t.Render(vals)
+		ctx := Context{Platform: "generic", Visibility: domain.VisibilityPublic, Reply: true, Lang: t.Lang}
+		if len(t.Platforms) > 0 {
+			ctx.Platform = domain.Platform(t.Platforms[0])
+		}
+		check("template "+t.ID, text, ctx)
+	}
+	return ran, failures
 }

@@ -19,11 +19,20 @@ import (
 // message (news articles do not).
 func CanPrivate(p domain.Platform) bool { return p != domain.PlatformNews }
 
+// PostOn is the target of a post on the brand's own account on platform
+// p: a draft that answers no mention (a holding statement, say). Submit
+// given it writes a post; Context checks it as a post, not a reply.
+func PostOn(p domain.Platform) domain.Mention { return domain.Mention{Platform: p} }
+
+// IsPost reports whether m is a PostOn target rather than a mention.
+func IsPost(m domain.Mention) bool { return m.NativeID == "" }
+
 // Context is the policy context of draft d (its approvals count) when it
-// answers mention m with visibility vis.
+// answers mention m (or is a post, when m is a PostOn target) with
+// visibility vis.
 func Context(m domain.Mention, vis domain.Visibility, d domain.Draft) policy.Context {
 	roles, _ := store.Approved(d)
-	return policy.Context{Platform: m.Platform, Visibility: vis, Reply: true, Lang: m.Lang, Approvals: roles}
+	return policy.Context{Platform: m.Platform, Visibility: vis, Reply: !IsPost(m), Lang: m.Lang, Approvals: roles}
 }
 
 // Result is what Submit did.
@@ -39,7 +48,8 @@ type Result struct {
 // Queued reports whether the draft went to the send queue.
 func (r Result) Queued() bool { return len(r.Blocked) == 0 && len(r.Asked) == 0 }
 
-// Submit saves text as actor's reply to m (a new draft when d.ID is "",
+// Submit saves text as actor's reply to m (or post, for a PostOn target:
+// always public) (a new draft when d.ID is "",
 // else an edit of d unless it holds that text already), checks the saved
 // text against pack, and then refuses it (Result.Blocked), parks it for
 // approval by the roles the findings name (Result.Asked), or queues it.
@@ -48,6 +58,8 @@ func (r Result) Queued() bool { return len(r.Blocked) == 0 && len(r.Asked) == 0 
 func Submit(st *store.Store, pack *policy.Pack, actor string, m domain.Mention, d domain.Draft, vis domain.Visibility, text string) (Result, error) {
 	var err error
 	switch {
+	case d.ID == "" && IsPost(m):
+		d, err = st.NewPost(actor, m.Platform, text)
 	case d.ID == "":
 		d, err = st.NewDraft(actor, m.Key(), vis, text)
 	case d.Text != text || d.Visibility != vis:

@@ -105,16 +105,7 @@ func checkVisibility(v domain.Visibility) error {
 
 // NewDraft starts a reply by actor to the stored mention with mentionKey.
 func (s *Store) NewDraft(actor, mentionKey string, vis domain.Visibility, text string) (domain.Draft, error) {
-	if err := validLabel("actor", actor); err != nil {
-		return domain.Draft{}, err
-	}
-	if err := checkVisibility(vis); err != nil {
-		return domain.Draft{}, err
-	}
-	if err := checkDraftText(text); err != nil {
-		return domain.Draft{}, err
-	}
-	if err := s.authorize(actor, domain.PermDraft); err != nil {
+	if err := s.checkNewDraft(actor, vis, text); err != nil {
 		return domain.Draft{}, err
 	}
 	var d domain.Draft
@@ -124,6 +115,9 @@ func (s *Store) NewDraft(actor, mentionKey string, vis domain.Visibility, text s
 			return fmt.Errorf("mention %s: %w", mentionKey, err)
 		}
 		if err := Answerable(m); err != nil {
+			return err
+		}
+		if err := checkRecipient(w.tx, m); err != nil {
 			return err
 		}
 		seq, err := w.tx.Bucket(bDrafts).NextSequence()
@@ -252,6 +246,9 @@ func (s *Store) EditDraft(actor, id string, version int, vis domain.Visibility, 
 		}
 		if d.Text == text && d.Visibility == vis {
 			return ErrNoChange
+		}
+		if IsPost(*d) && vis != domain.VisibilityPublic {
+			return fmt.Errorf("a post on the brand's account is public")
 		}
 		before := d.Version
 		d.Text, d.Visibility = text, vis
@@ -387,9 +384,28 @@ func (s *Store) QueueDraft(actor, id string, version int) (domain.Draft, error) 
 		if strings.TrimSpace(d.Text) == "" {
 			return fmt.Errorf("the reply is empty")
 		}
+		if err := w.checkDraftRecipient(d); err != nil {
+			return err
+		}
 		d.NextAttempt, d.LastError, d.Retryable, d.Attempts = time.Time{}, "", false, 0
 		return w.setState(actor, d, domain.DraftQueued)
 	})
+}
+
+// checkDraftRecipient runs checkRecipient on the mention d answers (none
+// for a post on the brand's own account, or a mention no longer stored).
+func (w *txw) checkDraftRecipient(d *domain.Draft) error {
+	if d.MentionKey == "" {
+		return nil
+	}
+	m, _, err := mentionByKey(w.tx, d.MentionKey)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return checkRecipient(w.tx, m)
 }
 
 // RetryDraft puts a failed or unknown draft back in the queue, keeping its
@@ -398,6 +414,9 @@ func (s *Store) RetryDraft(actor, id string) (domain.Draft, error) {
 	return s.changeDraft(actor, domain.PermDraft, id, func(w *txw, d *domain.Draft) error {
 		if d.State != domain.DraftFailed && d.State != domain.DraftUnknown {
 			return fmt.Errorf("%w: only a failed or unknown send can be retried (this one is %s)", ErrDraftState, d.State)
+		}
+		if err := w.checkDraftRecipient(d); err != nil {
+			return err
 		}
 		d.NextAttempt, d.Attempts, d.Retryable = time.Time{}, 0, false
 		return w.setState(actor, d, domain.DraftQueued)

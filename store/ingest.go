@@ -160,6 +160,9 @@ func (s *Store) IngestPage(connector string, items []domain.Mention, cursor stri
 			if s.opts.Enrich != nil {
 				ruleEvents = s.opts.Enrich(&m)
 			}
+			if err := w.flagIfImpostor(&m); err != nil {
+				return err
+			}
 			tk := timekey(m.CreatedAt, id)
 			if err := w.putMention(&m, tk); err != nil {
 				return err

@@ -57,6 +57,11 @@ type Options struct {
 	// events that describe the state it set (actor "rules"), which are
 	// logged with the mention and can be undone like any other action.
 	Enrich func(m *domain.Mention) []domain.Event
+	// Impostor, when set, is asked about the author of every mention
+	// ingested for the first time; a suspect is flagged as impersonating
+	// the brand (actor ActorDetector, with the reason) in the same
+	// transaction, so no reply to them is ever drafted or sent.
+	Impostor func(a domain.Author) (suspect bool, reason string)
 	// Holder describes this process to others that find the store locked,
 	// e.g. "switchboard serve; connect with: ssh -p 2222 localhost".
 	Holder string

@@ -155,9 +155,14 @@ func New(opts Options) (*Model, error) {
 	m.setStyles(themes.New(themes.Resolve(opts.Theme, true, opts.Environ), true))
 	m.sess = pane.Session{Ctx: opts.Ctx, Store: opts.Store, Actor: opts.Actor, Styles: m.styles, Now: opts.Now}
 	ic := opts.Config.Inbox
+	brand := opts.Brand
+	if brand == "" {
+		brand = opts.Config.Brand.Name
+	}
 	in, err := inbox.New(m.sess, inbox.Options{
 		Teams: ic.Teams, Operators: ic.Operators, Clock: ic.Clock,
 		Views: ic.Views, BuiltinViews: ic.ShowBuiltinViews(),
+		BrandName: brand, BrandHandles: opts.Config.Brand.Handles,
 	})
 	if err != nil {
 		return nil, err
@@ -349,6 +354,14 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case pane.ComposeMsg:
+		if msg.Post != "" {
+			if m.opts.Composer == nil {
+				return m, pane.Toast("posting is not available in this session")
+			}
+			m.overlay = m.opts.Composer(m.sess, msg)
+			m.overlay.SetSize(m.w, m.bodyHeight())
+			return m, m.overlay.Init()
+		}
 		if warn := m.draftCollision(msg.Mention.Key()); warn != "" {
 			return m, pane.ToastError(warn)
 		}

@@ -191,6 +191,32 @@ rules:
 	if code != 1 || !strings.Contains(out, "FAIL r: bad example not flagged") || !strings.Contains(out, "FAIL r: good example flagged") {
 		t.Errorf("test failing: %d %q", code, out)
 	}
+	// a holding statement or template the pack's own rules block fails
+	selfBlocking := writeFile(t, dir, "self.yaml", `id: acme
+version: "3"
+rules:
+  - id: no-pw
+    kind: deny
+    severity: block
+    message: never mention passwords
+    cite: c
+    terms: [passwords]
+templates:
+  - id: ack
+    title: Ack
+    text: "Hi {{author}}, change your passwords now."
+playbooks:
+  security:
+    title: Security
+    checklist: [x]
+    holding:
+      SEV2: "We never ask for passwords."
+`)
+	out, _, code = runSB(t, "", "policy", "test", selfBlocking)
+	if code != 1 || !strings.Contains(out, `FAIL holding security SEV2 is blocked by the pack's own no-pw`) ||
+		!strings.Contains(out, `FAIL template ack is blocked by the pack's own no-pw`) || !strings.Contains(out, "2 shipped texts, 2 blocked") {
+		t.Errorf("test self-blocking: %d %q", code, out)
+	}
 	if _, _, code = runSB(t, "", "policy", "test", broken); code != 2 {
 		t.Errorf("test broken: code %d", code)
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"switchboard/config"
+	"switchboard/detect"
 	"switchboard/domain"
 	"switchboard/rules"
 	"switchboard/sentiment"
@@ -13,7 +14,8 @@ import (
 
 // storeOptions are the store options of a process with config cfg: the
 // ingest hook scores sentiment (unless the item came with a score of its
-// own) and then applies the config's routing rules.
+// own) and then applies the config's routing rules, and the brand's
+// look-alikes are flagged as impostors.
 func storeOptions(cfg *config.Config) (store.Options, error) {
 	var rs []config.Rule
 	if cfg != nil {
@@ -23,7 +25,12 @@ func storeOptions(cfg *config.Config) (store.Options, error) {
 	if err != nil {
 		return store.Options{}, err
 	}
-	return store.Options{Enrich: set.Enrich(scoreSentiment)}, nil
+	opts := store.Options{Enrich: set.Enrich(scoreSentiment)}
+	if cfg != nil && (cfg.Brand.Name != "" || len(cfg.Brand.Handles) > 0) {
+		// the detector's look-alike rules flag impostors as they arrive
+		opts.Impostor = detect.ImpersonationCheck(cfg.Brand.Handles, cfg.Brand.Name)
+	}
+	return opts, nil
 }
 
 func scoreSentiment(m *domain.Mention) {

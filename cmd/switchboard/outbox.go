@@ -177,7 +177,9 @@ func writeDrafts(w io.Writer, s *store.Store, ds []domain.Draft) error {
 	fmt.Fprintln(tw, "ID\tSTATE\tPLATFORM\tVISIBILITY\tBY\tTRIES\tTO\tTEXT\tNOTE")
 	for _, d := range ds {
 		to := d.MentionKey
-		if m, err := s.GetByKey(d.MentionKey); err == nil {
+		if store.IsPost(d) {
+			to = "(post)"
+		} else if m, err := s.GetByKey(d.MentionKey); err == nil {
 			to = m.Author.Handle
 		}
 		note := d.LastError

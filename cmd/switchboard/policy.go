@@ -131,10 +131,14 @@ func newPolicyTestCmd() *cobra.Command {
 	var verbose bool
 	cmd := &cobra.Command{
 		Use:   "test [FILE]",
-		Short: "Run every rule's examples: bad must fire, good must not",
+		Short: "Run every rule's examples, and check the pack's own holding statements and templates",
 		Long: `test runs the examples of every rule of a pack (the built-in one without
-FILE) in the context the rule applies to. Exit status 1 if an example fails,
-2 if the pack does not compile.`,
+FILE) in the context the rule applies to: bad ones must fire, good ones must
+not. It then checks the texts the pack ships against its own rules: each
+holding statement as a public post, each template (its fields filled with
+their names) as a public reply; a block finding on one is a failure, since
+the crisis board or the composer would offer a text that cannot be sent.
+Exit status 1 if anything fails, 2 if the pack does not compile.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, errs, _, err := readPack(cmd, args)
@@ -152,13 +156,17 @@ FILE) in the context the rule applies to. Exit status 1 if an example fails,
 			for _, f := range fails {
 				fmt.Fprintln(out, "FAIL "+safetext.Line(f.String()))
 			}
+			texts, textFails := p.TestTexts()
+			for _, f := range textFails {
+				fmt.Fprintln(out, "FAIL "+safetext.Line(f.String()))
+			}
 			if verbose {
 				for _, r := range p.Rules() {
 					fmt.Fprintf(out, "rule %s: %d bad, %d good\n", r.ID, len(r.Examples.Bad), len(r.Examples.Good))
 				}
 			}
-			fmt.Fprintf(out, "%d examples, %d failed\n", ran, len(fails))
-			if len(fails) > 0 {
+			fmt.Fprintf(out, "%d examples, %d failed; %d shipped texts, %d blocked\n", ran, len(fails), texts, len(textFails))
+			if len(fails)+len(textFails) > 0 {
 				return &exitError{code: 1}
 			}
 			return nil

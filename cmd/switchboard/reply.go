@@ -358,9 +358,11 @@ for (approves: in operators.yaml), never its author.`,
 			if err != nil {
 				return failf("drafts queue %s: %v", args[0], err)
 			}
-			m, err := st.GetByKey(d.MentionKey)
-			if err != nil {
-				return failf("drafts queue %s: mention %s: %v", d.ID, d.MentionKey, err)
+			m := reply.PostOn(d.Platform)
+			if !store.IsPost(d) {
+				if m, err = st.GetByKey(d.MentionKey); err != nil {
+					return failf("drafts queue %s: mention %s: %v", d.ID, d.MentionKey, err)
+				}
 			}
 			pack, err := replyPack(g, st)
 			if err != nil {
@@ -407,14 +409,21 @@ func writeDraft(w io.Writer, g *globals, st *store.Store, d domain.Draft) error 
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	row := func(k, v string) { fmt.Fprintf(tw, "%s\t%s\n", k, safetext.Line(v)) }
 	row("draft", fmt.Sprintf("%s v%d, %s", d.ID, d.Version, d.State))
-	m, merr := st.GetByKey(d.MentionKey)
-	if merr == nil {
-		row("mention", d.MentionKey+" ("+m.Author.Handle+": "+safetext.Truncate(m.Text, 60, "…")+")")
-	} else {
-		row("mention", d.MentionKey)
+	m, merr := reply.PostOn(d.Platform), error(nil)
+	if !store.IsPost(d) {
+		m, merr = st.GetByKey(d.MentionKey)
+		if merr == nil {
+			row("mention", d.MentionKey+" ("+m.Author.Handle+": "+safetext.Truncate(m.Text, 60, "…")+")")
+		} else {
+			row("mention", d.MentionKey)
+		}
 	}
 	row("author", d.Author)
-	row("reply", string(d.Visibility)+" on "+string(d.Platform))
+	if store.IsPost(d) {
+		row("reply", "public post — a post on the brand's "+string(d.Platform)+" account")
+	} else {
+		row("reply", string(d.Visibility)+" on "+string(d.Platform))
+	}
 	if d.ApprovalRole != "" {
 		a := "needs " + d.ApprovalRole
 		if roles, ok := store.Approved(d); ok {

@@ -263,10 +263,14 @@ func dedupe(s []string) []string {
 }
 
 // Send implements connectors.Connector: a private message goes through the
-// chat service, a public one is a reply post in the mention's thread.
+// chat service, a public one is a reply post in the mention's thread, and
+// msg.Post a post on the account's feed with no reply ref.
 func (c *Connector) Send(ctx context.Context, msg connectors.Message) (connectors.SendResult, error) {
 	if strings.TrimSpace(msg.Text) == "" {
 		return connectors.SendResult{}, fmt.Errorf("%w: empty message", connectors.ErrPermanent)
+	}
+	if msg.Post && msg.Visibility != domain.VisibilityPublic {
+		return connectors.SendResult{}, connectors.ErrPostPrivate
 	}
 	if msg.Visibility == domain.VisibilityPrivate {
 		res, err := c.sendDM(ctx, msg)
@@ -334,6 +338,9 @@ func (c *Connector) sendDM(ctx context.Context, msg connectors.Message) (connect
 }
 
 func (c *Connector) sendReply(ctx context.Context, msg connectors.Message) (connectors.SendResult, error) {
+	if msg.Post {
+		return c.createPost(ctx, msg.Text, nil)
+	}
 	parent := msg.InReplyTo
 	if !strings.HasPrefix(parent.NativeID, "at://") {
 		return connectors.SendResult{}, fmt.Errorf("%w: no post to reply to", connectors.ErrPermanent)
@@ -363,15 +370,23 @@ func (c *Connector) sendReply(ctx context.Context, msg connectors.Message) (conn
 	if p.Record.Reply != nil && p.Record.Reply.Root.URI != "" && p.Record.Reply.Root.CID != "" {
 		root = p.Record.Reply.Root
 	}
+	return c.createPost(ctx, msg.Text, map[string]any{"root": root, "parent": ref})
+}
+
+// createPost creates an app.bsky.feed.post record on the account with
+// text, as a reply when reply (the root and parent refs) is not nil.
+func (c *Connector) createPost(ctx context.Context, text string, reply map[string]any) (connectors.SendResult, error) {
 	s, err := c.currentSession(ctx)
 	if err != nil {
 		return connectors.SendResult{}, err
 	}
 	record := map[string]any{
 		"$type":     "app.bsky.feed.post",
-		"text":      msg.Text,
+		"text":      text,
 		"createdAt": c.now().UTC().Format(time.RFC3339Nano),
-		"reply":     map[string]any{"root": root, "parent": ref},
+	}
+	if reply != nil {
+		record["reply"] = reply
 	}
 	var raw json.RawMessage
 	err = c.authed(ctx, call{method: http.MethodPost, nsid: "com.atproto.repo.createRecord",

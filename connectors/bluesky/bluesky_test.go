@@ -315,3 +315,30 @@ func TestRevokedKeptSessionLogsInAgain(t *testing.T) {
 		t.Errorf("logins %d, want 2", f.logins)
 	}
 }
+
+func TestPostOnTheAccountHasNoReplyRef(t *testing.T) {
+	f := newFakePDS(t)
+	c := f.connector(t, t.TempDir())
+	res, err := c.Send(context.Background(), connectors.Message{Post: true, Visibility: domain.VisibilityPublic, Text: "We are aware of an account imitating us."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec struct {
+		Repo, Collection string
+		Record           map[string]any
+	}
+	json.Unmarshal(f.bodies["com.atproto.repo.createRecord"], &rec)
+	if _, has := rec.Record["reply"]; has || rec.Repo != testDID || rec.Collection != "app.bsky.feed.post" ||
+		rec.Record["text"] != "We are aware of an account imitating us." || rec.Record["$type"] != "app.bsky.feed.post" {
+		t.Errorf("createRecord body %s", f.bodies["com.atproto.repo.createRecord"])
+	}
+	if _, asked := f.bodies["app.bsky.feed.getPosts"]; asked {
+		t.Error("a post looked up a parent")
+	}
+	if res.RemoteID == "" || !strings.HasPrefix(res.URL, "https://bsky.app/profile/"+testHandle+"/post/") {
+		t.Errorf("result %+v", res)
+	}
+	if _, err := c.Send(context.Background(), connectors.Message{Post: true, Visibility: domain.VisibilityPrivate, Text: "hi"}); !errors.Is(err, connectors.ErrPermanent) {
+		t.Errorf("private post: %v", err)
+	}
+}

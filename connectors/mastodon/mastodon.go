@@ -350,11 +350,19 @@ func Length(text string, reservedURL int) int {
 }
 
 // Send implements connectors.Connector: a reply to msg.InReplyTo that
-// mentions its author; visibility direct for a private message. The
+// mentions its author; visibility direct for a private message; a public
+// status answering no one for msg.Post. The
 // idempotency key goes in the Idempotency-Key header, so a retried send
 // within the server's window does not post twice.
 func (c *Connector) Send(ctx context.Context, msg connectors.Message) (connectors.SendResult, error) {
 	to := msg.InReplyTo
+	if msg.Post {
+		// a status on the account itself: no in_reply_to_id, no mention
+		if msg.Visibility != domain.VisibilityPublic {
+			return connectors.SendResult{}, fmt.Errorf("mastodon: %w", connectors.ErrPostPrivate)
+		}
+		to = domain.Mention{}
+	}
 	if to.Platform != "" && to.Platform != domain.PlatformMastodon {
 		return connectors.SendResult{}, fmt.Errorf("mastodon: %w: cannot answer a %s mention", connectors.ErrPermanent, to.Platform)
 	}

@@ -552,3 +552,28 @@ func FuzzDecodeInstance(f *testing.F) {
 		}
 	})
 }
+
+func TestPostOnTheAccountHasNoReplyTarget(t *testing.T) {
+	f := newFake(t)
+	c := f.client()
+	// InReplyTo is ignored for a post, even if a caller left one there
+	msg := connectors.Message{IdempotencyKey: "hold-1", Post: true, Visibility: domain.VisibilityPublic, Text: "We are aware of an account imitating us.",
+		InReplyTo: domain.Mention{Platform: domain.PlatformMastodon, NativeID: "S" + ulid(7), Author: domain.Author{Handle: "@impostor@evil.example"}}}
+	res, err := c.Send(context.Background(), msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.posts) != 1 {
+		t.Fatalf("%d posts", len(f.posts))
+	}
+	p := f.posts[0]
+	if _, has := p["in_reply_to_id"]; has || p.Get("visibility") != "public" || p.Get("status") != "We are aware of an account imitating us." {
+		t.Fatalf("form %v", p)
+	}
+	if f.keys[0] != "hold-1" || res.RemoteID == "" {
+		t.Fatalf("key %q, result %+v", f.keys[0], res)
+	}
+	if _, err := c.Send(context.Background(), connectors.Message{Post: true, Visibility: domain.VisibilityPrivate, Text: "hi"}); !errors.Is(err, connectors.ErrPermanent) || len(f.posts) != 1 {
+		t.Fatalf("private post: %v", err)
+	}
+}

@@ -338,6 +338,9 @@ func (c *Connector) Send(ctx context.Context, msg connectors.Message) (connector
 	if utf8.RuneCountInString(msg.Text) > maxMessageText {
 		return connectors.SendResult{}, fmt.Errorf("%w: reddit messages hold at most %d characters", connectors.ErrPermanent, maxMessageText)
 	}
+	if msg.Post {
+		return connectors.SendResult{}, fmt.Errorf("%w: a Reddit post needs a subreddit; post the statement there by hand", connectors.ErrPermanent)
+	}
 	to := msg.InReplyTo
 	if msg.Visibility == domain.VisibilityPrivate && !strings.HasPrefix(to.NativeID, "t4_") {
 		if !userRE.MatchString(to.Author.Handle) {

@@ -238,10 +238,14 @@ func (c *Connector) Fetch(ctx context.Context, cur string) (connectors.Page, err
 }
 
 // Send implements connectors.Connector: a private message is a direct
-// message to the mention's author, a public one a reply to the mention.
+// message to the mention's author, a public one a reply to the mention,
+// and msg.Post a post on the account's timeline (no reply settings).
 func (c *Connector) Send(ctx context.Context, msg connectors.Message) (connectors.SendResult, error) {
 	if strings.TrimSpace(msg.Text) == "" {
 		return connectors.SendResult{}, fmt.Errorf("%w: empty message", connectors.ErrPermanent)
+	}
+	if msg.Post && msg.Visibility != domain.VisibilityPublic {
+		return connectors.SendResult{}, connectors.ErrPostPrivate
 	}
 	if msg.Visibility == domain.VisibilityPrivate {
 		to := msg.InReplyTo.Author.ID
@@ -265,13 +269,14 @@ func (c *Connector) Send(ctx context.Context, msg connectors.Message) (connector
 		return connectors.SendResult{RemoteID: eventID,
 			URL: "https://x.com/messages/" + url.PathEscape(convID)}, nil
 	}
-	if !isID(msg.InReplyTo.NativeID) {
-		return connectors.SendResult{}, fmt.Errorf("%w: no post id to reply to", connectors.ErrPermanent)
+	post := map[string]any{"text": msg.Text}
+	if !msg.Post {
+		if !isID(msg.InReplyTo.NativeID) {
+			return connectors.SendResult{}, fmt.Errorf("%w: no post id to reply to", connectors.ErrPermanent)
+		}
+		post["reply"] = map[string]string{"in_reply_to_tweet_id": msg.InReplyTo.NativeID}
 	}
-	body, _ := json.Marshal(map[string]any{
-		"text":  msg.Text,
-		"reply": map[string]string{"in_reply_to_tweet_id": msg.InReplyTo.NativeID},
-	})
+	body, _ := json.Marshal(post)
 	_, resp, err := c.call(ctx, http.MethodPost, "/2/tweets", body, http.StatusCreated)
 	if err != nil {
 		return connectors.SendResult{}, c.fail(err)

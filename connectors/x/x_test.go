@@ -289,3 +289,24 @@ func TestFromSpecRefusesBadConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestPostOnTheAccountIsNoReply(t *testing.T) {
+	f := newFakeX(t)
+	c := f.connector(t, 5)
+	res, err := c.Send(context.Background(), connectors.Message{Post: true, Visibility: domain.VisibilityPublic, Text: "We are aware of an account imitating us."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := f.requests[len(f.requests)-1]
+	if last.Method != "POST" || last.URL.Path != "/2/tweets" || string(f.bodies[len(f.bodies)-1]) != `{"text":"We are aware of an account imitating us."}` {
+		t.Errorf("post request %s %s %s", last.Method, last.URL.Path, f.bodies[len(f.bodies)-1])
+	}
+	if res.RemoteID == "" || !strings.HasSuffix(res.URL, "/status/"+res.RemoteID) {
+		t.Errorf("post result %+v", res)
+	}
+	// a post is public: a private one is refused without a call
+	n := len(f.requests)
+	if _, err := c.Send(context.Background(), connectors.Message{Post: true, Visibility: domain.VisibilityPrivate, Text: "hi"}); !errors.Is(err, connectors.ErrPermanent) || len(f.requests) != n {
+		t.Errorf("private post: %v", err)
+	}
+}

@@ -63,6 +63,11 @@ func (o *Options) defaults() {
 func Factory(o Options) func(pane.Session, pane.ComposeMsg) pane.Pane {
 	o.defaults()
 	return func(s pane.Session, msg pane.ComposeMsg) pane.Pane {
+		if msg.Post != "" {
+			c := New(s, reply.PostOn(msg.Post), o)
+			c.post, c.mode, c.initial = true, public, msg.Text
+			return c
+		}
 		c := New(s, msg.Mention, o)
 		c.initial = msg.Text
 		return c
@@ -126,6 +131,8 @@ type Model struct {
 	others   []domain.Draft // open drafts of this mention not in the editor
 	warnNew  bool           // ctrl+n pressed once with drafts open
 	cannotDM string         // why a private message failed before
+	refused  string         // why this author may not be answered at all (an impostor)
+	post     bool           // a post on the brand's account on m.Platform, answering no one
 	tpls     []policy.Template
 	picker   *picker // ctrl+t: choosing a template
 	asker    *asker  // then filling its fields in turn
@@ -138,8 +145,9 @@ type Model struct {
 // Messages of the composer's commands.
 type (
 	loadedMsg struct {
-		drafts []domain.Draft
-		err    error
+		drafts  []domain.Draft
+		refused error // the author may not be answered at all
+		err     error
 	}
 	checkTickMsg struct{ side, seq int }
 	checkedMsg   struct {
@@ -181,9 +189,13 @@ func PackHeld(err error) string {
 // Init loads the mention's drafts.
 func (c *Model) Init() tea.Cmd {
 	st, key := c.sess.Store, c.m.Key()
+	m := c.m
+	if c.post {
+		return func() tea.Msg { return loadedMsg{} }
+	}
 	return func() tea.Msg {
 		ds, err := st.DraftsFor(key)
-		return loadedMsg{drafts: ds, err: err}
+		return loadedMsg{drafts: ds, refused: refusal(st.CheckRecipient(m)), err: err}
 	}
 }
 
@@ -195,10 +207,21 @@ func editable(st domain.DraftState) bool {
 	return false
 }
 
+// refusal is err when it refuses the recipient (store.ErrImpostor), else nil.
+func refusal(err error) error {
+	if errors.Is(err, store.ErrImpostor) {
+		return err
+	}
+	return nil
+}
+
 func (c *Model) onLoaded(msg loadedMsg) tea.Cmd {
 	c.loaded = true
 	if msg.err != nil {
 		c.say("could not read this mention's drafts: "+msg.err.Error(), true)
+	}
+	if msg.refused != nil {
+		c.refused = msg.refused.Error()
 	}
 	// resume this operator's newest editable draft of each kind
 	for i := len(msg.drafts) - 1; i >= 0; i-- {
@@ -228,6 +251,9 @@ func (c *Model) onLoaded(msg loadedMsg) tea.Cmd {
 	}
 	if c.sides[public].draft.ID != "" || c.sides[private].draft.ID != "" {
 		c.say("resumed your draft; it is saved as you type", false)
+	}
+	if c.refused != "" {
+		c.say(c.refused, true)
 	}
 	return tea.Batch(c.check(public), c.check(private))
 }
@@ -361,10 +387,11 @@ func (c *Model) save(i int) tea.Cmd {
 		return nil
 	}
 	s.saving, s.dirty = true, false
-	st, actor, key, d, text, vis := c.sess.Store, c.sess.Actor, c.m.Key(), s.draft, s.ed.Text(), visOf[i]
+	st, actor, d, text, vis := c.sess.Store, c.sess.Actor, s.draft, s.ed.Text(), visOf[i]
+	create := c.creator()
 	return func() tea.Msg {
 		if d.ID == "" {
-			nd, err := st.NewDraft(actor, key, vis, text)
+			nd, err := create(vis, text)
 			return savedMsg{side: i, draft: nd, err: err}
 		}
 		nd, err := st.EditDraft(actor, d.ID, d.Version, vis, text)
@@ -399,6 +426,18 @@ func (c *Model) onSaved(msg savedMsg) tea.Cmd {
 		cmds = append(cmds, c.send(msg.side))
 	}
 	return tea.Batch(cmds...)
+}
+
+// creator is how a first save makes the draft: a reply to the mention, or
+// a post on the brand's account.
+func (c *Model) creator() func(vis domain.Visibility, text string) (domain.Draft, error) {
+	st, actor, key, p := c.sess.Store, c.sess.Actor, c.m.Key(), c.m.Platform
+	if c.post {
+		return func(_ domain.Visibility, text string) (domain.Draft, error) { return st.NewPost(actor, p, text) }
+	}
+	return func(vis domain.Visibility, text string) (domain.Draft, error) {
+		return st.NewDraft(actor, key, vis, text)
+	}
 }
 
 // blocking is the block findings of side i's last check (approval ones
@@ -450,8 +489,14 @@ func (c *Model) onSendDone(msg sendDoneMsg) tea.Cmd {
 		s.draft = msg.draft
 	}
 	what := [2]string{"public reply", "private message"}[msg.side]
+	if c.post {
+		what = "post on the brand's " + string(c.m.Platform) + " account"
+	}
 	switch {
 	case msg.err != nil:
+		if refusal(msg.err) != nil {
+			c.refused = msg.err.Error()
+		}
 		c.say("not sent: "+msg.err.Error(), true)
 		return nil
 	case len(msg.blocked) > 0:
@@ -623,6 +668,10 @@ func (c *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		cmds = append(cmds, func() tea.Msg { return pane.FocusMsg{Index: -1} })
 		return tea.Batch(append(cmds, pane.Toast(c.closeNote()))...)
 	case key.Matches(k, c.keys.Switch):
+		if c.post {
+			c.say("a post on the brand's account is public; it has no private side", true)
+			return nil
+		}
 		if !reply.CanPrivate(c.m.Platform) {
 			c.say("news articles take no private message", true)
 			return nil
@@ -637,6 +686,10 @@ func (c *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case key.Matches(k, c.keys.Send):
+		if c.refused != "" {
+			c.say("not sent: "+c.refused, true)
+			return nil
+		}
 		if b := s.blocking(); len(b) > 0 && s.checked == s.checkSeq {
 			c.say("sending is disabled: "+blockReason(b), true)
 			return nil
@@ -694,6 +747,9 @@ func (c *Model) closeNote() string {
 	}
 	if len(ids) == 0 {
 		return "composer closed"
+	}
+	if c.post {
+		return "post " + strings.Join(ids, ", ") + " saved as a draft; it is not sent"
 	}
 	return "draft " + strings.Join(ids, ", ") + " saved; r on the mention resumes it"
 }
@@ -766,8 +822,15 @@ func (c *Model) View() string {
 	if c.m.Author.Name != "" {
 		who = c.m.Author.Name + " (" + c.m.Author.Handle + ")"
 	}
-	add(st.Dialog.Title.Render(safetext.Truncate("Reply to "+who+" on "+string(c.m.Platform), w, "…")))
+	title := "Reply to " + who + " on " + string(c.m.Platform)
+	if c.post {
+		title = "Post on the brand's " + string(c.m.Platform) + " account (a new post: it replies to no one)"
+	}
+	add(st.Dialog.Title.Render(safetext.Truncate(title, w, "…")))
 	for i, l := range strings.Split(safetext.Wrap(c.m.Text, max(10, w-4)), "\n") {
+		if c.post {
+			break
+		}
 		if i == 2 {
 			add(st.Detail.Event.Render("  …"))
 			break
@@ -778,6 +841,12 @@ func (c *Model) View() string {
 	s := c.sides[c.mode]
 	tabs := ""
 	for i, name := range []string{"Public reply", "Private message"} {
+		if c.post && i == private {
+			break
+		}
+		if c.post {
+			name = "Public post"
+		}
 		label := name
 		if c.sides[i].draft.ID != "" {
 			label += " · " + c.sides[i].draft.ID
@@ -803,12 +872,20 @@ func (c *Model) View() string {
 		}
 	}
 	note := honesty(c.m.Platform, visOf[c.mode])
+	if c.post {
+		note = "Public post on the brand's own account: every follower sees it, and it answers no one, so no impostor is ever replied to."
+	}
 	noteStyle := st.Dialog.Hint
 	if c.mode == private && c.m.Platform == domain.PlatformMastodon {
 		noteStyle = st.Warning
 	}
 	for _, l := range strings.Split(safetext.Wrap(note, w), "\n") {
 		add(noteStyle.Render(l))
+	}
+	if c.refused != "" {
+		for _, l := range strings.Split(safetext.Wrap("✗ "+c.refused+": no reply of any kind goes to this author", w), "\n") {
+			add(st.Health.Bad.Render(l))
+		}
 	}
 	if c.mode == private && c.cannotDM != "" {
 		for _, l := range strings.Split(safetext.Wrap("✗ A private message to this author failed before: "+c.cannotDM, w), "\n") {

@@ -482,3 +482,52 @@ rules:
 		t.Fatalf("outbox pane applied an English rule to a Dutch reply:\n%s", v)
 	}
 }
+
+func TestComposerRefusesAnImpostorPublicAndPrivate(t *testing.T) {
+	imp := kim
+	imp.NativeID, imp.Author = "110", domain.Author{Handle: "@acme_support@social.example", Name: "✔ Acme Support"}
+	st := newStore(t, imp)
+	if _, err := st.FlagImpostor("ana", store.Impostor{Platform: imp.Platform, Handle: imp.Author.Handle, Incident: "INC-3"}); err != nil {
+		t.Fatal(err)
+	}
+	h, c := open(t, st, "ana", imp)
+	want := "refused: @acme_support@social.example is flagged as impersonating the brand (incident INC-3)"
+	if !strings.Contains(c.Notice(), want) || !strings.Contains(c.View(), "no reply of any kind goes to this author") {
+		t.Fatalf("notice %q\n%s", c.Notice(), c.View())
+	}
+	h.keys("ctrl+s")
+	h.keys("tab")
+	h.typeText("hello")
+	h.keys("ctrl+s")
+	if !strings.Contains(c.Notice(), "not sent: "+want) {
+		t.Fatalf("notice after send %q", c.Notice())
+	}
+	if ds, _ := st.DraftsFor(imp.Key()); len(ds) != 0 {
+		t.Fatalf("drafts to the impostor: %+v", ds)
+	}
+}
+
+func TestHoldingStatementIsAPostOnTheBrandAccount(t *testing.T) {
+	st := newStore(t, kim)
+	f := Factory(Options{Debounce: time.Millisecond, SaveEvery: time.Millisecond})
+	c := f(session(st, "ana", themes.Dark), pane.ComposeMsg{Post: domain.PlatformMastodon, Text: "We are aware of an account imitating us."}).(*Model)
+	c.SetSize(90, 22)
+	h := &harness{t: t, st: st, p: c}
+	h.run(c.Init())
+	v := c.View()
+	if !strings.Contains(v, "Post on the brand's mastodon account") || strings.Contains(v, "Private message") || c.Text(false) != "We are aware of an account imitating us." {
+		t.Fatalf("post composer:\n%s", v)
+	}
+	h.keys("tab")
+	if c.mode != public || !strings.Contains(c.Notice(), "no private side") {
+		t.Fatalf("tab in a post: mode %d, %q", c.mode, c.Notice())
+	}
+	h.keys("ctrl+s")
+	d := c.Draft()
+	if d.ID == "" || d.MentionKey != "" || d.Platform != domain.PlatformMastodon || d.Visibility != domain.VisibilityPublic || d.State != domain.DraftQueued {
+		t.Fatalf("post draft %+v (notice %q)", d, c.Notice())
+	}
+	if ds, _ := st.DraftsFor(kim.Key()); len(ds) != 0 {
+		t.Fatalf("the post became a reply: %+v", ds)
+	}
+}

@@ -344,7 +344,11 @@ func (o *Outbox) View() string {
 		d := o.items[i]
 		m := o.mentions[d.MentionKey]
 		row := fmt.Sprintf("%-18s %-6s %-8s %-7s %-10s ", strings.ReplaceAll(string(d.State), "_", " "), d.ID, d.Platform, d.Visibility, safetext.Truncate(d.Author, 10, "…"))
-		row += safetext.Line(m.Author.Handle) + ": " + safetext.Line(d.Text)
+		to := safetext.Line(m.Author.Handle)
+		if store.IsPost(d) {
+			to = "post on the brand's account"
+		}
+		row += to + ": " + safetext.Line(d.Text)
 		row = safetext.Truncate(row, w-2, "…")
 		if i == o.cur {
 			add(st.Inbox.Cursor.Render("› " + safetext.Fit(row, w-2)))

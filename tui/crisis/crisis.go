@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -96,7 +97,9 @@ type Model struct {
 		title    string
 		sev      domain.Severity
 		role     string
-		dismiss  []string // alert ids the dismiss dialog is about
+		dismiss  []string        // alert ids the dismiss dialog is about
+		holding  string          // the holding statement waiting for where it goes
+		incident domain.Incident // its incident
 	}
 	req int
 	// noWait stops following the watcher (tests drive the pane by hand)
@@ -669,8 +672,17 @@ func orNone(s string) string {
 	return s
 }
 
-// holding puts the scenario's holding statement for the severity into the
-// composer, as a reply to the newest linked mention.
+// postable are the platforms the brand's account can post a holding
+// statement on (a Reddit post needs a subreddit, news has no account).
+var postable = []domain.Platform{domain.PlatformX, domain.PlatformMastodon, domain.PlatformBluesky}
+
+// holdingAuthors is the holding picker's choice of drafts to the authors.
+const holdingAuthors = "authors"
+
+// holding asks where the scenario's holding statement for the severity
+// goes: into the composer as a post on the brand's own account (on a
+// platform of the linked mentions, or any when none is linked), or as a
+// draft reply to each affected author. Never as a reply to the impostor.
 func (m *Model) holding(inc domain.Incident) tea.Cmd {
 	if m.opts.PackErr != nil {
 		return pane.ToastError("no holding statement: the policy pack does not load: " + policy.Summary(m.opts.PackErr))
@@ -679,17 +691,25 @@ func (m *Model) holding(inc domain.Incident) tea.Cmd {
 	if text == "" {
 		return pane.ToastError("the policy pack has no holding statement for " + string(inc.Scenario))
 	}
-	if len(inc.Mentions) == 0 {
-		return pane.ToastError("link a mention first (e in the inbox): the holding statement replies to it")
-	}
-	s, key := m.sess.Store, inc.Mentions[len(inc.Mentions)-1]
-	return func() tea.Msg {
-		mm, err := s.GetByKey(key)
-		if err != nil {
-			return pane.ToastMsg{Text: err.Error(), Error: true}
+	var ps []domain.Platform
+	for _, k := range inc.Mentions {
+		if p, _, _ := domain.SplitMentionKey(k); slices.Contains(postable, p) && !slices.Contains(ps, p) {
+			ps = append(ps, p)
 		}
-		return pane.ComposeMsg{Mention: mm, Text: text}
 	}
+	if len(ps) == 0 {
+		ps = postable
+	}
+	var items []choice
+	for _, p := range ps {
+		items = append(items, choice{"Post on the brand's " + string(p) + " account (replies to no one)", string(p)})
+	}
+	if len(inc.Mentions) > 0 {
+		items = append(items, choice{"Draft it as a reply to each affected author (never the impostor)", holdingAuthors})
+	}
+	m.pending.holding, m.pending.incident = text, inc
+	m.dlg = newPicker(stepHolding, "Holding statement of "+inc.ID, items)
+	return nil
 }
 
 // declareAlert declares an incident from the alert under the cursor with
@@ -854,6 +874,20 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 				text += fmt.Sprintf("; %d playbook item(s) added to the checklist", added)
 			}
 			return doneMsg{text: text, err: quiet(err)}
+		}
+	case stepHolding:
+		text, inc := m.pending.holding, m.pending.incident
+		if value != holdingAuthors {
+			post := pane.ComposeMsg{Post: domain.Platform(value), Text: text}
+			return func() tea.Msg { return post }
+		}
+		return func() tea.Msg {
+			made, imps, err := crisis.OfferHolding(s, actor, inc, text)
+			msg := fmt.Sprintf("drafted the holding statement as a reply to %d author(s): r on each of %s's mentions reviews and sends it", len(made), inc.ID)
+			if len(imps) > 0 {
+				msg += fmt.Sprintf("; none to %d flagged impostor(s)", len(imps))
+			}
+			return doneMsg{text: msg, err: err}
 		}
 	case stepRole:
 		m.pending.role = value

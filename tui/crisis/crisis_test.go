@@ -216,16 +216,35 @@ func TestDeclareFromAlertOnTheBoard(t *testing.T) {
 			t.Errorf("incident view lacks %q:\n%s", want, plain)
 		}
 	}
-	// the holding statement goes to the composer with the linked mention
+	// the holding statement goes to the composer as a post on the brand's
+	// account on the linked mention's platform, not as a reply to the
+	// impostor who wrote that mention
 	f.key("s")
+	plain = ansi.Strip(f.m.View())
+	for _, want := range []string{"Holding statement of INC-1", "Post on the brand's x account (replies to no one)", "Draft it as a reply to each affected author (never the impostor)"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("holding picker lacks %q:\n%s", want, plain)
+		}
+	}
+	f.key("enter")
 	var compose *pane.ComposeMsg
 	for _, m := range f.out {
 		if c, ok := m.(pane.ComposeMsg); ok {
 			compose = &c
 		}
 	}
-	if compose == nil || compose.Mention.NativeID != "fake" || !strings.Contains(compose.Text, "We will never ask for your password") {
+	if compose == nil || compose.Post != domain.PlatformX || compose.Mention.NativeID != "" || compose.Mention.Author.Handle != "" ||
+		!strings.Contains(compose.Text, "We will never ask for your password") {
 		t.Fatalf("compose %+v", compose)
+	}
+	// offered as drafts to the affected authors: the only one is the
+	// impostor (flagged when the incident was declared from its alert)
+	f.key("s", "down", "enter")
+	if ts := f.toasts(); !strings.Contains(ts[len(ts)-1], "reply to 0 author(s)") || !strings.Contains(ts[len(ts)-1], "none to 1 flagged impostor(s)") {
+		t.Fatalf("toasts %q", ts)
+	}
+	if ds, _ := f.s.DraftsFor("x:fake"); len(ds) != 0 {
+		t.Fatalf("drafts to the impostor: %+v", ds)
 	}
 	f.key("m")
 	if sm, ok := f.out[len(f.out)-1].(pane.ShowMentionsMsg); !ok || sm.Expr != "incident:INC-1" {

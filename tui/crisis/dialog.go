@@ -29,6 +29,7 @@ const (
 	stepEditScenario                 // pick: scenario of the open incident
 	stepAddItem                      // input: a checklist item of the open incident
 	stepDismiss                      // pick: dismiss the alert group, and why
+	stepHolding                      // pick: the platform to post the holding statement on
 )
 
 type choice struct{ label, value string }

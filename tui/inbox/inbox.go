@@ -17,7 +17,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"switchboard/config"
+	"switchboard/detect"
 	"switchboard/domain"
+	"switchboard/safetext"
 	"switchboard/store"
 	"switchboard/tui/pane"
 )
@@ -34,6 +36,10 @@ type Options struct {
 	PageSize int
 	// MaxRows bounds the loaded window (default 4000).
 	MaxRows int
+	// BrandName and BrandHandles are the brand's name and own accounts: a
+	// mention whose author's display name imitates trust shows a warning.
+	BrandName    string
+	BrandHandles []string
 }
 
 // View is one tab of the inbox.
@@ -108,6 +114,11 @@ type detailState struct {
 	parent *domain.Mention
 	err    error
 	scroll int
+	// trust is what the author's display name borrows to look official;
+	// impostor the author's flag, if they are flagged as impersonating
+	// the brand (then no reply goes to them)
+	trust    []string
+	impostor *store.Impostor
 }
 
 // Messages of this pane's commands; stale ones (old gen or req) are dropped.
@@ -143,11 +154,13 @@ type (
 		rules bool
 	}
 	detailMsg struct {
-		req    int
-		m      *domain.Mention
-		events []domain.Event
-		parent *domain.Mention
-		err    error
+		req      int
+		m        *domain.Mention
+		events   []domain.Event
+		parent   *domain.Mention
+		trust    []string
+		impostor *store.Impostor
+		err      error
 	}
 )
 
@@ -293,7 +306,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Open, k.Back, k.Search, k.Filter, k.PrevView, k.NextView},
 		{k.Select, k.Range, k.SelectAll, k.Invert, k.Tag, k.Assign, k.Status},
 		{k.Done, k.Answered, k.Note},
-		{k.Escalate, k.Reply, k.Undo, k.UndoRules, k.Copy, k.JumpNew, k.Refresh},
+		{k.Escalate, k.Reply, k.Undo, k.UndoRules, k.Copy, k.Impostor, k.JumpNew, k.Refresh},
 	}
 }
 
@@ -331,6 +344,7 @@ func (m *Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 	case detailMsg:
 		if m.detail != nil && msg.req == m.detail.req {
 			m.detail.m, m.detail.events, m.detail.parent, m.detail.err = msg.m, msg.events, msg.parent, msg.err
+			m.detail.trust, m.detail.impostor = msg.trust, msg.impostor
 		}
 		return m, nil
 	case pane.StoreMsg:
@@ -611,6 +625,12 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 			return pane.ToastError("no mention here")
 		}
 		return m.undoRules(*c)
+	case key.Matches(k, km.Impostor):
+		c := m.current()
+		if c == nil {
+			return pane.ToastError("no mention here")
+		}
+		return m.toggleImpostor(*c)
 	}
 	// actions on targets
 	ts := m.targets()
@@ -655,6 +675,27 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// toggleImpostor flags the author of c as impersonating the brand (with
+// c's incident, if it is linked to one), or clears their flag.
+func (m *Model) toggleImpostor(c domain.Mention) tea.Cmd {
+	st, actor := m.sess.Store, m.sess.Actor
+	return func() tea.Msg {
+		who := safetext.Line(c.Author.Handle)
+		f, ok, err := st.ImpostorOf(c.Platform, c.Author.Handle)
+		if err == nil && ok && !f.Cleared {
+			if _, err = st.ClearImpostor(actor, c.Platform, c.Author.Handle); err == nil {
+				return pane.ToastMsg{Text: who + " is no longer flagged as an impostor; replies to them are allowed"}
+			}
+		} else if err == nil {
+			_, err = st.FlagImpostor(actor, store.Impostor{Platform: c.Platform, Handle: c.Author.Handle, Reason: "marked by " + actor, Incident: c.State.IncidentID})
+			if err == nil {
+				return pane.ToastMsg{Text: who + " flagged as impersonating the brand: no reply of any kind goes to them"}
+			}
+		}
+		return pane.ToastMsg{Text: err.Error(), Error: true}
+	}
+}
+
 func (m *Model) setView(i int) tea.Cmd {
 	m.viewIdx = i
 	m.clearSelection()
@@ -678,10 +719,19 @@ func (m *Model) openDetail() tea.Cmd {
 func (m *Model) loadDetail() tea.Cmd {
 	d := m.detail
 	req, id, st := d.req, d.id, m.sess.Store
+	brand, handles := m.opts.BrandName, m.opts.BrandHandles
 	return func() tea.Msg {
 		mm, err := st.Get(id)
 		if err != nil {
 			return detailMsg{req: req, err: err}
+		}
+		trust := detect.TrustMarks(handles, brand, mm.Author)
+		var imp *store.Impostor
+		if f, ok, ferr := st.ImpostorOf(mm.Platform, mm.Author.Handle); ferr == nil && ok && !f.Cleared {
+			if f.Incident == "" {
+				f.Incident = mm.State.IncidentID
+			}
+			imp = &f
 		}
 		evs, err := st.Events(mm.Key())
 		var parent *domain.Mention
@@ -690,7 +740,7 @@ func (m *Model) loadDetail() tea.Cmd {
 				parent = &p
 			}
 		}
-		return detailMsg{req: req, m: &mm, events: evs, parent: parent, err: err}
+		return detailMsg{req: req, m: &mm, events: evs, parent: parent, trust: trust, impostor: imp, err: err}
 	}
 }
 
@@ -1012,7 +1062,7 @@ func (m *Model) onStore(u store.Update) tea.Cmd {
 			ids = append(ids, id)
 		}
 	}
-	if m.detail != nil && slices.Contains(u.Changed, m.detail.id) {
+	if m.detail != nil && (slices.Contains(u.Changed, m.detail.id) || slices.ContainsFunc(u.Changes, func(c store.Change) bool { return c.Kind == store.ChangeImpostor })) {
 		cmds = append(cmds, m.loadDetail())
 	}
 	if len(ids) > 0 {

@@ -10,6 +10,7 @@ type KeyMap struct {
 	Select, Tag, Assign, Status, Done, Note key.Binding
 	Answered                                key.Binding
 	Escalate, Reply, Undo, UndoRules, Copy  key.Binding
+	Impostor                                key.Binding
 	JumpNew, Refresh                        key.Binding
 	Range, SelectAll, Invert                key.Binding
 }
@@ -51,7 +52,10 @@ func DefaultKeyMap() KeyMap {
 		// in the detail view (or under the cursor).
 		UndoRules: b("U", "undo routing rules", "U"),
 		Copy:      b("o", "copy URL", "o"),
-		JumpNew:   b("N", "jump to new", "N"),
-		Refresh:   b("ctrl+r", "reload", "ctrl+r"),
+		// Impostor flags the author as impersonating the brand (no reply
+		// goes to them), or clears the flag.
+		Impostor: b("I", "flag/clear impostor", "I"),
+		JumpNew:  b("N", "jump to new", "N"),
+		Refresh:  b("ctrl+r", "reload", "ctrl+r"),
 	}
 }

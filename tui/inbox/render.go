@@ -380,6 +380,16 @@ func (m *Model) detailView(st *themes.Styles) string {
 			who += " ✓ verified"
 		}
 		add(st.Detail.Title.Render(safetext.Truncate(who, w, "…")))
+		if len(d.trust) > 0 {
+			add(st.Warning.Render(safetext.Truncate("⚠ display name imitates trust: "+safetext.Line(strings.Join(d.trust, " ")), w, "…")))
+		}
+		if f := d.impostor; f != nil {
+			why := "⛔ flagged as impersonating the brand"
+			if f.Incident != "" {
+				why += " (incident " + safetext.Line(f.Incident) + ")"
+			}
+			add(st.Inbox.Error.Render(safetext.Truncate(why+": no reply of any kind goes to this author", w, "…")))
+		}
 		field("platform", fmt.Sprintf("%s %s · %s followers · %s", r.Platform, r.Kind, thousands(int(r.Author.Followers)), r.CreatedAt.Local().Format("Mon 2 Jan 2006 15:04")))
 		if r.URL != "" {
 			field("url", r.URL)

@@ -84,6 +84,10 @@ type ComposeMsg struct {
 	// Text, when set, is the composer's initial text (e.g. a holding
 	// statement put in by the crisis board).
 	Text string
+	// Post, when set, makes it a post on the brand's own account on that
+	// platform instead of a reply (Mention is zero): the crisis board's
+	// holding statement goes to everyone, never to one author.
+	Post domain.Platform
 }
 
 // ShowMentionsMsg asks the root to show the inbox filtered by Expr (the
