@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"charm.land/glamour/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -547,29 +546,14 @@ func (m *Model) ruleLines(w int) []string {
 	return out
 }
 
-// guidelineLines renders the pack's guidelines with glamour, in a style
-// that follows the theme (no colour at all in mono).
+// guidelineLines renders the pack's guidelines (Markdown) in the theme's
+// styles.
 func (m *Model) guidelineLines(w int) []string {
 	st := m.st
 	if strings.TrimSpace(m.pack.Guidelines) == "" {
 		return []string{st.Detail.Label.Render("This pack has no guidelines.")}
 	}
-	style := "dark"
-	switch {
-	case st.Mono:
-		style = "notty"
-	case st.Name == themes.Light:
-		style = "light"
-	}
-	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(max(10, w-2)))
-	var out string
-	if err == nil {
-		out, err = r.Render(safetext.Text(m.pack.Guidelines))
-	}
-	if err != nil {
-		return strings.Split(safetext.Wrap(m.pack.Guidelines, w), "\n")
-	}
-	return strings.Split(strings.Trim(out, "\n"), "\n")
+	return renderMarkdown(safetext.Text(m.pack.Guidelines), w-2, newMDStyles(st))
 }
 
 // ruleMessage is a rule's message as the rules list shows it: the fields a
