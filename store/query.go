@@ -33,13 +33,49 @@ type Filter struct {
 	Text string
 	// Oldest walks oldest-first instead of newest-first.
 	Oldest bool
+
+	// The conditions below have no index of their own: they are checked on
+	// each mention the indexes yield (see match.go).
+
+	// Phrases must each appear as a run of words in the text or author.
+	Phrases []string
+	// Prefixes must each start some word of the text or author.
+	Prefixes []string
+	// Without are words none of which may appear.
+	Without []string
+	// Authors are author handles (any of; "@" and case ignored).
+	Authors []string
+	Kinds   []domain.Kind
+	// Langs are language codes (any of; "nl" also matches "nl-BE").
+	Langs []string
+	// Followers bounds the author's follower count.
+	Followers *Range
+	// Overdue keeps mentions whose response clock has run out.
+	Overdue *Overdue
+}
+
+// Range is an inclusive range of counts; a nil end is open.
+type Range struct{ Min, Max *int64 }
+
+// Overdue is the response clock: a mention not answered, not done and
+// not snoozed is overdue once it has waited its priority's target at Now.
+type Overdue struct {
+	Now     time.Time
+	Targets map[domain.Priority]time.Duration
 }
 
 // IsZero reports whether the filter selects everything.
 func (f Filter) IsZero() bool {
 	return f.Status == nil && f.Tags == nil && f.Teams == nil && f.Assignees == nil && f.Platforms == nil &&
 		f.Incidents == nil && !f.Escalated && f.Bands == nil && f.Priorities == nil && f.Since.IsZero() &&
-		f.Until.IsZero() && strings.TrimSpace(f.Text) == ""
+		f.Until.IsZero() && strings.TrimSpace(f.Text) == "" && !f.HasPost()
+}
+
+// HasPost reports whether f has conditions no index answers (so that no
+// counter can tell how many mentions match it).
+func (f Filter) HasPost() bool {
+	return f.Phrases != nil || f.Prefixes != nil || f.Without != nil || f.Authors != nil || f.Kinds != nil ||
+		f.Langs != nil || f.Followers != nil || f.Overdue != nil
 }
 
 // Page is one page of a query.
@@ -66,6 +102,7 @@ func (s *Store) Query(f Filter, after string, limit int) (Page, error) {
 	if limit <= 0 {
 		limit = 100
 	}
+	f = narrow(f)
 	var afterKey []byte
 	if after != "" {
 		k, err := base64.RawURLEncoding.DecodeString(after)
@@ -93,6 +130,7 @@ func (s *Store) Query(f Filter, after string, limit int) (Page, error) {
 			cur = it.next()
 		}
 		mb := tx.Bucket(bMentions)
+		post := newPost(f)
 		for cur != nil && len(page.Mentions) < limit {
 			if (desc && bytes.Compare(cur, lo) < 0) || (!desc && bytes.Compare(cur, hi) > 0) {
 				break
@@ -104,6 +142,10 @@ func (s *Store) Query(f Filter, after string, limit int) (Page, error) {
 			m, err := decodeMention(cur, v)
 			if err != nil {
 				return err
+			}
+			if post != nil && !post.match(m) {
+				cur = it.next()
+				continue
 			}
 			page.Mentions = append(page.Mentions, *m)
 			last := append([]byte(nil), cur...)
@@ -170,6 +212,14 @@ func (s *Store) plan(tx *bolt.Tx, f Filter) (it iterator, empty bool, err error)
 		// only stop words or punctuation: nothing is indexed under them
 		return nil, true, nil
 	}
+	// a phrase's words, and a single author's handle, are indexed words too
+	for _, p := range f.Phrases {
+		words = appendWords(words, p)
+	}
+	if len(f.Authors) == 1 {
+		words = appendWords(words, f.Authors[0])
+	}
+
 	for _, w := range words {
 		// words have no counters: estimate by length, longer is rarer
 		conds = append(conds, cond{ix: indexByName(IndexWord), values: []string{w}, est: 1 << 20 / (len(w) + 1)})

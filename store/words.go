@@ -27,14 +27,7 @@ func Words(text string) []string {
 // mention has a few dozen words at most (maxWordsPerMention), so a linear
 // look in dst is cheaper than a map.
 func appendWords(dst []string, text string) []string {
-	var buf [maxWordBytes]byte
-	n := 0
-	flush := func() {
-		if n == 0 {
-			return
-		}
-		w := buf[:n]
-		n = 0
+	foldWords(text, func(w []byte) {
 		if isStopWord(w) {
 			return
 		}
@@ -47,6 +40,32 @@ func appendWords(dst []string, text string) []string {
 			return
 		}
 		dst = append(dst, string(w))
+	})
+	return dst
+}
+
+// Tokens are the words of text folded as Words folds them, in order, with
+// repeats and stop words: what a phrase or a prefix is matched against.
+func Tokens(text string) []string {
+	var out []string
+	foldWords(text, func(w []byte) { out = append(out, string(w)) })
+	return out
+}
+
+// foldWords calls fn with each word of text: lower case, accents removed,
+// split at anything that is not a letter or digit, each Han, Hiragana,
+// Katakana and Hangul character a word of its own. w is only valid during
+// the call.
+func foldWords(text string, fn func(w []byte)) {
+	var buf [maxWordBytes]byte
+	n := 0
+	flush := func() {
+		if n == 0 {
+			return
+		}
+		w := buf[:n]
+		n = 0
+		fn(w)
 	}
 	ascii := true
 	for i := 0; i < len(text); i++ {
@@ -89,7 +108,6 @@ func appendWords(dst []string, text string) []string {
 		}
 	}
 	flush()
-	return dst
 }
 
 var stopWords = func() map[string]struct{} {

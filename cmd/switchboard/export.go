@@ -21,7 +21,8 @@ are prefixed with a quote.`,
 			Example: "  switchboard export > all.jsonl\n  switchboard export --format csv --status open --tag billing > open-billing.csv",
 			Args:    cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
-				f, err := ff.filter()
+				me, _ := g.actor()
+				f, _, err := ff.filter(me)
 				if err != nil {
 					return err
 				}

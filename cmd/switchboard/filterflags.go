@@ -1,17 +1,19 @@
 package main
 
 import (
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 	"switchboard/domain"
+	"switchboard/query"
 	"switchboard/store"
 )
 
 // filterFlags are the store filters as command-line flags.
 type filterFlags struct {
 	status, tags, teams, assignees, platforms, bands, incidents []string
-	since, until, search                                        string
+	since, until, search, query                                 string
 }
 
 func (f *filterFlags) register(fs *pflag.FlagSet) {
@@ -22,12 +24,27 @@ func (f *filterFlags) register(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&f.platforms, "platform", nil, "only these platforms (x, mastodon, bluesky, reddit, news)")
 	fs.StringSliceVar(&f.bands, "sentiment", nil, "only these sentiment bands (negative, neutral, positive)")
 	fs.StringSliceVar(&f.incidents, "incident", nil, "only mentions linked to these incidents")
-	fs.StringVar(&f.since, "since", "", "created at or after (RFC 3339 or YYYY-MM-DD)")
-	fs.StringVar(&f.until, "until", "", "created at or before (RFC 3339 or YYYY-MM-DD)")
+	fs.StringVar(&f.since, "since", "", "created at or after: a duration back from now (24h, 7d), YYYY-MM-DD or RFC 3339")
+	fs.StringVar(&f.until, "until", "", "created at or before: a duration back from now (24h, 7d), YYYY-MM-DD or RFC 3339")
 	fs.StringVar(&f.search, "search", "", "words that must all appear in the text or author")
+	fs.StringVarP(&f.query, "query", "q", "", "a query, as in the inbox's / (see README: Query language); ANDed with the other filters")
 }
 
-func (f *filterFlags) filter() (store.Filter, error) {
+// filter is the flags' filter, ANDed with --query; sort is the query's
+// sort: ("" when it has none). me is what assignee:me means.
+func (f *filterFlags) filter(me string) (out store.Filter, sort string, err error) {
+	out, err = f.flagFilter()
+	if err != nil || strings.TrimSpace(f.query) == "" {
+		return out, "", err
+	}
+	q, err := query.Parse(f.query, query.Options{Me: me, Now: time.Now()})
+	if err != nil {
+		return out, "", usagef("--query: %v", err)
+	}
+	return q.Filter.And(out), q.Sort, nil
+}
+
+func (f *filterFlags) flagFilter() (store.Filter, error) {
 	var out store.Filter
 	for _, s := range f.status {
 		if !domain.Status(s).Valid() {
@@ -65,15 +82,15 @@ func parseDate(flag, s string, endOfDay bool) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
+	if t, err := time.Parse("2006-01-02", s); err == nil { // a date on the command line is UTC, as before
+		if endOfDay {
+			t = t.Add(24*time.Hour - time.Second)
+		}
 		return t, nil
 	}
-	t, err := time.Parse("2006-01-02", s)
+	t, err := query.When(s, time.Now(), endOfDay)
 	if err != nil {
-		return time.Time{}, usagef("%s %q: want RFC 3339 (2026-11-20T10:00:00Z) or a date (2026-11-20)", flag, s)
-	}
-	if endOfDay {
-		t = t.Add(24*time.Hour - time.Second)
+		return time.Time{}, usagef("%s %v", flag, err)
 	}
 	return t, nil
 }

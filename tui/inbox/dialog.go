@@ -131,7 +131,9 @@ func (d *dialog) view(st *themes.Styles, w, h int) string {
 		}
 	}
 	if d.hint != "" {
-		lines = append(lines, st.Dialog.Hint.Render(safetext.Truncate(d.hint, inner, "…")))
+		for _, l := range strings.Split(safetext.Wrap(d.hint, inner), "\n") {
+			lines = append(lines, st.Dialog.Hint.Render(l))
+		}
 	}
 	return st.Dialog.Box.Width(inner + 4).Render(lipgloss.JoinVertical(lipgloss.Left, lines...))
 }

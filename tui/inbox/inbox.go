@@ -19,6 +19,7 @@ import (
 	"switchboard/config"
 	"switchboard/detect"
 	"switchboard/domain"
+	"switchboard/query"
 	"switchboard/safetext"
 	"switchboard/store"
 	"switchboard/tui/pane"
@@ -70,13 +71,15 @@ type Model struct {
 	opts Options
 	keys KeyMap
 
-	views   []View
-	viewIdx int
-	search  string
-	expr    string // the user's filter expression (f)
-	user    store.Filter
-	src     *source
-	filter  store.Filter // view ∧ user ∧ search, what src reads
+	views    []View
+	viewIdx  int
+	search   string      // the search query (/), over all history
+	searchQ  query.Query // search, parsed
+	userSort string      // sort: of the filter (f)
+	expr     string      // the user's filter expression (f)
+	user     store.Filter
+	src      *source
+	filter   store.Filter // view ∧ user ∧ search, what src reads
 
 	gen                        int // bumped whenever the window is rebuilt
 	rows                       []row
@@ -197,15 +200,18 @@ func New(sess pane.Session, opts Options) (*Model, error) {
 		defs = BuiltinViews
 	}
 	for _, d := range defs {
-		f, err := ParseFilter(d.Filter, sess.Actor, sess.Now())
+		q, err := m.parse(d.Filter)
 		if err != nil {
 			return nil, fmt.Errorf("inbox view %q: %w", d.Name, err)
 		}
 		sortBy := d.Sort
 		if sortBy == "" {
+			sortBy = q.Sort
+		}
+		if sortBy == "" {
 			sortBy = "newest"
 		}
-		m.views = append(m.views, View{Name: d.Name, Expr: d.Filter, Sort: sortBy, Filter: f})
+		m.views = append(m.views, View{Name: d.Name, Expr: d.Filter, Sort: sortBy, Filter: q.Filter})
 	}
 	m.rebuildSource()
 	return m, nil
@@ -219,15 +225,23 @@ func (m *Model) target(p domain.Priority) time.Duration { return m.opts.Clock.Ta
 func (m *Model) rebuildSource() {
 	v := m.views[m.viewIdx]
 	f := Merge(v.Filter, m.user)
-	if s := strings.TrimSpace(m.search); s != "" {
-		f.Text = strings.TrimSpace(f.Text + " " + s)
+	sortBy := v.Sort
+	if m.userSort != "" {
+		sortBy = m.userSort
+	}
+	if m.search != "" {
+		// a search covers all history, not the view
+		f = Merge(m.searchQ.Filter, m.user)
+		if m.searchQ.Sort != "" {
+			sortBy = m.searchQ.Sort
+		}
 	}
 	if m.src != nil && !sameFilter(m.filter, f) {
 		m.newCount = 0 // the count was of another view's new mentions
 	}
 	m.filter = f
 	m.filterSeq++
-	m.src = newSource(f, v.Sort, m.target)
+	m.src = newSource(f, sortBy, m.target)
 }
 
 // Init loads the first page and the counters.
@@ -610,7 +624,7 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.move(1)
 	case key.Matches(k, km.Search):
-		m.dlg = newDialog(dlgSearch, "Search words (text, author)", "enter search · empty enter clears · esc cancel", m.search, nil, "")
+		m.dlg = newDialog(dlgSearch, "Search all history", "enter search · empty enter clears · esc cancel\n"+FilterHelp, m.search, nil, "")
 	case key.Matches(k, km.Filter):
 		m.dlg = newDialog(dlgFilter, "Filter (on top of the view: "+m.views[m.viewIdx].Expr+")", FilterHelp, m.expr, nil, "")
 	case key.Matches(k, km.Undo):
@@ -890,19 +904,24 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 	ts := m.targets()
 	switch d.kind {
 	case dlgSearch:
-		m.dlg = nil
-		m.search = strings.TrimSpace(value)
-		m.clearSelection()
-		m.rebuildSource()
-		return m.reload()
-	case dlgFilter:
-		f, err := ParseFilter(value, m.sess.Actor, m.sess.Now())
+		q, err := m.parse(value)
 		if err != nil {
 			d.hint = "✗ " + err.Error()
 			return nil
 		}
 		m.dlg = nil
-		m.expr, m.user = strings.TrimSpace(value), f
+		m.search, m.searchQ = strings.TrimSpace(value), q
+		m.clearSelection()
+		m.rebuildSource()
+		return m.reload()
+	case dlgFilter:
+		q, err := m.parse(value)
+		if err != nil {
+			d.hint = "✗ " + err.Error()
+			return nil
+		}
+		m.dlg = nil
+		m.expr, m.user, m.userSort = strings.TrimSpace(value), q.Filter, q.Sort
 		m.clearSelection()
 		m.rebuildSource()
 		return m.reload()
@@ -1153,7 +1172,7 @@ func (m *Model) viewTotal() (int, bool) {
 }
 
 func countFor(f store.Filter, c store.Counts) (int, bool) {
-	if c == nil || strings.TrimSpace(f.Text) != "" || !f.Since.IsZero() || !f.Until.IsZero() {
+	if c == nil || strings.TrimSpace(f.Text) != "" || !f.Since.IsZero() || !f.Until.IsZero() || f.HasPost() {
 		return 0, false
 	}
 	var sts []domain.Status

@@ -152,14 +152,14 @@ func (m *Model) tabsLine(st *themes.Styles) string {
 
 func (m *Model) statusLine(st *themes.Styles) string {
 	var left []string
+	if n := len(m.selected); n > 0 { // first: the rest may be cut
+		left = append(left, fmt.Sprintf("● %s selected (esc clears)", thousands(n)))
+	}
 	if m.search != "" {
-		left = append(left, "search: "+safetext.Line(m.search))
+		left = append(left, "search: "+safetext.Line(m.search)+" (all history)")
 	}
 	if m.expr != "" {
 		left = append(left, "filter: "+safetext.Line(m.expr))
-	}
-	if n := len(m.selected); n > 0 {
-		left = append(left, fmt.Sprintf("● %s selected (esc clears)", thousands(n)))
 	}
 	l := st.Inbox.Filter.Render(safetext.Truncate(strings.Join(left, " · "), max(0, m.w/2), "…"))
 	var right []string

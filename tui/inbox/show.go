@@ -14,7 +14,7 @@ import (
 // otherwise), as the crisis board's "jump to the inbox" does. Added for
 // the crisis board; the root model calls it on a pane.ShowMentionsMsg.
 func (m *Model) ShowMentions(expr string) tea.Cmd {
-	f, err := ParseFilter(expr, m.sess.Actor, m.sess.Now())
+	q, err := m.parse(expr)
 	if err != nil {
 		return pane.ToastError(err.Error())
 	}
@@ -25,7 +25,7 @@ func (m *Model) ShowMentions(expr string) tea.Cmd {
 		}
 	}
 	m.dlg, m.detail = nil, nil
-	m.expr, m.user = strings.TrimSpace(expr), f
+	m.expr, m.user, m.userSort = strings.TrimSpace(expr), q.Filter, q.Sort
 	m.selected = map[uint64]domain.Mention{}
 	m.rebuildSource()
 	return m.reload()

@@ -1,9 +1,11 @@
 package inbox
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"switchboard/themes"
+	"sync"
 	"time"
 
 	"switchboard/domain"
@@ -23,7 +25,16 @@ type source struct {
 	streams []stream
 	// asc: the view's forward direction walks keys upwards.
 	asc bool
+	// byFollowers sorts by the author's followers, most first: no index
+	// has that order, so the matches (up to maxSorted) are read once and
+	// sorted in memory.
+	byFollowers bool
+	mu          sync.Mutex
+	sorted      []row
 }
+
+// maxSorted caps the matches a followers-sorted view holds.
+const maxSorted = 50000
 
 type stream struct {
 	f      store.Filter
@@ -80,7 +91,7 @@ func less(a, b sortKey) bool {
 }
 
 // newSource builds the source for a filter and a sort ("newest",
-// "oldest", "due"); target gives the response clock per priority.
+// "oldest", "due", "followers"); target gives the response clock per priority.
 func newSource(f store.Filter, sort string, target func(domain.Priority) time.Duration) *source {
 	switch sort {
 	case "oldest":
@@ -100,8 +111,60 @@ func newSource(f store.Filter, sort string, target func(domain.Priority) time.Du
 			s.streams = append(s.streams, stream{f: sf, offset: int64(target(p) / time.Second), rank: i})
 		}
 		return s
+	case "followers":
+		return &source{streams: []stream{{f: f}}, byFollowers: true}
 	}
 	return &source{streams: []stream{{f: f}}}
+}
+
+// fetchSorted is fetch for a followers-sorted view. A read from the top
+// reads the matches again, so a reload sees new mentions.
+func (s *source) fetchSorted(ctx context.Context, st *store.Store, anchor *row, forward bool, n int) ([]row, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sorted == nil || anchor == nil && forward {
+		var all []row
+		after := ""
+		for len(all) < maxSorted {
+			if err := ctx.Err(); err != nil {
+				return nil, false, err
+			}
+			page, err := st.Query(s.streams[0].f, after, 1000)
+			if err != nil {
+				return nil, false, err
+			}
+			for _, m := range page.Mentions {
+				all = append(all, row{m: m})
+			}
+			if after = page.Next; after == "" {
+				break
+			}
+		}
+		slices.SortStableFunc(all, func(a, b row) int {
+			return cmp.Compare(b.m.Author.Followers, a.m.Author.Followers)
+		})
+		s.sorted = all
+	}
+	at := -1
+	if anchor != nil {
+		at = slices.IndexFunc(s.sorted, func(r row) bool { return r.m.ID == anchor.m.ID })
+		if at < 0 {
+			return nil, false, nil
+		}
+	}
+	if forward {
+		from := at + 1
+		to := min(len(s.sorted), from+n)
+		return slices.Clone(s.sorted[from:to]), to < len(s.sorted), nil
+	}
+	to := at
+	if anchor == nil {
+		to = len(s.sorted)
+	}
+	from := max(0, to-n)
+	rows := slices.Clone(s.sorted[from:to])
+	slices.Reverse(rows)
+	return rows, from > 0, nil
 }
 
 // cursor is the store's page cursor at (sec, id).
@@ -111,6 +174,9 @@ func cursor(sec int64, id uint32) string { return store.CursorAt(time.Unix(sec, 
 // before it (backward), nearest first; anchor nil means from the start
 // (forward) or from the end (backward). more reports rows beyond these.
 func (s *source) fetch(ctx context.Context, st *store.Store, anchor *row, forward bool, n int) (rows []row, more bool, err error) {
+	if s.byFollowers {
+		return s.fetchSorted(ctx, st, anchor, forward, n)
+	}
 	asc := s.asc == forward // walk keys upwards
 	var ak sortKey
 	if anchor != nil {
