@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"sort"
 
 	"github.com/spf13/cobra"
@@ -85,11 +86,18 @@ func init() {
 				return nil
 			},
 		})
-		db.AddCommand(&cobra.Command{
+		var force bool
+		backup := &cobra.Command{
 			Use:   "backup FILE",
 			Short: "Write a consistent copy of the store while it stays in use",
-			Args:  cobra.ExactArgs(1),
+			Long: `backup writes a consistent copy of the store (one read transaction) to FILE;
+the copy appears whole or not at all. An existing FILE is not overwritten
+unless --force is given.`,
+			Args: cobra.ExactArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
+				if _, err := os.Lstat(args[0]); err == nil && !force {
+					return fmt.Errorf("%s already exists; give --force to overwrite it", args[0])
+				}
 				s, err := openStoreReadOnly(g)
 				if err != nil {
 					return err
@@ -102,7 +110,9 @@ func init() {
 				fmt.Fprintf(cmd.OutOrStdout(), "backed up %s to %s (%s)\n", s.Path(), args[0], bytesHuman(n))
 				return nil
 			},
-		})
+		}
+		backup.Flags().BoolVar(&force, "force", false, "overwrite FILE if it exists")
+		db.AddCommand(backup)
 		return db
 	})
 }

@@ -244,3 +244,30 @@ func TestDiskFullDuringImport(t *testing.T) {
 		t.Fatalf("import with room again: %+v", r)
 	}
 }
+
+func TestDBBackupRefusesToOverwrite(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "sb.db")
+	run(t, jsonl(goodA, goodB), "import", "--db", db, "-")
+	bak := filepath.Join(dir, "backup.db")
+	if err := os.WriteFile(bak, []byte("precious"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "", "db", "backup", "--db", db, bak)
+	if r.code != 1 || !strings.Contains(r.stderr, bak) || !strings.Contains(r.stderr, "--force") {
+		t.Fatalf("backup onto an existing file: exit %d, want 1 with the file and --force named; stderr %q", r.code, r.stderr)
+	}
+	if b, _ := os.ReadFile(bak); string(b) != "precious" {
+		t.Fatalf("the existing file was changed: %q", b)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 2 {
+		t.Fatalf("refused backup left files behind: %v", ents)
+	}
+	r = run(t, "", "db", "backup", "--force", "--db", db, bak)
+	if r.code != 0 {
+		t.Fatalf("backup --force: %+v", r)
+	}
+	if r := run(t, "", "export", "--db", bak); r.code != 0 || strings.Count(r.stdout, "\n") != 2 {
+		t.Fatalf("forced backup does not hold the mentions: %+v", r)
+	}
+}
