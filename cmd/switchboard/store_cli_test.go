@@ -47,13 +47,21 @@ func TestImportStrictImportsNothingOnABadLine(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stdout, "imported 0, duplicates 0, rejected 1") {
 		t.Fatalf("strict: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	r = run(t, "", "export", "--db", db)
-	if r.code != 0 || r.stdout != "" {
-		t.Fatalf("strict import stored something: %q (exit %d, %s)", r.stdout, r.code, r.stderr)
+	// the store did not exist before; a rejected import leaves no file
+	if ents, _ := os.ReadDir(filepath.Dir(db)); len(ents) != 0 {
+		t.Fatalf("rejected strict import created files: %v", ents)
 	}
 	r = run(t, jsonl(goodA, goodB), "import", "--strict", "--db", db, "-")
 	if r.code != 0 || !strings.Contains(r.stdout, "imported 2, duplicates 0, rejected 0") {
 		t.Fatalf("strict good import: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	before := run(t, "", "export", "--db", db)
+	r = run(t, jsonl(goodC, "nonsense"), "import", "--strict", "--db", db, "-")
+	if r.code != 1 || !strings.Contains(r.stdout, "imported 0, duplicates 0, rejected 1") {
+		t.Fatalf("strict into a store: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if after := run(t, "", "export", "--db", db); after.code != 0 || after.stdout != before.stdout {
+		t.Fatalf("strict import stored something:\n%s\n---\n%s", before.stdout, after.stdout)
 	}
 }
 
