@@ -124,6 +124,7 @@ team's social-media policy, offline.`,
 	for _, f := range commandFactories {
 		root.AddCommand(f(g))
 	}
+	strictCompletionCmd(root)
 	return root
 }
 

@@ -77,6 +77,7 @@ a key in authorized_keys form ("ssh-ed25519 AAAA… name"); give it once per key
 		}
 		add.Flags().StringVar(&role, "role", "", "viewer, agent, legal, lead or admin")
 		add.Flags().StringArrayVar(&teams, "team", nil, "a team the operator is on (repeatable)")
+		add.RegisterFlagCompletionFunc("team", storeCompletion(g, store.IndexTeam, false))
 		add.Flags().StringArrayVar(&keys, "key", nil, "public key file or authorized_keys line (repeatable)")
 		add.Flags().StringArrayVar(&approves, "approves", nil, "an approval role of the policy pack the operator approves drafts for, e.g. legal (repeatable)")
 
