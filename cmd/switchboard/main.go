@@ -155,6 +155,7 @@ func main() {
 	root := newRoot()
 	err := fang.Execute(context.Background(), root,
 		fang.WithVersion(version),
+		fang.WithoutManpage(), // man.go writes it, with EXIT STATUS, FILES, ENVIRONMENT and EXAMPLES
 		fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM),
 		fang.WithErrorHandler(func(w io.Writer, styles fang.Styles, err error) {
 			var ee *exitError
