@@ -104,6 +104,7 @@ a key in authorized_keys form ("ssh-ed25519 AAAA… name"); give it once per key
 			},
 		}
 
+		var listJSON bool
 		list := &cobra.Command{
 			Use:   "list",
 			Short: "List the operators, their roles, teams and key fingerprints",
@@ -114,6 +115,9 @@ a key in authorized_keys form ("ssh-ed25519 AAAA… name"); give it once per key
 					return err
 				}
 				out := cmd.OutOrStdout()
+				if listJSON {
+					return writeJSON(out, teamJSON(set))
+				}
 				if set.Len() == 0 {
 					fmt.Fprintf(out, "no operators in %s; add one with: switchboard operators add NAME --role admin --key ~/.ssh/id_ed25519.pub\n", path())
 					return nil
@@ -123,6 +127,7 @@ a key in authorized_keys form ("ssh-ed25519 AAAA… name"); give it once per key
 				return tw.Flush()
 			},
 		}
+		list.Flags().BoolVar(&listJSON, "json", false, "print a JSON array of operators (key fingerprints, never the keys)")
 		root.AddCommand(add, remove, list)
 		return root
 	})
@@ -134,6 +139,31 @@ func writeTeam(w io.Writer, set *operators.Set) {
 	for _, o := range set.Operators() {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", o.Name, o.Role, dash(strings.Join(o.Teams, ",")), dash(strings.Join(o.Approves, ",")), dash(strings.Join(o.Fingerprints(), " ")))
 	}
+}
+
+// operatorJSON is one operator of `operators list --json`.
+type operatorJSON struct {
+	Name         string   `json:"name"`
+	Role         string   `json:"role"`
+	Teams        []string `json:"teams"`
+	Approves     []string `json:"approves"`
+	Fingerprints []string `json:"fingerprints"`
+}
+
+// teamJSON is `operators list --json`: the operators, empty lists as [].
+func teamJSON(set *operators.Set) []operatorJSON {
+	out := []operatorJSON{}
+	for _, o := range set.Operators() {
+		out = append(out, operatorJSON{Name: o.Name, Role: string(o.Role), Teams: nonNil(o.Teams), Approves: nonNil(o.Approves), Fingerprints: nonNil(o.Fingerprints())})
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 func dash(s string) string {
