@@ -205,6 +205,7 @@ could not be read.`,
 	f := cmd.Flags()
 	f.StringVar(&policyFile, "policy", "", "policy pack file (default: the config's policy:, else the built-in pack)")
 	f.StringVar(&platform, "platform", "generic", "where the text goes: x, mastodon, bluesky, reddit, generic")
+	cmd.RegisterFlagCompletionFunc("platform", fixedCompletion(checkPlatforms...))
 	f.StringVar(&visibility, "visibility", "public", "public or private")
 	f.BoolVar(&reply, "reply", false, "the text is a reply (not a new post)")
 	f.StringVar(&format, "format", "text", "output: text or json")

@@ -127,6 +127,28 @@ func TestAlertsAndIncidentCommands(t *testing.T) {
 		!strings.Contains(r.stdout, "comms set to bo") {
 		t.Fatalf("show: %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
+	r = run(t, "", "incident", "show", "inc-1", "--json", "--db", db)
+	var shown struct {
+		ID       string            `json:"id"`
+		Severity int               `json:"severity"`
+		Roles    map[string]string `json:"roles"`
+		Mentions []string          `json:"mentions"`
+		Timeline []struct {
+			Actor string `json:"actor"`
+			Text  string `json:"text"`
+		} `json:"timeline"`
+	}
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &shown) != nil || shown.ID != "INC-1" || shown.Severity != 1 ||
+		shown.Roles["comms"] != "bo" || len(shown.Mentions) != len(samples) {
+		t.Fatalf("show --json: %d %s\n%.800s", r.code, r.stderr, r.stdout)
+	}
+	roleSet := false
+	for _, e := range shown.Timeline {
+		roleSet = roleSet || strings.Contains(e.Text, "comms set to bo")
+	}
+	if !roleSet {
+		t.Fatalf("show --json: timeline lacks the role change:\n%.800s", r.stdout)
+	}
 	r = run(t, "", "incident", "export", "INC-1", "--db", db)
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "# INC-1: Insulin rumour \\| \\<b\\>") || !strings.Contains(r.stdout, "## Volume") ||
 		!strings.Contains(r.stdout, "- [x] Pause scheduled posts (bo,") {

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
+	"os"
 	"sort"
 
 	"github.com/spf13/cobra"
+	"switchboard/domain"
 	"switchboard/store"
 )
 
@@ -14,7 +18,8 @@ func init() {
 			Use:   "db",
 			Short: "Look after the store: stats, check, compact, backup",
 		}
-		db.AddCommand(&cobra.Command{
+		var statsJSON bool
+		stats := &cobra.Command{
 			Use:   "stats",
 			Short: "Counts, and the file's size against the size in use",
 			Args:  cobra.NoArgs,
@@ -29,6 +34,10 @@ func init() {
 					return err
 				}
 				w := cmd.OutOrStdout()
+				if statsJSON {
+					return writeJSON(w, dbStatsJSON{Store: s.Path(), Mentions: st.Mentions, ByStatus: st.ByStatus, ByPlatform: st.ByPlatform,
+						Events: st.Events, Cursors: st.Cursors, FileSize: st.FileSize, InUse: st.InUse, FreePages: st.FreePages, PageSize: st.PageSize})
+				}
 				fmt.Fprintf(w, "store      %s\n", s.Path())
 				fmt.Fprintf(w, "mentions   %d\n", st.Mentions)
 				for _, k := range sortedKeys(st.ByStatus) {
@@ -46,7 +55,9 @@ func init() {
 				}
 				return nil
 			},
-		})
+		}
+		stats.Flags().BoolVar(&statsJSON, "json", false, "print a JSON object")
+		db.AddCommand(stats)
 		db.AddCommand(&cobra.Command{
 			Use:   "check",
 			Short: "Verify every index and counter against the records (exit 1 if not consistent)",
@@ -85,11 +96,18 @@ func init() {
 				return nil
 			},
 		})
-		db.AddCommand(&cobra.Command{
+		var force bool
+		backup := &cobra.Command{
 			Use:   "backup FILE",
 			Short: "Write a consistent copy of the store while it stays in use",
-			Args:  cobra.ExactArgs(1),
+			Long: `backup writes a consistent copy of the store (one read transaction) to FILE;
+the copy appears whole or not at all. An existing FILE is not overwritten
+unless --force is given.`,
+			Args: cobra.ExactArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
+				if _, err := os.Lstat(args[0]); err == nil && !force {
+					return fmt.Errorf("%s already exists; give --force to overwrite it", args[0])
+				}
 				s, err := openStoreReadOnly(g)
 				if err != nil {
 					return err
@@ -102,9 +120,32 @@ func init() {
 				fmt.Fprintf(cmd.OutOrStdout(), "backed up %s to %s (%s)\n", s.Path(), args[0], bytesHuman(n))
 				return nil
 			},
-		})
+		}
+		backup.Flags().BoolVar(&force, "force", false, "overwrite FILE if it exists")
+		db.AddCommand(backup)
 		return db
 	})
+}
+
+// dbStatsJSON is `db stats --json`; sizes are in bytes.
+type dbStatsJSON struct {
+	Store      string                `json:"store"`
+	Mentions   int                   `json:"mentions"`
+	ByStatus   map[domain.Status]int `json:"by_status"`
+	ByPlatform map[string]int        `json:"by_platform"`
+	Events     int                   `json:"events"`
+	Cursors    int                   `json:"cursors"`
+	FileSize   int64                 `json:"file_size"`
+	InUse      int64                 `json:"in_use"`
+	FreePages  int                   `json:"free_pages"`
+	PageSize   int                   `json:"page_size"`
+}
+
+// writeJSON prints v as one indented JSON value.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 func sortedKeys[K ~string, V any](m map[K]V) []K {

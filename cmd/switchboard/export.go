@@ -61,6 +61,7 @@ are prefixed with a quote.`,
 		}
 		cmd.Flags().StringVar(&format, "format", "jsonl", "jsonl or csv")
 		ff.register(cmd.Flags())
+		registerFilterCompletions(cmd, g)
 		return cmd
 	})
 }

@@ -45,12 +45,31 @@ line is reported with its number and reason; the last line printed is
 					defer f.Close()
 					in = f
 				}
-				s, err := openStore(g)
-				if err != nil {
-					return err
+				// the store is opened on first use, so that a rejected
+				// --strict import creates no store file; without --strict
+				// it is opened at once, failing before any input is read
+				// when another process holds it
+				var s *store.Store
+				open := func() (*store.Store, error) {
+					if s == nil {
+						var err error
+						if s, err = openStore(g); err != nil {
+							return nil, err
+						}
+					}
+					return s, nil
 				}
-				defer s.Close()
-				r, err := importLines(s, in, cmd.ErrOrStderr(), strict, batch)
+				defer func() {
+					if s != nil {
+						s.Close()
+					}
+				}()
+				if !strict {
+					if _, err := open(); err != nil {
+						return err
+					}
+				}
+				r, err := importLines(open, in, cmd.ErrOrStderr(), strict, batch)
 				if err != nil {
 					fmt.Fprintf(cmd.OutOrStdout(), "imported %d, duplicates %d, rejected %d\n", r.imported, r.duplicates, r.rejected)
 					return err
@@ -71,9 +90,11 @@ line is reported with its number and reason; the last line printed is
 
 type importResult struct{ imported, duplicates, rejected int }
 
-// importLines reads JSON Lines and ingests valid lines in batches. Bad
-// lines are reported to errw; with strict, nothing is stored if any is bad.
-func importLines(s *store.Store, in io.Reader, errw io.Writer, strict bool, batchSize int) (importResult, error) {
+// importLines reads JSON Lines and ingests valid lines in batches into the
+// store that open returns (called before each batch). Bad lines are
+// reported to errw; with strict, nothing is stored if any is bad, and open
+// is not called.
+func importLines(open func() (*store.Store, error), in io.Reader, errw io.Writer, strict bool, batchSize int) (importResult, error) {
 	var res importResult
 	if batchSize <= 0 {
 		batchSize = 5000
@@ -83,6 +104,10 @@ func importLines(s *store.Store, in io.Reader, errw io.Writer, strict bool, batc
 	flush := func() error {
 		if len(pending) == 0 {
 			return nil
+		}
+		s, err := open()
+		if err != nil {
+			return err
 		}
 		r, err := s.Ingest(pending)
 		if err != nil {

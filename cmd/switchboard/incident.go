@@ -70,6 +70,7 @@ mentions in the inbox. These commands read them from the store.`,
 		}
 		list.Flags().BoolVar(&listJSON, "json", false, "print JSON")
 
+		var showJSON bool
 		show := &cobra.Command{
 			Use:   "show ID",
 			Short: "Show an incident with its timeline",
@@ -89,6 +90,12 @@ mentions in the inbox. These commands read them from the store.`,
 					return err
 				}
 				out := cmd.OutOrStdout()
+				if showJSON {
+					if tl == nil {
+						tl = []crisis.Entry{}
+					}
+					return writeJSON(out, incidentJSON{Incident: inc, Reminder: crisis.Reminder(inc, tl, time.Now()), Timeline: tl})
+				}
 				fmt.Fprintf(out, "%s  %s %s  %s  %s\n", inc.ID, crisis.SeveritySymbol(inc.Severity), inc.Severity, inc.Status, safetext.Line(inc.Title))
 				fmt.Fprintf(out, "scenario %s · lead %s · declared %s · %d linked mentions\n", inc.Scenario, safetext.Line(orDash(inc.Lead)),
 					inc.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"), len(inc.Mentions))
@@ -120,6 +127,8 @@ mentions in the inbox. These commands read them from the store.`,
 				return nil
 			},
 		}
+
+		show.Flags().BoolVar(&showJSON, "json", false, "print the incident and its timeline as a JSON object")
 
 		var format string
 		export := &cobra.Command{
@@ -155,6 +164,14 @@ and all mentions.`,
 		cmd.AddCommand(list, show, export)
 		return cmd
 	})
+}
+
+// incidentJSON is `incident show --json`: the incident's fields, the
+// reminder the text shows (if any) and its timeline, oldest first.
+type incidentJSON struct {
+	domain.Incident
+	Reminder string         `json:"reminder,omitempty"`
+	Timeline []crisis.Entry `json:"timeline"`
 }
 
 func orDash(s string) string {

@@ -124,6 +124,7 @@ team's social-media policy, offline.`,
 	for _, f := range commandFactories {
 		root.AddCommand(f(g))
 	}
+	strictCompletionCmd(root)
 	return root
 }
 
@@ -154,6 +155,7 @@ func main() {
 	root := newRoot()
 	err := fang.Execute(context.Background(), root,
 		fang.WithVersion(version),
+		fang.WithoutManpage(), // man.go writes it, with EXIT STATUS, FILES, ENVIRONMENT and EXAMPLES
 		fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM),
 		fang.WithErrorHandler(func(w io.Writer, styles fang.Styles, err error) {
 			var ee *exitError

@@ -77,6 +77,7 @@ a key in authorized_keys form ("ssh-ed25519 AAAA… name"); give it once per key
 		}
 		add.Flags().StringVar(&role, "role", "", "viewer, agent, legal, lead or admin")
 		add.Flags().StringArrayVar(&teams, "team", nil, "a team the operator is on (repeatable)")
+		add.RegisterFlagCompletionFunc("team", storeCompletion(g, store.IndexTeam, false))
 		add.Flags().StringArrayVar(&keys, "key", nil, "public key file or authorized_keys line (repeatable)")
 		add.Flags().StringArrayVar(&approves, "approves", nil, "an approval role of the policy pack the operator approves drafts for, e.g. legal (repeatable)")
 
@@ -103,6 +104,7 @@ a key in authorized_keys form ("ssh-ed25519 AAAA… name"); give it once per key
 			},
 		}
 
+		var listJSON bool
 		list := &cobra.Command{
 			Use:   "list",
 			Short: "List the operators, their roles, teams and key fingerprints",
@@ -113,6 +115,9 @@ a key in authorized_keys form ("ssh-ed25519 AAAA… name"); give it once per key
 					return err
 				}
 				out := cmd.OutOrStdout()
+				if listJSON {
+					return writeJSON(out, teamJSON(set))
+				}
 				if set.Len() == 0 {
 					fmt.Fprintf(out, "no operators in %s; add one with: switchboard operators add NAME --role admin --key ~/.ssh/id_ed25519.pub\n", path())
 					return nil
@@ -122,6 +127,7 @@ a key in authorized_keys form ("ssh-ed25519 AAAA… name"); give it once per key
 				return tw.Flush()
 			},
 		}
+		list.Flags().BoolVar(&listJSON, "json", false, "print a JSON array of operators (key fingerprints, never the keys)")
 		root.AddCommand(add, remove, list)
 		return root
 	})
@@ -133,6 +139,31 @@ func writeTeam(w io.Writer, set *operators.Set) {
 	for _, o := range set.Operators() {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", o.Name, o.Role, dash(strings.Join(o.Teams, ",")), dash(strings.Join(o.Approves, ",")), dash(strings.Join(o.Fingerprints(), " ")))
 	}
+}
+
+// operatorJSON is one operator of `operators list --json`.
+type operatorJSON struct {
+	Name         string   `json:"name"`
+	Role         string   `json:"role"`
+	Teams        []string `json:"teams"`
+	Approves     []string `json:"approves"`
+	Fingerprints []string `json:"fingerprints"`
+}
+
+// teamJSON is `operators list --json`: the operators, empty lists as [].
+func teamJSON(set *operators.Set) []operatorJSON {
+	out := []operatorJSON{}
+	for _, o := range set.Operators() {
+		out = append(out, operatorJSON{Name: o.Name, Role: string(o.Role), Teams: nonNil(o.Teams), Approves: nonNil(o.Approves), Fingerprints: nonNil(o.Fingerprints())})
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 func dash(s string) string {

@@ -177,13 +177,16 @@ Exit status 1 if anything fails, 2 if the pack does not compile.`,
 }
 
 func newPolicyShowCmd() *cobra.Command {
-	var asYAML bool
+	var asYAML, asJSON bool
 	cmd := &cobra.Command{
 		Use:   "show [FILE]",
 		Short: "Show a pack's rules by risk area (or the built-in pack's YAML)",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			out := cmd.OutOrStdout()
+			if asYAML && asJSON {
+				return usagef("give --yaml or --json, not both")
+			}
 			if asYAML && len(args) == 0 {
 				_, err := out.Write(policy.DefaultYAML())
 				return err
@@ -197,6 +200,9 @@ func newPolicyShowCmd() *cobra.Command {
 					fmt.Fprintln(cmd.ErrOrStderr(), safetext.Line(e.Error()))
 				}
 				return &exitError{code: 2, msg: "the pack does not compile"}
+			}
+			if asJSON {
+				return writeJSON(out, packJSON(p, time.Now()))
 			}
 			fmt.Fprintf(out, "%s %s (owner %s", safetext.Line(p.ID), safetext.Line(p.Version), safetext.Line(p.Owner))
 			if !p.ReviewBy.IsZero() {
@@ -220,5 +226,49 @@ func newPolicyShowCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asYAML, "yaml", false, "print the built-in pack's YAML (a starting point for your own)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print what show lists as a JSON object")
 	return cmd
+}
+
+// policyShowJSON is `policy show --json`: what the text lists.
+type policyShowJSON struct {
+	ID            string           `json:"id"`
+	Version       string           `json:"version"`
+	Owner         string           `json:"owner"`
+	ReviewBy      string           `json:"review_by,omitempty"` // YYYY-MM-DD
+	ReviewOverdue bool             `json:"review_overdue"`
+	Areas         []policyAreaJSON `json:"areas"`
+	Templates     int              `json:"templates"`
+	Playbooks     int              `json:"playbooks"`
+}
+
+type policyAreaJSON struct {
+	Area  string           `json:"area"`
+	Rules []policyRuleJSON `json:"rules"`
+}
+
+type policyRuleJSON struct {
+	ID       string `json:"id"`
+	Severity string `json:"severity"`
+	Kind     string `json:"kind"`
+	Cite     string `json:"cite"`
+	Message  string `json:"message"`
+}
+
+func packJSON(p *policy.Pack, now time.Time) policyShowJSON {
+	out := policyShowJSON{ID: p.ID, Version: p.Version, Owner: p.Owner, Areas: []policyAreaJSON{},
+		Templates: len(p.Templates()), Playbooks: len(p.Playbooks())}
+	if !p.ReviewBy.IsZero() {
+		out.ReviewBy = p.ReviewBy.Format("2006-01-02")
+		out.ReviewOverdue = p.ReviewOverdue(now)
+	}
+	areas, rules := p.Areas()
+	for _, a := range areas {
+		area := policyAreaJSON{Area: a, Rules: []policyRuleJSON{}}
+		for _, r := range rules[a] {
+			area.Rules = append(area.Rules, policyRuleJSON{ID: r.ID, Severity: string(r.Severity), Kind: r.Kind, Cite: r.Cite, Message: r.Message})
+		}
+		out.Areas = append(out.Areas, area)
+	}
+	return out
 }

@@ -20,7 +20,7 @@ import (
 
 func init() {
 	addCommand(func(g *globals) *cobra.Command {
-		var once bool
+		var once, asJSON bool
 		cmd := &cobra.Command{
 			Use:   "poll",
 			Short: "Fetch mentions from the configured connectors into the store (headless)",
@@ -31,6 +31,9 @@ followed by its health: "(ok, last success 10:04:05)", "(rate-limited until
 10:05:00)", "(auth failed)", "(unreachable)" (exit 1 if any failed).`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
+				if asJSON && !once {
+					return usagef("--json needs --once")
+				}
 				cfg, err := config.Load(g.config)
 				if err != nil {
 					return err
@@ -69,6 +72,22 @@ followed by its health: "(ok, last success 10:04:05)", "(rate-limited until
 					failed := 0
 					results := p.Once(cmd.Context())
 					health := p.Health()
+					if asJSON {
+						rows := []pollJSON{}
+						for _, r := range results {
+							rows = append(rows, newPollJSON(r, health[r.Name]))
+							if r.Err != nil {
+								failed++
+							}
+						}
+						if err := writeJSON(out, rows); err != nil {
+							return err
+						}
+						if failed > 0 {
+							return &exitError{code: 1}
+						}
+						return nil
+					}
 					for _, r := range results {
 						// the connector's health after its round, in words
 						state := " (" + health[r.Name].Describe(time.TimeOnly, time.Local) + ")"
@@ -96,8 +115,45 @@ followed by its health: "(ok, last success 10:04:05)", "(rate-limited until
 			},
 		}
 		cmd.Flags().BoolVar(&once, "once", false, "fetch every connector once, print what each stored, and exit")
+		cmd.Flags().BoolVar(&asJSON, "json", false, "with --once, print a JSON array: one object per connector")
 		return cmd
 	})
+}
+
+// pollJSON is one connector's round of `poll --once --json`. Errors and
+// health never hold a secret (see connectors.Health).
+type pollJSON struct {
+	Name       string         `json:"name"`
+	New        int            `json:"new"`
+	Duplicates int            `json:"duplicates"`
+	Invalid    int            `json:"invalid"`
+	Error      string         `json:"error,omitempty"`
+	Health     pollHealthJSON `json:"health"`
+}
+
+type pollHealthJSON struct {
+	State       string    `json:"state"`
+	Until       time.Time `json:"until,omitzero"`
+	LastSuccess time.Time `json:"last_success,omitzero"`
+	LastError   string    `json:"last_error,omitempty"`
+	// RateLimit is as the platform last reported it (left out when unknown).
+	RateLimit pollRateLimitJSON `json:"rate_limit,omitzero"`
+}
+
+type pollRateLimitJSON struct {
+	Limit     int       `json:"limit"`
+	Remaining int       `json:"remaining"`
+	Reset     time.Time `json:"reset,omitzero"`
+}
+
+func newPollJSON(r connectors.RoundResult, h connectors.Health) pollJSON {
+	out := pollJSON{Name: r.Name, New: r.New, Duplicates: r.Duplicates, Invalid: r.Invalid,
+		Health: pollHealthJSON{State: string(h.State), Until: h.Until, LastSuccess: h.LastSuccess, LastError: h.LastError,
+			RateLimit: pollRateLimitJSON{Limit: h.RateLimit.Limit, Remaining: h.RateLimit.Remaining, Reset: h.RateLimit.Reset}}}
+	if r.Err != nil {
+		out.Error = r.Err.Error()
+	}
+	return out
 }
 
 type builtConnector struct {

@@ -125,6 +125,12 @@ func sshCommands(reg *operators.Registry, path string, actor *teamActor, env *ap
 		switch args[1] {
 		case "list":
 			set := reg.Current()
+			if len(args) == 3 && args[2] == "--json" {
+				if err := writeJSON(out, teamJSON(set)); err != nil {
+					return fail(1, "%v", err)
+				}
+				return 0
+			}
 			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 			writeTeam(tw, set)
 			tw.Flush()

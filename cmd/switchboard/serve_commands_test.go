@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -75,6 +76,12 @@ func TestAdminManagesOperatorsOverSSH(t *testing.T) {
 	if out, _, code = sshRun(t, p.addr, veraKey, "db stats"); code != 0 || !strings.Contains(out, "mentions   2") {
 		t.Fatalf("db stats over ssh: exit %d\n%s", code, out)
 	}
+	var stats struct {
+		Mentions int `json:"mentions"`
+	}
+	if out, _, code = sshRun(t, p.addr, veraKey, "db stats --json"); code != 0 || json.Unmarshal([]byte(out), &stats) != nil || stats.Mentions != 2 {
+		t.Fatalf("db stats --json over ssh: exit %d\n%s", code, out)
+	}
 	if out, _, code = sshRun(t, p.addr, veraKey, "incident list"); code != 0 {
 		t.Fatalf("incident list over ssh: exit %d\n%s", code, out)
 	}
@@ -92,6 +99,13 @@ func TestAdminManagesOperatorsOverSSH(t *testing.T) {
 	out, _, code = sshRun(t, p.addr, adaKey, "operators list")
 	if code != 0 || !strings.Contains(out, "ada   admin") || !strings.Contains(out, "vera  viewer") {
 		t.Fatalf("admin list: exit %d\n%s", code, out)
+	}
+	var team []struct {
+		Name string `json:"name"`
+		Role string `json:"role"`
+	}
+	if out, _, code = sshRun(t, p.addr, adaKey, "operators list --json"); code != 0 || json.Unmarshal([]byte(out), &team) != nil || len(team) != 2 {
+		t.Fatalf("admin list --json: exit %d\n%s", code, out)
 	}
 	carl, _ := os.ReadFile(carlPub)
 	out, stderr, code = sshRun(t, p.addr, adaKey, "operators add carl --role agent --team support --approves legal --key '"+strings.TrimSpace(string(carl))+"'")

@@ -47,13 +47,21 @@ func TestImportStrictImportsNothingOnABadLine(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stdout, "imported 0, duplicates 0, rejected 1") {
 		t.Fatalf("strict: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	r = run(t, "", "export", "--db", db)
-	if r.code != 0 || r.stdout != "" {
-		t.Fatalf("strict import stored something: %q (exit %d, %s)", r.stdout, r.code, r.stderr)
+	// the store did not exist before; a rejected import leaves no file
+	if ents, _ := os.ReadDir(filepath.Dir(db)); len(ents) != 0 {
+		t.Fatalf("rejected strict import created files: %v", ents)
 	}
 	r = run(t, jsonl(goodA, goodB), "import", "--strict", "--db", db, "-")
 	if r.code != 0 || !strings.Contains(r.stdout, "imported 2, duplicates 0, rejected 0") {
 		t.Fatalf("strict good import: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	before := run(t, "", "export", "--db", db)
+	r = run(t, jsonl(goodC, "nonsense"), "import", "--strict", "--db", db, "-")
+	if r.code != 1 || !strings.Contains(r.stdout, "imported 0, duplicates 0, rejected 1") {
+		t.Fatalf("strict into a store: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if after := run(t, "", "export", "--db", db); after.code != 0 || after.stdout != before.stdout {
+		t.Fatalf("strict import stored something:\n%s\n---\n%s", before.stdout, after.stdout)
 	}
 }
 
@@ -242,5 +250,32 @@ func TestDiskFullDuringImport(t *testing.T) {
 	r := run(t, "", "import", "--db", db, file)
 	if r.code != 0 || !strings.Contains(r.stdout, fmt.Sprintf("imported %d, duplicates %d, rejected 0", n-imported, imported)) {
 		t.Fatalf("import with room again: %+v", r)
+	}
+}
+
+func TestDBBackupRefusesToOverwrite(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "sb.db")
+	run(t, jsonl(goodA, goodB), "import", "--db", db, "-")
+	bak := filepath.Join(dir, "backup.db")
+	if err := os.WriteFile(bak, []byte("precious"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "", "db", "backup", "--db", db, bak)
+	if r.code != 1 || !strings.Contains(r.stderr, bak) || !strings.Contains(r.stderr, "--force") {
+		t.Fatalf("backup onto an existing file: exit %d, want 1 with the file and --force named; stderr %q", r.code, r.stderr)
+	}
+	if b, _ := os.ReadFile(bak); string(b) != "precious" {
+		t.Fatalf("the existing file was changed: %q", b)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 2 {
+		t.Fatalf("refused backup left files behind: %v", ents)
+	}
+	r = run(t, "", "db", "backup", "--force", "--db", db, bak)
+	if r.code != 0 {
+		t.Fatalf("backup --force: %+v", r)
+	}
+	if r := run(t, "", "export", "--db", bak); r.code != 0 || strings.Count(r.stdout, "\n") != 2 {
+		t.Fatalf("forced backup does not hold the mentions: %+v", r)
 	}
 }
