@@ -78,6 +78,7 @@ key signed in acts, with what their role allows.`,
 		},
 	}
 	ff.register(list.Flags())
+	registerFilterCompletions(list, g)
 	list.Flags().BoolVar(&listJSON, "json", false, "print one JSON array of mentions in the export format")
 	list.Flags().IntVar(&limit, "limit", 0, "at most N mentions (0: every match)")
 
@@ -226,6 +227,14 @@ func (a mentionAction) command(g *globals) *cobra.Command {
 	}
 	if a.flag != "" {
 		cmd.Flags().StringVar(&value, a.flag, "", a.flagHelp)
+		switch a.flag {
+		case "tag":
+			cmd.RegisterFlagCompletionFunc("tag", storeCompletion(g, store.IndexTag, false))
+		case "team":
+			cmd.RegisterFlagCompletionFunc("team", storeCompletion(g, store.IndexTeam, false))
+		case "to":
+			cmd.RegisterFlagCompletionFunc("to", storeCompletion(g, store.IndexAssignee, true))
+		}
 	}
 	cmd.Flags().StringVarP(&q, "query", "q", "", "act on every mention this query matches (all history)")
 	return cmd
