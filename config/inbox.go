@@ -3,10 +3,13 @@ package config
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"switchboard/query"
 )
 
 // Inbox is the `inbox:` section: the terminal UI's views, teams and
@@ -24,7 +27,9 @@ import (
 //	    low: 24h
 //	  views:                      # tabs in the inbox, after the built-in ones
 //	    - name: Billing
-//	      filter: "status:open tag:billing"
+//	      query: "is:open tag:billing"
+//	      sort: due
+//	      columns: [age, author, text, status, clock, assignee]
 //	  builtin_views: true         # false: only the views above
 //	  rules:
 //	    - name: outage
@@ -53,13 +58,30 @@ type Clock struct {
 // InboxView is one tab of the inbox: a name and a filter expression (see
 // the README: `status:open tag:billing platform:x band:negative …`).
 type InboxView struct {
-	Name   string `yaml:"name"`
-	Filter string `yaml:"filter"`
-	// Sort is "newest" (default), "oldest" or "due" (time left before the
-	// response clock breaches).
-	Sort string `yaml:"sort"`
-	Line int    `yaml:"-"`
+	Name string `yaml:"name"`
+	// Query is the view's query (package query); Filter is its older
+	// name. A view gives one or the other.
+	Query  string `yaml:"query,omitempty"`
+	Filter string `yaml:"filter,omitempty"`
+	// Sort is "newest" (default), "oldest", "due" (time left before the
+	// response clock breaches) or "followers".
+	Sort string `yaml:"sort,omitempty"`
+	// Columns are the list's columns, in ViewColumns; empty is the
+	// default set for the terminal's width. The text is always shown.
+	Columns []string `yaml:"columns,omitempty"`
+	Line    int      `yaml:"-"`
 }
+
+// Expr is the view's query, whichever key gave it.
+func (v InboxView) Expr() string {
+	if v.Query != "" {
+		return v.Query
+	}
+	return v.Filter
+}
+
+// ViewColumns are the inbox columns a view can choose.
+var ViewColumns = []string{"age", "platform", "author", "text", "sentiment", "status", "clock", "assignee", "tags"}
 
 // Rule is one routing rule: when every given condition of Match holds for
 // a newly ingested mention, Set is applied (by the actor "rules").
@@ -162,9 +184,20 @@ func (i *Inbox) UnmarshalYAML(n *yaml.Node) error {
 		}
 		names[v.Name] = true
 		switch v.Sort {
-		case "", "newest", "oldest", "due":
+		case "", "newest", "oldest", "due", "followers":
 		default:
-			return fmt.Errorf("line %d: inbox.views: %s: sort %q: want newest, oldest or due", v.Line, v.Name, v.Sort)
+			return fmt.Errorf("line %d: inbox.views: %s: sort %q: want newest, oldest, due or followers", v.Line, v.Name, v.Sort)
+		}
+		if v.Query != "" && v.Filter != "" {
+			return fmt.Errorf("line %d: inbox.views: %s: give query or filter (its older name), not both", v.Line, v.Name)
+		}
+		if _, err := query.Parse(v.Expr(), query.Options{Now: time.Now()}); err != nil {
+			return fmt.Errorf("line %d: inbox.views: %s: %v", v.Line, v.Name, err)
+		}
+		for _, c := range v.Columns {
+			if !slices.Contains(ViewColumns, c) {
+				return fmt.Errorf("line %d: inbox.views: %s: column %q: want %s", v.Line, v.Name, c, strings.Join(ViewColumns, ", "))
+			}
 		}
 	}
 	rules := childSeq(n, "rules")

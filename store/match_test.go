@@ -66,6 +66,14 @@ func TestQueryUnindexedConditions(t *testing.T) {
 		if g := strings.Join(got, ","); g != tc.want {
 			t.Errorf("%s: got %q, want %q", tc.name, g, tc.want)
 		}
+		if n, capped, err := s.Count(tc.f, 0); err != nil || capped || n != len(got) {
+			t.Errorf("%s: Count = %d (capped %v, %v), Query found %d", tc.name, n, capped, err, len(got))
+		}
+		if len(got) > 1 {
+			if n, capped, _ := s.Count(tc.f, len(got)-1); !capped || n != len(got)-1 {
+				t.Errorf("%s: Count with a limit = %d capped %v", tc.name, n, capped)
+			}
+		}
 	}
 	// pages of a post-filtered query continue where they stopped
 	p1, _ := s.Query(Filter{Prefixes: []string{"refund"}}, "", 2)

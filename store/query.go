@@ -161,6 +161,47 @@ func (s *Store) Query(f Filter, after string, limit int) (Page, error) {
 	return page, err
 }
 
+// Count counts the mentions f matches, stopping at limit (capped then
+// reports that the count is at least limit). It walks the same indexes as
+// Query and decodes a record only when f has unindexed conditions.
+func (s *Store) Count(f Filter, limit int) (n int, capped bool, err error) {
+	f = narrow(f)
+	err = s.view(func(tx *bolt.Tx) error {
+		it, empty, err := s.plan(tx, f)
+		if err != nil || empty {
+			return err
+		}
+		desc := !f.Oldest
+		lo, hi := bounds(f)
+		start := hi
+		if !desc {
+			start = lo
+		}
+		post := newPost(f)
+		mb := tx.Bucket(bMentions)
+		for cur := it.seek(start); cur != nil; cur = it.next() {
+			if (desc && bytes.Compare(cur, lo) < 0) || (!desc && bytes.Compare(cur, hi) > 0) {
+				break
+			}
+			if post != nil {
+				m, err := decodeMention(cur, mb.Get(cur))
+				if err != nil {
+					return err
+				}
+				if !post.match(m) {
+					continue
+				}
+			}
+			if n++; limit > 0 && n >= limit {
+				capped = true
+				return nil
+			}
+		}
+		return nil
+	})
+	return n, capped, err
+}
+
 // bounds are the lowest and highest timekeys f allows.
 func bounds(f Filter) (lo, hi []byte) {
 	lo = make([]byte, timekeyLen)

@@ -79,6 +79,8 @@ type Options struct {
 	// under the header says which file and what error, and that sending
 	// is held until it loads.
 	PolicyErr error
+	// SaveView, when set, saves a view from the inbox (S) in the config.
+	SaveView func(config.InboxView) error
 }
 
 // CloseMsg closes an overlay pane (the composer).
@@ -161,7 +163,7 @@ func New(opts Options) (*Model, error) {
 	}
 	in, err := inbox.New(m.sess, inbox.Options{
 		Teams: ic.Teams, Operators: ic.Operators, Clock: ic.Clock,
-		Views: ic.Views, BuiltinViews: ic.ShowBuiltinViews(),
+		Views: ic.Views, BuiltinViews: ic.ShowBuiltinViews(), SaveView: opts.SaveView,
 		BrandName: brand, BrandHandles: opts.Config.Brand.Handles,
 	})
 	if err != nil {

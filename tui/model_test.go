@@ -166,6 +166,11 @@ func TestSearchAndFilter(t *testing.T) {
 	if in.Loaded() != 5 {
 		t.Fatalf("search billing: %d rows", in.Loaded())
 	}
+	// the tab's count stays right under a search the counters cannot
+	// tell: it is counted
+	if scr := h.screen(); !strings.Contains(scr, "▸All open 5") {
+		t.Fatalf("tab count under a search:\n%s", scr)
+	}
 	// a search covers all history: a mention closed out of "All open"
 	// is still found
 	h.keys("x")

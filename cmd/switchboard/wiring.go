@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"sync"
 
 	"switchboard/config"
 	"switchboard/connectors"
 	"switchboard/crisis"
+	"switchboard/domain"
 	"switchboard/outbox"
 	"switchboard/policy"
 	"switchboard/presence"
@@ -33,6 +36,8 @@ type appEnv struct {
 	watcher    *crisis.Watcher // crisis detection over the store, one per process
 
 	outbox *outbox.Sender // sends queued replies (startOutbox); nil until started
+
+	viewsMu sync.Mutex // saveView
 }
 
 // crisisWatcher starts crisis detection the first time a session asks: it
@@ -67,10 +72,40 @@ func (e *appEnv) policyOptions() policypane.Options {
 	return e.policy
 }
 
+// saveView adds a view to the config file in use (the default path when
+// none was loaded) and to the running config, for sessions started later.
+// The views are the team's: saving one takes a lead's permission.
+func (e *appEnv) saveView(actor string, v config.InboxView) error {
+	if err := e.store.Authorize(actor, domain.PermIncident); err != nil {
+		return fmt.Errorf("saving a view changes the team's config: %w", err)
+	}
+	path := config.DefaultPath()
+	if e.config != nil && e.config.Path != "" {
+		path = e.config.Path
+	}
+	e.viewsMu.Lock()
+	defer e.viewsMu.Unlock()
+	if err := config.AddView(path, v); err != nil {
+		return err
+	}
+	if e.config != nil {
+		e.config.Inbox.Views = append(slices.Clip(e.config.Inbox.Views), v)
+	}
+	return nil
+}
+
 // sessionOptions are the options of one terminal session of operator actor.
 func (e *appEnv) sessionOptions(ctx context.Context, actor, theme string, environ []string) tui.Options {
+	cfg := e.config
+	if cfg != nil { // a copy: saveView adds views while sessions start
+		e.viewsMu.Lock()
+		c := *cfg
+		c.Inbox.Views = slices.Clone(cfg.Inbox.Views)
+		e.viewsMu.Unlock()
+		cfg = &c
+	}
 	o := tui.Options{
-		Ctx: ctx, Store: e.store, Actor: actor, Theme: theme, Config: e.config, Environ: environ,
+		Ctx: ctx, Store: e.store, Actor: actor, Theme: theme, Config: cfg, Environ: environ,
 	}
 	if e.poller != nil {
 		o.Health = e.poller.Health
@@ -85,6 +120,7 @@ func (e *appEnv) sessionOptions(ctx context.Context, actor, theme string, enviro
 	o.Crisis = crisistui.Factory(co)
 	o.Escalate = crisistui.Escalate
 	e.composerHooks(&o)
+	o.SaveView = func(v config.InboxView) error { return e.saveView(actor, v) }
 	if e.config != nil && e.config.Brand.Name != "" {
 		o.Brand = e.config.Brand.Name
 	}

@@ -22,6 +22,7 @@ const (
 	dlgTag
 	dlgAssign
 	dlgStatus
+	dlgSaveView
 )
 
 // item is one choice of a picker.

@@ -5,6 +5,7 @@
 package inbox
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -33,6 +34,9 @@ type Options struct {
 	// ones come first.
 	Views        []config.InboxView
 	BuiltinViews bool
+	// SaveView, when set, saves a view in the config file (S); without it
+	// S says views cannot be saved in this session.
+	SaveView func(config.InboxView) error
 	// PageSize is how many mentions one store read loads (default 200).
 	PageSize int
 	// MaxRows bounds the loaded window (default 4000).
@@ -47,8 +51,11 @@ type Options struct {
 type View struct {
 	Name   string
 	Expr   string
-	Sort   string // newest, oldest, due
+	Sort   string // newest, oldest, due, followers
 	Filter store.Filter
+	// Columns are the list's columns (config.ViewColumns); nil is the
+	// default set for the width.
+	Columns []string
 }
 
 // BuiltinViews are the views that ship with switchboard.
@@ -100,6 +107,7 @@ type Model struct {
 	filterSeq int
 
 	counts        store.Counts
+	exact         map[string]tabCount // see countsMsg
 	countsLoading bool
 	countsDirty   bool
 
@@ -136,7 +144,10 @@ type (
 	}
 	countsMsg struct {
 		counts store.Counts
-		err    error
+		// exact are the tabs' counts the counters cannot tell, counted
+		// (to maxTabCount), by the filter they were counted for
+		exact map[string]tabCount
+		err   error
 	}
 	refreshedMsg struct {
 		gen      int
@@ -200,7 +211,7 @@ func New(sess pane.Session, opts Options) (*Model, error) {
 		defs = BuiltinViews
 	}
 	for _, d := range defs {
-		q, err := m.parse(d.Filter)
+		q, err := m.parse(d.Expr())
 		if err != nil {
 			return nil, fmt.Errorf("inbox view %q: %w", d.Name, err)
 		}
@@ -211,10 +222,37 @@ func New(sess pane.Session, opts Options) (*Model, error) {
 		if sortBy == "" {
 			sortBy = "newest"
 		}
-		m.views = append(m.views, View{Name: d.Name, Expr: d.Filter, Sort: sortBy, Filter: q.Filter})
+		m.views = append(m.views, View{Name: d.Name, Expr: d.Expr(), Sort: sortBy, Filter: q.Filter, Columns: d.Columns})
 	}
 	m.rebuildSource()
 	return m, nil
+}
+
+// savedViewMsg reports a view saved to the config (or why not).
+type savedViewMsg struct {
+	view config.InboxView
+	err  error
+}
+
+// currentAsView is what the list shows now as a view to save: the search
+// (over all history) or the view's query and the filter on top, the sort
+// in force and the view's columns.
+func (m *Model) currentAsView(name string) config.InboxView {
+	v := m.views[m.viewIdx]
+	expr, sortBy := strings.TrimSpace(v.Expr+" "+m.expr), v.Sort
+	if m.userSort != "" {
+		sortBy = m.userSort
+	}
+	if m.search != "" {
+		expr = strings.TrimSpace(m.search + " " + m.expr)
+		if m.searchQ.Sort != "" {
+			sortBy = m.searchQ.Sort
+		}
+	}
+	if sortBy == "newest" {
+		sortBy = ""
+	}
+	return config.InboxView{Name: name, Query: expr, Sort: sortBy, Columns: v.Columns}
 }
 
 // Keys returns the pane's key map (for the command palette and README).
@@ -276,11 +314,70 @@ func (m *Model) loadCounts() tea.Cmd {
 		return nil
 	}
 	m.countsLoading, m.countsDirty = true, false
-	st := m.sess.Store
+	st, ctx := m.sess.Store, m.sess.Ctx
+	fs := make([]store.Filter, 0, len(m.views)+1)
+	for i := range m.views {
+		fs = append(fs, m.tabFilter(i))
+	}
 	return func() tea.Msg {
 		c, err := st.Counts()
-		return countsMsg{counts: c, err: err}
+		if err != nil {
+			return countsMsg{err: err}
+		}
+		exact := map[string]tabCount{}
+		for _, f := range fs {
+			if _, ok := countFor(f, c); ok || ctx.Err() != nil {
+				continue
+			}
+			k := fmt.Sprintf("%#v", f)
+			if _, done := exact[k]; done {
+				continue
+			}
+			n, capped, err := st.Count(f, maxTabCount)
+			if err == nil {
+				exact[k] = tabCount{n, capped}
+			}
+		}
+		return countsMsg{counts: c, exact: exact}
 	}
+}
+
+// maxTabCount bounds counting a tab the counters cannot tell.
+const maxTabCount = 10000
+
+// tabCount is a counted tab: n, or at least n when capped.
+type tabCount struct {
+	n      int
+	capped bool
+}
+
+// tabFilter is what tab i lists: its view, with the filter (and the
+// search, over all history) on top when it is the current tab.
+func (m *Model) tabFilter(i int) store.Filter {
+	v := m.views[i]
+	if i != m.viewIdx {
+		return v.Filter
+	}
+	if m.search != "" {
+		return Merge(m.searchQ.Filter, m.user)
+	}
+	return Merge(v.Filter, m.user)
+}
+
+// tabTotal is tab i's count: from the counters when they can tell, else
+// as last counted for the same filter.
+func (m *Model) tabTotal(i int) (string, bool) {
+	f := m.tabFilter(i)
+	if n, ok := countFor(f, m.counts); ok {
+		return thousands(n), true
+	}
+	if c, ok := m.exact[fmt.Sprintf("%#v", f)]; ok {
+		if c.capped {
+			return thousands(c.n) + "+", true
+		}
+		return thousands(c.n), true
+	}
+	return "", false
 }
 
 // Title implements pane.Pane.
@@ -317,7 +414,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp},
-		{k.Open, k.Back, k.Search, k.Filter, k.PrevView, k.NextView},
+		{k.Open, k.Back, k.Search, k.Filter, k.PrevView, k.NextView, k.SaveView},
 		{k.Select, k.Range, k.SelectAll, k.Invert, k.Tag, k.Assign, k.Status},
 		{k.Done, k.Answered, k.Note},
 		{k.Escalate, k.Reply, k.Undo, k.UndoRules, k.Copy, k.Impostor, k.JumpNew, k.Refresh},
@@ -337,7 +434,7 @@ func (m *Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 	case countsMsg:
 		m.countsLoading = false
 		if msg.err == nil {
-			m.counts = msg.counts
+			m.counts, m.exact = msg.counts, msg.exact
 		}
 		if m.countsDirty {
 			return m, m.loadCounts()
@@ -353,6 +450,17 @@ func (m *Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		return m, nil
 	case matchedMsg:
 		return m, m.onMatched(msg)
+	case savedViewMsg:
+		if msg.err != nil {
+			return m, pane.ToastError("✗ view not saved: " + msg.err.Error())
+		}
+		q, err := m.parse(msg.view.Query)
+		if err != nil {
+			return m, pane.ToastError(err.Error())
+		}
+		m.views = append(m.views, View{Name: msg.view.Name, Expr: msg.view.Query, Sort: cmp.Or(msg.view.Sort, q.Sort, "newest"), Filter: q.Filter, Columns: msg.view.Columns})
+		m.search, m.searchQ, m.expr, m.user, m.userSort = "", query.Query{}, "", store.Filter{}, ""
+		return m, tea.Batch(m.setView(len(m.views)-1), pane.Toast("saved view “"+msg.view.Name+"” to the config"))
 	case actionMsg:
 		return m, m.onAction(msg)
 	case detailMsg:
@@ -625,6 +733,12 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		return m.move(1)
 	case key.Matches(k, km.Search):
 		m.dlg = newDialog(dlgSearch, "Search all history", "enter search · empty enter clears · esc cancel\n"+FilterHelp, m.search, nil, "")
+	case key.Matches(k, km.SaveView):
+		if m.opts.SaveView == nil {
+			return pane.ToastError("views cannot be saved in this session (no config file)")
+		}
+		v := m.currentAsView("")
+		m.dlg = newDialog(dlgSaveView, "Save as a view", "enter saves to the config · esc cancels\nquery: "+v.Query+" · sort: "+v.Sort, "", nil, "")
 	case key.Matches(k, km.Filter):
 		m.dlg = newDialog(dlgFilter, "Filter (on top of the view: "+m.views[m.viewIdx].Expr+")", FilterHelp, m.expr, nil, "")
 	case key.Matches(k, km.Undo):
@@ -715,7 +829,7 @@ func (m *Model) setView(i int) tea.Cmd {
 	m.clearSelection()
 	m.detail = nil
 	m.rebuildSource()
-	return m.reload()
+	return tea.Batch(m.reload(), m.loadCounts())
 }
 
 func (m *Model) openDetail() tea.Cmd {
@@ -913,7 +1027,7 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 		m.search, m.searchQ = strings.TrimSpace(value), q
 		m.clearSelection()
 		m.rebuildSource()
-		return m.reload()
+		return tea.Batch(m.reload(), m.loadCounts())
 	case dlgFilter:
 		q, err := m.parse(value)
 		if err != nil {
@@ -924,7 +1038,22 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 		m.expr, m.user, m.userSort = strings.TrimSpace(value), q.Filter, q.Sort
 		m.clearSelection()
 		m.rebuildSource()
-		return m.reload()
+		return tea.Batch(m.reload(), m.loadCounts())
+	case dlgSaveView:
+		name := strings.TrimSpace(value)
+		if name == "" {
+			d.hint = "✗ a view needs a name (esc cancels)"
+			return nil
+		}
+		for _, v := range m.views {
+			if v.Name == name {
+				d.hint = "✗ there is a view named " + name + " already"
+				return nil
+			}
+		}
+		m.dlg = nil
+		v, save := m.currentAsView(name), m.opts.SaveView
+		return func() tea.Msg { return savedViewMsg{view: v, err: save(v)} }
 	case dlgNote:
 		if strings.TrimSpace(value) == "" {
 			d.hint = "✗ a note needs text (esc cancels)"

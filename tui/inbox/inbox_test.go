@@ -255,3 +255,19 @@ func TestNewMarkerCountsOnlyTheView(t *testing.T) {
 		t.Fatalf("after switching views the marker says %d", m.newCount)
 	}
 }
+
+func TestLayoutColumnsPerViewAndAuthorWidth(t *testing.T) {
+	if a, b, c := layout(60, nil).author, layout(120, nil).author, layout(240, nil).author; a != 12 || b != 18 || c != 30 {
+		t.Fatalf("author widths at 60/120/240 columns: %d %d %d", a, b, c)
+	}
+	c := layout(100, []string{"author", "text", "tags"})
+	if c.age != 0 || c.platform != 0 || c.status != 0 || c.sentiment != 0 || c.clock != 0 || c.assignee != 0 {
+		t.Fatalf("columns the view did not choose are shown: %+v", c)
+	}
+	if c.tags == 0 || c.author == 0 || c.text != 100-2-(c.author+1)-(c.tags+1) {
+		t.Fatalf("chosen columns: %+v", c)
+	}
+	if d := layout(70, nil); d.clock != 0 || d.assignee != 0 || d.tags != 0 {
+		t.Fatalf("the default set at 70 columns: %+v", d)
+	}
+}

@@ -13,6 +13,7 @@ type KeyMap struct {
 	Impostor                                key.Binding
 	JumpNew, Refresh                        key.Binding
 	Range, SelectAll, Invert                key.Binding
+	SaveView                                key.Binding
 }
 
 // DefaultKeyMap is the inbox's keys as the README documents them.
@@ -57,5 +58,7 @@ func DefaultKeyMap() KeyMap {
 		Impostor: b("I", "flag/clear impostor", "I"),
 		JumpNew:  b("N", "jump to new", "N"),
 		Refresh:  b("ctrl+r", "reload", "ctrl+r"),
+		// SaveView saves the current query as a named view in the config.
+		SaveView: b("S", "save as view", "S"),
 	}
 }

@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"switchboard/tui/pane"
 	"time"
@@ -20,19 +21,41 @@ type columns struct {
 	age, platform, author, sentiment, status, clock, assignee, tags, text int
 }
 
-func layout(w int) columns {
-	c := columns{age: 4, platform: 4, author: 18, sentiment: 3, status: 6, clock: 7, assignee: 10, tags: 14}
-	if w < 120 {
-		c.tags = 0
+// layout sizes the list's columns for width w: the default set drops
+// tags, the assignee and the clock as the terminal narrows; a view's own
+// columns (want) are shown at any width. The author column grows with the
+// terminal (12 to 30 cells); the text takes the rest.
+func layout(w int, want []string) columns {
+	author := min(30, max(12, w*3/20))
+	c := columns{age: 4, platform: 4, author: author, sentiment: 3, status: 6, clock: 7, assignee: 10, tags: 14}
+	if want == nil {
+		if w < 120 {
+			c.tags = 0
+		}
+		if w < 100 {
+			c.assignee = 0
+		}
+		if w < 80 {
+			c.clock = 0
+		}
+	} else {
+		has := func(name string) bool { return slices.Contains(want, name) }
+		zero := func(name string, x *int) {
+			if !has(name) {
+				*x = 0
+			}
+		}
+		zero("age", &c.age)
+		zero("platform", &c.platform)
+		zero("author", &c.author)
+		zero("sentiment", &c.sentiment)
+		zero("status", &c.status)
+		zero("clock", &c.clock)
+		zero("assignee", &c.assignee)
+		zero("tags", &c.tags)
 	}
-	if w < 100 {
-		c.assignee = 0
-	}
-	if w < 80 {
-		c.author, c.clock = 12, 0
-	}
-	fixed := 2 + c.age + 1 + c.platform + 1 + c.author + 1 + c.sentiment + c.status + 1
-	for _, x := range []int{c.clock, c.assignee, c.tags} {
+	fixed := 2 + c.sentiment
+	for _, x := range []int{c.age, c.platform, c.author, c.status, c.clock, c.assignee, c.tags} {
 		if x > 0 {
 			fixed += x + 1
 		}
@@ -68,7 +91,7 @@ func (m *Model) View() string {
 func (m *Model) listView(st *themes.Styles) string {
 	lines := make([]string, 0, m.h)
 	lines = append(lines, m.tabsLine(st), m.statusLine(st))
-	c := layout(m.w)
+	c := layout(m.w, m.views[m.viewIdx].Columns)
 	lines = append(lines, st.Inbox.Header.Render(m.headerRow(c)))
 	lh := m.listHeight()
 	switch {
@@ -122,15 +145,12 @@ func (m *Model) tabsLine(st *themes.Styles) string {
 	var parts []string
 	for i, v := range m.views {
 		label := v.Name
+		if n, ok := m.tabTotal(i); ok {
+			label += " " + n
+		}
 		if i == m.viewIdx {
-			if n, ok := countFor(Merge(v.Filter, m.user), m.counts); ok && m.search == "" {
-				label += " " + thousands(n)
-			}
 			parts = append(parts, st.Inbox.ViewTabActive.Render("▸"+label))
 		} else {
-			if n, ok := countFor(v.Filter, m.counts); ok {
-				label += " " + thousands(n)
-			}
 			parts = append(parts, st.Inbox.ViewTab.Render(label))
 		}
 	}
@@ -190,12 +210,25 @@ func (m *Model) statusLine(st *themes.Styles) string {
 func (m *Model) headerRow(c columns) string {
 	var b strings.Builder
 	b.WriteString("  ")
-	b.WriteString(padLeft("age", c.age) + " ")
-	b.WriteString(safetext.Fit("from", c.platform) + " ")
-	b.WriteString(safetext.Fit("author", c.author) + " ")
+	for _, col := range []struct {
+		w    int
+		name string
+	}{{c.age, "age"}, {c.platform, "from"}, {c.author, "author"}} {
+		if col.w > 0 {
+			if col.name == "age" {
+				b.WriteString(padLeft(col.name, col.w) + " ")
+			} else {
+				b.WriteString(safetext.Fit(col.name, col.w) + " ")
+			}
+		}
+	}
 	b.WriteString(safetext.Fit("mention", c.text) + " ")
-	b.WriteString(safetext.Fit("±", c.sentiment-1) + " ")
-	b.WriteString(safetext.Fit("status", c.status) + " ")
+	if c.sentiment > 0 {
+		b.WriteString(safetext.Fit("±", c.sentiment-1) + " ")
+	}
+	if c.status > 0 {
+		b.WriteString(safetext.Fit("status", c.status) + " ")
+	}
 	if c.clock > 0 {
 		b.WriteString(safetext.Fit("waited", c.clock) + " ")
 	}
@@ -218,7 +251,7 @@ func (m *Model) renderRow(st *themes.Styles, c columns, i int, now time.Time) st
 	ageText := age(now.Sub(r.CreatedAt))
 	status := string(r.EffectiveStatus(now))
 	clockText, clockStyle := m.clock(st, r, now)
-	key := rowKey{st: st, w: m.w, cur: isCur, sel: sel, age: ageText, status: status, clock: clockText}
+	key := rowKey{st: st, w: m.w, c: c, cur: isCur, sel: sel, age: ageText, status: status, clock: clockText}
 	if row.line != "" && row.key == key {
 		return row.line
 	}
@@ -238,9 +271,15 @@ func (m *Model) drawRow(st *themes.Styles, c columns, r *domain.Mention, isCur, 
 	default:
 		b.WriteString("  ")
 	}
-	b.WriteString(padLeft(ageText, c.age) + " ")
-	b.WriteString(safetext.Fit(platformShort[r.Platform], c.platform) + " ")
-	b.WriteString(safetext.Fit(authorLabel(r.Author, c.author), c.author) + " ")
+	if c.age > 0 {
+		b.WriteString(padLeft(ageText, c.age) + " ")
+	}
+	if c.platform > 0 {
+		b.WriteString(safetext.Fit(platformShort[r.Platform], c.platform) + " ")
+	}
+	if c.author > 0 {
+		b.WriteString(safetext.Fit(authorLabel(r.Author, c.author), c.author) + " ")
+	}
 	b.WriteString(safetext.Fit(r.Text, c.text) + " ")
 	plain := isCur || sel
 	mark := func(s string, style lipgloss.Style) string {
@@ -249,10 +288,11 @@ func (m *Model) drawRow(st *themes.Styles, c columns, r *domain.Mention, isCur, 
 		}
 		return style.Render(s)
 	}
-	switch r.Band() {
-	case domain.BandNegative:
+	switch {
+	case c.sentiment == 0:
+	case r.Band() == domain.BandNegative:
 		b.WriteString(mark("− ", st.Mark.Negative) + " ")
-	case domain.BandPositive:
+	case r.Band() == domain.BandPositive:
 		b.WriteString(mark("+ ", st.Mark.Positive) + " ")
 	default:
 		b.WriteString(mark("· ", st.Mark.Neutral) + " ")
@@ -263,7 +303,9 @@ func (m *Model) drawRow(st *themes.Styles, c columns, r *domain.Mention, isCur, 
 	if r.State.Drafts > 0 {
 		status = "✎" + status // a reply is being written or on its way
 	}
-	b.WriteString(safetext.Fit(status, c.status) + " ")
+	if c.status > 0 {
+		b.WriteString(safetext.Fit(status, c.status) + " ")
+	}
 	if c.clock > 0 {
 		b.WriteString(mark(safetext.Fit(clockText, c.clock), clockStyle) + " ")
 	}

@@ -28,5 +28,5 @@ func (m *Model) ShowMentions(expr string) tea.Cmd {
 	m.expr, m.user, m.userSort = strings.TrimSpace(expr), q.Filter, q.Sort
 	m.selected = map[uint64]domain.Mention{}
 	m.rebuildSource()
-	return m.reload()
+	return tea.Batch(m.reload(), m.loadCounts())
 }

@@ -57,6 +57,7 @@ type row struct {
 type rowKey struct {
 	st           *themes.Styles
 	w            int
+	c            columns
 	cur, sel     bool
 	age, status  string
 	clock        string
