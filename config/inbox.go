@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -106,6 +107,14 @@ type RuleMatch struct {
 	// SentimentBelow / SentimentAbove bound the score in [-1, 1].
 	SentimentBelow *float64 `yaml:"sentiment_below"`
 	SentimentAbove *float64 `yaml:"sentiment_above"`
+	// FYI matches on the ingest's needs-reply classification: true for
+	// mentions that need no reply (praise, shares, news).
+	FYI *bool `yaml:"fyi"`
+	// Authors are handles ("@" and case ignored): known bots and spammers.
+	Authors []string `yaml:"authors"`
+	// Patterns are regular expressions (RE2) of which one must match the
+	// text: spam and scam patterns.
+	Patterns []string `yaml:"patterns"`
 }
 
 // RuleSet is what a matching rule sets.
@@ -113,6 +122,8 @@ type RuleSet struct {
 	Tags     []string `yaml:"tags"`
 	Team     string   `yaml:"team"`
 	Priority string   `yaml:"priority"`
+	// Status closes (done) or hides (spam) the mention as it arrives.
+	Status string `yaml:"status"`
 }
 
 // DefaultClock is the response clock when the config gives none.
@@ -209,8 +220,23 @@ func (i *Inbox) UnmarshalYAML(n *yaml.Node) error {
 		if r.Name == "" {
 			r.Name = fmt.Sprintf("rule %d", k+1)
 		}
-		if len(r.Set.Tags) == 0 && r.Set.Team == "" && r.Set.Priority == "" {
-			return fmt.Errorf("line %d: inbox.rules: %s sets nothing (set: tags, team or priority)", r.Line, r.Name)
+		if len(r.Set.Tags) == 0 && r.Set.Team == "" && r.Set.Priority == "" && r.Set.Status == "" {
+			return fmt.Errorf("line %d: inbox.rules: %s sets nothing (set: tags, team, priority or status)", r.Line, r.Name)
+		}
+		switch r.Set.Status {
+		case "", "done", "spam", "pending":
+		default:
+			return fmt.Errorf("line %d: inbox.rules: %s: status %q: want done, spam or pending", r.Line, r.Name, r.Set.Status)
+		}
+		for _, p := range r.Match.Patterns {
+			if _, err := regexp.Compile(p); err != nil {
+				return fmt.Errorf("line %d: inbox.rules: %s: pattern %q: %v", r.Line, r.Name, p, err)
+			}
+		}
+		for _, a := range r.Match.Authors {
+			if strings.TrimSpace(strings.TrimPrefix(a, "@")) == "" {
+				return fmt.Errorf("line %d: inbox.rules: %s: empty author", r.Line, r.Name)
+			}
 		}
 		switch r.Set.Priority {
 		case "", "low", "normal", "high", "urgent":

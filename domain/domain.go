@@ -65,10 +65,13 @@ const (
 	StatusPending Status = "pending"
 	StatusDone    Status = "done"
 	StatusSnoozed Status = "snoozed" // until OperatorState.SnoozedUntil
+	// StatusSpam hides a mention from every view but Spam: a bot, a scam,
+	// noise. An operator or an ingest rule sets it; it is undone like any.
+	StatusSpam Status = "spam"
 )
 
 // Statuses lists every status.
-var Statuses = []Status{StatusOpen, StatusPending, StatusDone, StatusSnoozed}
+var Statuses = []Status{StatusOpen, StatusPending, StatusDone, StatusSnoozed, StatusSpam}
 
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool {
@@ -163,6 +166,10 @@ type OperatorState struct {
 	// elsewhere". Closing a mention is not a response. Zero while it is
 	// still waiting.
 	RespondedAt time.Time `json:"responded_at,omitzero"`
+	// FYI marks a mention that needs no reply (praise, a share, news): it
+	// has no response clock. Set at ingest by NeedsReply; an operator (or
+	// a rule) can ask for a reply after all, which clears it.
+	FYI bool `json:"fyi,omitempty"`
 	// Drafts is how many replies to the mention are being written or are
 	// on their way (every draft not yet sent or cancelled); the store keeps
 	// it with the drafts so a list can show it without another read.
@@ -204,6 +211,11 @@ type Mention struct {
 	Sentiment float64 `json:"sentiment,omitempty"`
 
 	State OperatorState `json:"state"`
+
+	// FYIKnown is set on an item that says itself whether it needs a
+	// reply (an import record with "fyi"); ingest classifies the others
+	// with NeedsReply. It is not stored.
+	FYIKnown bool `json:"-"`
 }
 
 // Key is the mention's identity across fetches: platform and native id.
@@ -216,6 +228,26 @@ func MentionKey(p Platform, nativeID string) string { return string(p) + ":" + n
 func SplitMentionKey(key string) (Platform, string, bool) {
 	p, id, ok := strings.Cut(key, ":")
 	return Platform(p), id, ok
+}
+
+// NeedsReply classifies a new mention (its sentiment scored): questions,
+// complaints and direct messages need a reply; news, shares and praise
+// are for information. When unsure, it needs a reply: a missed complaint
+// costs more than a clock on a compliment.
+func NeedsReply(m *Mention) bool {
+	switch {
+	case m.Kind == KindDM || m.Kind == KindReview:
+		return true
+	case m.Kind == KindNews || m.Platform == PlatformNews:
+		return false
+	case strings.ContainsAny(m.Text, "?？¿"):
+		return true
+	case m.Band() == BandNegative:
+		return true
+	case strings.HasPrefix(m.Text, "RT @") || m.Band() == BandPositive:
+		return false
+	}
+	return true
 }
 
 // Band is the mention's sentiment band.
@@ -255,6 +287,7 @@ const (
 	EventPolicy     EventKind = "policy"   // policy override recorded
 	EventUndo       EventKind = "undo"
 	EventImpostor   EventKind = "impostor" // author flagged as impersonating the brand
+	EventFYI        EventKind = "fyi"      // value "fyi" (no reply needed, no clock) or "needs-reply"
 	EventImportMark EventKind = "import"
 )
 

@@ -47,6 +47,7 @@ type Record struct {
 	IncidentID   string          `json:"incident_id,omitempty"`
 	RespondedAt  string          `json:"responded_at,omitempty"`
 	Notes        []domain.Note   `json:"notes,omitempty"`
+	FYI          *bool           `json:"fyi,omitempty"`
 }
 
 // ErrLineTooLong is returned for a line over MaxLine bytes.
@@ -88,7 +89,7 @@ func Decode(line []byte) (domain.Mention, error) {
 		return m, fmt.Errorf("unknown kind %q (mention, reply, comment, dm, review, news)", r.Kind)
 	}
 	if r.Status != "" && !r.Status.Valid() {
-		return m, fmt.Errorf("unknown status %q (open, pending, done, snoozed)", r.Status)
+		return m, fmt.Errorf("unknown status %q (open, pending, done, snoozed, spam)", r.Status)
 	}
 	if !r.Priority.Valid() {
 		return m, fmt.Errorf("unknown priority %q (low, normal, high, urgent)", r.Priority)
@@ -124,6 +125,9 @@ func Decode(line []byte) (domain.Mention, error) {
 	}
 	if m.State.RespondedAt, err = parseTime("responded_at", r.RespondedAt); err != nil {
 		return m, err
+	}
+	if r.FYI != nil {
+		m.State.FYI, m.FYIKnown = *r.FYI, true
 	}
 	return m, nil
 }
@@ -163,8 +167,8 @@ func FromMention(m *domain.Mention) Record {
 		Thread: m.Thread, Tags: m.State.Tags, Status: m.State.Status, Team: m.State.Team, Assignee: m.State.Assignee,
 		Priority: m.State.Priority, SnoozedUntil: fmtTime(m.State.SnoozedUntil), IncidentID: m.State.IncidentID,
 		RespondedAt: fmtTime(m.State.RespondedAt), Notes: m.State.Notes}
-	s := m.Sentiment
-	r.Sentiment = &s
+	s, fyi := m.Sentiment, m.State.FYI
+	r.Sentiment, r.FYI = &s, &fyi
 	if r.Tags == nil {
 		r.Tags = []string{}
 	}

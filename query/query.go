@@ -53,7 +53,7 @@ var aliases = map[string]string{"since": "after", "until": "before", "band": "se
 var Sorts = []string{"newest", "oldest", "due", "followers"}
 
 // Help is the one-line summary of the language.
-const Help = `words "a phrase" pre* -word author:@h tag: team: assignee:(me|none) platform: kind: is:(open|pending|snoozed|done|unassigned|overdue|mine|escalated) sentiment: lang: incident: after:/before:(24h|7d|2026-11-20) followers:>N sort:(newest|oldest|due|followers)`
+const Help = `words "a phrase" pre* -word author:@h tag: team: assignee:(me|none) platform: kind: is:(open|pending|snoozed|done|spam|unassigned|overdue|mine|escalated|fyi|needs-reply) sentiment: lang: incident: after:/before:(24h|7d|2026-11-20) followers:>N sort:(newest|oldest|due|followers)`
 
 // defaultTargets is the response clock when the caller gives none.
 var defaultTargets = map[domain.Priority]time.Duration{
@@ -164,8 +164,14 @@ func Parse(expr string, o Options) (Query, error) {
 			var sts []domain.Status
 			for _, v := range vals {
 				switch v = strings.ToLower(v); v {
-				case "open", "pending", "snoozed", "done":
+				case "open", "pending", "snoozed", "done", "spam":
 					sts = append(sts, domain.Status(v))
+				case "fyi", "needs-reply":
+					fyi := v == "fyi"
+					if f.FYI != nil && *f.FYI != fyi {
+						f.Status = []domain.Status{} // both: nothing
+					}
+					f.FYI = &fyi
 				case "closed":
 					sts = append(sts, domain.StatusDone)
 				case "unassigned":
@@ -185,7 +191,7 @@ func Parse(expr string, o Options) (Query, error) {
 						f.Overdue.Targets[p] = d
 					}
 				default:
-					return q, bad("want open, pending, snoozed, done, unassigned, overdue, mine or escalated")
+					return q, bad("want open, pending, snoozed, done, spam, unassigned, overdue, mine, escalated, fyi or needs-reply")
 				}
 			}
 			if sts != nil {
@@ -301,7 +307,7 @@ func statuses(vals []string) ([]domain.Status, error) {
 	for _, v := range vals {
 		st := domain.Status(strings.ToLower(v))
 		if !st.Valid() {
-			return nil, fmt.Errorf("want open, pending, done or snoozed")
+			return nil, fmt.Errorf("want open, pending, done, snoozed or spam")
 		}
 		out = append(out, st)
 	}

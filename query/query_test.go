@@ -14,6 +14,8 @@ var now = time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
 
 func i64(n int64) *int64 { return &n }
 
+var yes, no = true, false
+
 func TestParseEachKey(t *testing.T) {
 	o := Options{Me: "ana", Now: now}
 	tests := []struct {
@@ -43,6 +45,9 @@ func TestParseEachKey(t *testing.T) {
 		{`is:unassigned`, store.Filter{Assignees: []string{""}}, ""},
 		{`is:mine`, store.Filter{Assignees: []string{"ana"}}, ""},
 		{`is:escalated`, store.Filter{Escalated: true}, ""},
+		{`is:spam`, store.Filter{Status: []domain.Status{"spam"}}, ""},
+		{`is:fyi`, store.Filter{FYI: &yes}, ""},
+		{`is:needs-reply`, store.Filter{FYI: &no}, ""},
 		{`sentiment:neg`, store.Filter{Bands: []domain.Band{"negative"}}, ""},
 		{`priority:urgent`, store.Filter{Priorities: []domain.Priority{"urgent"}}, ""},
 		{`lang:nl,pt-BR`, store.Filter{Langs: []string{"nl", "pt-BR"}}, ""},
@@ -95,7 +100,7 @@ func TestParseErrors(t *testing.T) {
 		{`Re: refund`, `unknown key "re"`},
 		{`platform:myspace`, `want x, mastodon, bluesky, reddit or news`},
 		{`kind:tweet`, `want one of mention, reply, comment, dm, review, news`},
-		{`is:lost`, `want open, pending, snoozed, done, unassigned, overdue, mine or escalated`},
+		{`is:lost`, `want open, pending, snoozed, done, spam, unassigned, overdue, mine, escalated, fyi or needs-reply`},
 		{`sentiment:angry`, `want negative, neutral or positive`},
 		{`after:yesterday`, `want a duration back from now`},
 		{`followers:lots`, `want a count`},

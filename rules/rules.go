@@ -7,6 +7,7 @@ package rules
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -25,6 +26,8 @@ type Set struct{ rules []rule }
 type rule struct {
 	config.Rule
 	keywords []string // lower-cased
+	authors  []string // lower-cased, no "@"
+	patterns []*regexp.Regexp
 }
 
 // Compile checks and prepares rules.
@@ -38,6 +41,19 @@ func Compile(rs []config.Rule) (*Set, error) {
 				return nil, fmt.Errorf("rule %s: empty keyword", r.Name)
 			}
 			cr.keywords = append(cr.keywords, k)
+		}
+		for _, a := range r.Match.Authors {
+			cr.authors = append(cr.authors, strings.ToLower(strings.TrimPrefix(strings.TrimSpace(a), "@")))
+		}
+		for _, p := range r.Match.Patterns {
+			re, err := regexp.Compile(p)
+			if err != nil {
+				return nil, fmt.Errorf("rule %s: pattern %q: %v", r.Name, p, err)
+			}
+			cr.patterns = append(cr.patterns, re)
+		}
+		if st := r.Set.Status; st != "" && !domain.Status(st).Valid() {
+			return nil, fmt.Errorf("rule %s: unknown status %q", r.Name, st)
 		}
 		if p := r.Set.Priority; p != "" && (!domain.Priority(p).Valid()) {
 			return nil, fmt.Errorf("rule %s: unknown priority %q", r.Name, p)
@@ -67,6 +83,14 @@ func (s *Set) Apply(m *domain.Mention) []domain.Event {
 		if r.Set.Team != "" && m.State.Team != r.Set.Team {
 			evs = append(evs, domain.Event{Actor: Actor, Kind: domain.EventRoute, Field: "team", Before: m.State.Team, After: r.Set.Team})
 			m.State.Team = r.Set.Team
+		}
+		if st := domain.Status(r.Set.Status); st != "" && m.State.Status != st {
+			before := m.State.Status
+			if before == "" {
+				before = domain.StatusOpen
+			}
+			evs = append(evs, domain.Event{Actor: Actor, Kind: domain.EventStatus, Field: "status", Before: string(before), After: string(st)})
+			m.State.Status = st
 		}
 		if p := domain.Priority(r.Set.Priority); p != "" {
 			before := m.State.Priority
@@ -100,6 +124,15 @@ func (r *rule) matches(m *domain.Mention) bool {
 		return false
 	}
 	if c.SentimentAbove != nil && !(m.Sentiment > *c.SentimentAbove) {
+		return false
+	}
+	if c.FYI != nil && m.State.FYI != *c.FYI {
+		return false
+	}
+	if len(r.authors) > 0 && !slices.Contains(r.authors, strings.ToLower(strings.TrimPrefix(m.Author.Handle, "@"))) {
+		return false
+	}
+	if len(r.patterns) > 0 && !slices.ContainsFunc(r.patterns, func(re *regexp.Regexp) bool { return re.MatchString(m.Text) }) {
 		return false
 	}
 	if len(r.keywords) > 0 {
@@ -139,6 +172,9 @@ func (s *Set) Enrich(score func(*domain.Mention)) func(*domain.Mention) []domain
 	return func(m *domain.Mention) []domain.Event {
 		if score != nil {
 			score(m)
+		}
+		if !m.FYIKnown {
+			m.State.FYI = !domain.NeedsReply(m)
 		}
 		return s.Apply(m)
 	}

@@ -101,7 +101,7 @@ func validateAction(a Action) error {
 	case domain.EventStatus:
 		st := domain.Status(a.Value)
 		if !st.Valid() {
-			return fmt.Errorf("unknown status %q (open, pending, done, snoozed)", a.Value)
+			return fmt.Errorf("unknown status %q (open, pending, done, snoozed, spam)", a.Value)
 		}
 		if st == domain.StatusSnoozed && a.Until.IsZero() {
 			return fmt.Errorf("snooze needs an end time")
@@ -115,6 +115,11 @@ func validateAction(a Action) error {
 	case domain.EventAnswered:
 		if a.Value != "answered" {
 			return fmt.Errorf("mark a mention answered with the value \"answered\"")
+		}
+		return nil
+	case domain.EventFYI:
+		if a.Value != "fyi" && a.Value != "needs-reply" {
+			return fmt.Errorf("mark a mention \"fyi\" or \"needs-reply\"")
 		}
 		return nil
 	case domain.EventNote:
@@ -236,6 +241,13 @@ func applyAction(m *domain.Mention, a Action, actor string, now time.Time) (doma
 		}
 		ev.Before, ev.After = before, after
 		m.State.RespondedAt = parseTimeValue(after)
+	case domain.EventFYI:
+		fyi := a.Value == "fyi"
+		if m.State.FYI == fyi {
+			return ev, false
+		}
+		ev.Before, ev.After = fyiValue(m.State.FYI), a.Value
+		m.State.FYI = fyi
 	case domain.EventNote:
 		m.State.Notes = append(m.State.Notes, domain.Note{Author: actor, At: now.UTC(), Text: a.Value})
 		ev.After = a.Value
@@ -243,6 +255,13 @@ func applyAction(m *domain.Mention, a Action, actor string, now time.Time) (doma
 		return ev, false
 	}
 	return ev, true
+}
+
+func fyiValue(fyi bool) string {
+	if fyi {
+		return "fyi"
+	}
+	return "needs-reply"
 }
 
 func fieldOf(k domain.EventKind) string {
@@ -263,6 +282,8 @@ func fieldOf(k domain.EventKind) string {
 		return "notes"
 	case domain.EventAnswered:
 		return "responded_at"
+	case domain.EventFYI:
+		return "fyi"
 	}
 	return ""
 }
@@ -299,6 +320,8 @@ func inverse(m *domain.Mention, ev domain.Event) (Action, bool) {
 		return Action{Kind: domain.EventPriority, Value: ev.Before}, string(storedPriority(m)) == ev.After
 	case domain.EventAnswered:
 		return Action{Kind: domain.EventAnswered, Value: ev.Before}, timeValue(m.State.RespondedAt) == ev.After
+	case domain.EventFYI:
+		return Action{Kind: domain.EventFYI, Value: ev.Before}, fyiValue(m.State.FYI) == ev.After
 	case domain.EventStatus:
 		st, until := parseStatusValue(ev.Before)
 		return Action{Kind: domain.EventStatus, Value: string(st), Until: until},
@@ -352,7 +375,7 @@ func lastGroup(tx *bolt.Tx, actor string) (uint64, error) {
 func undoable(k domain.EventKind) bool {
 	switch k {
 	case domain.EventTag, domain.EventUntag, domain.EventAssign, domain.EventRoute, domain.EventEscalate,
-		domain.EventPriority, domain.EventStatus, domain.EventNote, domain.EventAnswered:
+		domain.EventPriority, domain.EventStatus, domain.EventNote, domain.EventAnswered, domain.EventFYI:
 		return true
 	}
 	return false

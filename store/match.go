@@ -110,6 +110,9 @@ func (p *post) match(m *domain.Mention) bool {
 	if o := f.Overdue; o != nil && !isOverdue(m, o) {
 		return false
 	}
+	if f.FYI != nil && m.State.FYI != *f.FYI {
+		return false
+	}
 	if p.phrases == nil && p.prefixes == nil && p.without == nil {
 		return true
 	}
@@ -155,7 +158,7 @@ func langIs(tag, lang string) bool {
 
 func isOverdue(m *domain.Mention, o *Overdue) bool {
 	st := m.EffectiveStatus(o.Now)
-	if !m.State.RespondedAt.IsZero() || st == domain.StatusDone || st == domain.StatusSnoozed {
+	if !m.State.RespondedAt.IsZero() || m.State.FYI || st == domain.StatusDone || st == domain.StatusSnoozed || st == domain.StatusSpam {
 		return false
 	}
 	t, ok := o.Targets[storedPriority(m)]
@@ -226,6 +229,11 @@ func (f Filter) And(g Filter) Filter {
 	}
 	if out.Overdue == nil {
 		out.Overdue = g.Overdue
+	}
+	if out.FYI == nil {
+		out.FYI = g.FYI
+	} else if g.FYI != nil && *g.FYI != *out.FYI {
+		out.Status = []domain.Status{} // both: nothing
 	}
 	out.Oldest = f.Oldest || g.Oldest
 	return out

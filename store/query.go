@@ -52,6 +52,8 @@ type Filter struct {
 	Followers *Range
 	// Overdue keeps mentions whose response clock has run out.
 	Overdue *Overdue
+	// FYI, when set, keeps mentions whose FYI mark is *FYI.
+	FYI *bool
 }
 
 // Range is an inclusive range of counts; a nil end is open.
@@ -75,7 +77,7 @@ func (f Filter) IsZero() bool {
 // counter can tell how many mentions match it).
 func (f Filter) HasPost() bool {
 	return f.Phrases != nil || f.Prefixes != nil || f.Without != nil || f.Authors != nil || f.Kinds != nil ||
-		f.Langs != nil || f.Followers != nil || f.Overdue != nil
+		f.Langs != nil || f.Followers != nil || f.Overdue != nil || f.FYI != nil
 }
 
 // Page is one page of a query.

@@ -90,11 +90,11 @@ func TestTabsScrollToTheActiveView(t *testing.T) {
 	for range len(m.views) - 1 {
 		press(m, "]")
 	}
-	if m.ViewName() != "All" {
-		t.Fatalf("last view is %q, want All", m.ViewName())
+	if m.ViewName() != "Spam" {
+		t.Fatalf("last view is %q, want Spam", m.ViewName())
 	}
 	line := ansi.Strip(m.tabsLine(m.sess.Styles))
-	if !strings.Contains(line, "▸All 5") || !strings.HasPrefix(line, "‹") {
+	if !strings.Contains(line, "▸Spam 0") || !strings.HasPrefix(line, "‹") {
 		t.Fatalf("tabs at 60 columns: %q", line)
 	}
 }

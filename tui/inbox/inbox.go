@@ -69,7 +69,8 @@ var BuiltinViews = []config.InboxView{
 	{Name: "Pending", Filter: "status:pending"},
 	{Name: "Snoozed", Filter: "status:snoozed", Sort: "oldest"},
 	{Name: "Done", Filter: "status:done"},
-	{Name: "All", Filter: ""},
+	{Name: "All", Filter: "is:open,pending,snoozed,done"},
+	{Name: "Spam", Filter: "is:spam"},
 }
 
 // Model is the inbox pane of one session.
@@ -963,6 +964,11 @@ func describe(a store.Action, n int) string {
 		return "routed " + what + " to team " + a.Value
 	case domain.EventNote:
 		return "noted on " + what
+	case domain.EventFYI:
+		if a.Value == "fyi" {
+			return "marked " + what + " FYI (no reply needed)"
+		}
+		return "marked " + what + " as needing a reply"
 	}
 	return string(a.Kind) + " " + what
 }
@@ -1095,6 +1101,9 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 			m.dlg = newDialog(dlgSnooze, "Snooze until", "2h, 3d, 2026-11-21 (09:00) or \"2026-11-21 14:00\"", "", nil, "")
 			return nil
 		}
+		if v, ok := strings.CutPrefix(value, "fyi:"); ok {
+			return m.apply(ts, store.Action{Kind: domain.EventFYI, Value: v})
+		}
 		st, until, _ := strings.Cut(value, "@")
 		a := store.Action{Kind: domain.EventStatus, Value: st}
 		if until != "" {
@@ -1188,6 +1197,9 @@ func statusItems(now time.Time) []item {
 		snooze("snooze 4 hours", now.Add(4*time.Hour)),
 		snooze("snooze until tomorrow 09:00", tomorrow),
 		{label: "snooze until…", value: "snooze…"},
+		{label: "spam (hidden from every view but Spam)", value: "spam"},
+		{label: "needs a reply (start the response clock)", value: "fyi:needs-reply"},
+		{label: "FYI: no reply needed (no clock)", value: "fyi:fyi"},
 	}
 }
 

@@ -336,8 +336,11 @@ func (m *Model) drawRow(st *themes.Styles, c columns, r *domain.Mention, isCur, 
 // target and overdue (▲) past the target. Answered mentions show nothing.
 func (m *Model) clock(st *themes.Styles, r *domain.Mention, now time.Time) (string, lipgloss.Style) {
 	s := r.EffectiveStatus(now)
-	if !r.State.RespondedAt.IsZero() || s == domain.StatusDone {
+	if !r.State.RespondedAt.IsZero() || s == domain.StatusDone || s == domain.StatusSpam {
 		return "", st.Inbox.Dim
+	}
+	if r.State.FYI {
+		return " fyi", st.Inbox.Dim
 	}
 	waited := now.Sub(r.CreatedAt)
 	target := m.target(r.State.Priority)
