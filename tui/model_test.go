@@ -5,11 +5,13 @@ import (
 	"strings"
 	"switchboard/tui/pane"
 	"testing"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 
 	"switchboard/config"
 	"switchboard/domain"
+	"switchboard/store"
 	"switchboard/themes"
 	"switchboard/tui/inbox"
 )
@@ -226,6 +228,40 @@ func TestLiveUpdateKeepsCursor(t *testing.T) {
 	if got := cursorKey(t, h); got != "mastodon:new-1" {
 		t.Fatalf("N did not jump to the new mention: %s", got)
 	}
+}
+
+// TestEmptyViewFillsLive: a view that is empty (a fresh store, or
+// everything snoozed) shows mentions as the change feed brings them — the
+// first poll's, and a snooze that woke — without ctrl+r.
+func TestEmptyViewFillsLive(t *testing.T) {
+	h := newHarness(t, nil, nil, "dark", 120, 30)
+	if !strings.Contains(h.screen(), "No mentions yet") {
+		t.Fatalf("fresh store:\n%s", h.screen())
+	}
+	ms := seed(3)
+	if _, err := h.st.Ingest(ms); err != nil {
+		t.Fatal(err)
+	}
+	h.until("the first poll's mentions", func() bool { return h.m.Inbox().Loaded() == 3 })
+	if scr := h.screen(); strings.Contains(scr, "No mentions yet") || strings.Contains(scr, "matches") || !strings.Contains(scr, "#2") {
+		t.Fatalf("mentions not shown:\n%s", scr)
+	}
+	// snooze them all: the view empties; when the clock wakes them they show
+	ids := make([]uint64, 0, 3)
+	for _, m := range ms {
+		ids = append(ids, h.mention(m.Key()).ID)
+	}
+	if _, err := h.st.Apply("ana", ids, store.Action{Kind: domain.EventStatus, Value: string(domain.StatusSnoozed), Until: fixed.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	h.until("the snoozed mentions to leave", func() bool { return h.m.Inbox().Loaded() == 0 })
+	if !strings.Contains(h.screen(), "Nothing in “All open” matches") {
+		t.Fatalf("all snoozed:\n%s", h.screen())
+	}
+	if n, err := h.st.WakeSnoozed(fixed.Add(2 * time.Hour)); err != nil || n != 3 {
+		t.Fatalf("woke %d: %v", n, err)
+	}
+	h.until("the woken mentions", func() bool { return h.m.Inbox().Loaded() == 3 })
 }
 
 func TestPaletteRunsActions(t *testing.T) {

@@ -1049,7 +1049,16 @@ func (m *Model) onStore(u store.Update) tea.Cmd {
 	if u.Resync {
 		return tea.Batch(append(cmds, m.reload())...)
 	}
-	if len(u.New) > 0 {
+	if len(m.rows) == 0 && !m.moreBelow && (len(u.New) > 0 || len(u.Changed) > 0) {
+		// An empty view (or one whose first page is still on its way,
+		// perhaps read before this commit) has no rows to refresh in
+		// place and no cursor to keep: a new mention, or a changed one
+		// that now belongs (a snooze that woke, another operator's
+		// action), shows by reading the view again. A view with rows
+		// keeps them still and counts the new ones for N.
+		m.newCount = 0
+		cmds = append(cmds, m.reload())
+	} else if len(u.New) > 0 {
 		cmds = append(cmds, m.countNew(u.New))
 	}
 	var ids []uint64
