@@ -6,10 +6,12 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"switchboard/config"
 	"switchboard/domain"
@@ -260,5 +262,21 @@ func TestNewMarkerCountsOnlyTheView(t *testing.T) {
 	press(m, "]") // the "all" view: the old count does not carry over
 	if m.newCount != 0 {
 		t.Fatalf("after switching views the marker says %d", m.newCount)
+	}
+}
+
+// TestDetailCountsReadAsWords: "1 follower", "2 followers", "1,500
+// followers" in the open mention.
+func TestDetailCountsReadAsWords(t *testing.T) {
+	for n, want := range map[int64]string{1: "1 follower ·", 2: "2 followers ·", 1500: "1,500 followers ·"} {
+		st := openStore(t, 0)
+		if _, err := st.Ingest([]domain.Mention{{Platform: domain.PlatformX, NativeID: "f", Author: domain.Author{Handle: "@f", Followers: n}, Text: "hi", CreatedAt: now}}); err != nil {
+			t.Fatal(err)
+		}
+		m := newModel(t, st, Options{})
+		press(m, "enter")
+		if v := ansi.Strip(m.View()); !strings.Contains(v, want) {
+			t.Errorf("%d followers: detail lacks %q:\n%s", n, want, v)
+		}
 	}
 }
