@@ -19,6 +19,7 @@ import (
 	"switchboard/config"
 	"switchboard/detect"
 	"switchboard/domain"
+	"switchboard/internal/words"
 	"switchboard/safetext"
 	"switchboard/store"
 	"switchboard/tui/pane"
@@ -146,7 +147,12 @@ type (
 		seq, n int
 	}
 	actionMsg struct {
-		desc   string
+		desc string // what was done ("marked 1 mention done")
+		fail string // what was tried, for "could not …: why"
+		// act is the action applied to n mentions, to say which of them
+		// it left as they were
+		act    *store.Action
+		n      int
 		events []domain.Event
 		err    error
 		clear  bool
@@ -617,7 +623,7 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		st, actor := m.sess.Store, m.sess.Actor
 		return func() tea.Msg {
 			evs, err := st.Undo(actor)
-			return actionMsg{desc: "undid your last action", events: evs, err: err}
+			return actionMsg{desc: "undid your last action", fail: "undo your last action", events: evs, err: err}
 		}
 	case key.Matches(k, km.UndoRules):
 		c := m.current()
@@ -785,14 +791,14 @@ func (m *Model) undoRules(c domain.Mention) tea.Cmd {
 	return func() tea.Msg {
 		evs, err := st.Events(key)
 		if err != nil {
-			return actionMsg{desc: "undoing the routing rules", err: err}
+			return actionMsg{fail: "undo the routing rules", err: err}
 		}
 		group, err := rulesGroup(evs)
 		if err != nil {
-			return actionMsg{desc: "undoing the routing rules", err: err, rules: true}
+			return actionMsg{fail: "undo the routing rules", err: err, rules: true}
 		}
 		undo, err := st.UndoGroup(actor, group)
-		return actionMsg{desc: desc, events: undo, err: err, rules: true}
+		return actionMsg{desc: desc, fail: "undo the routing rules", events: undo, err: err, rules: true}
 	}
 }
 
@@ -801,42 +807,83 @@ func (m *Model) apply(ts []domain.Mention, a store.Action) tea.Cmd {
 	for i, t := range ts {
 		ids[i] = t.ID
 	}
-	st, actor := m.sess.Store, m.sess.Actor
-	desc := describe(a, len(ts))
+	st, actor, n := m.sess.Store, m.sess.Actor, len(ts)
+	desc, fail := describe(a, n)
 	return func() tea.Msg {
 		evs, err := st.Apply(actor, ids, a)
-		return actionMsg{desc: desc, events: evs, err: err, clear: true}
+		return actionMsg{desc: desc, fail: fail, act: &a, n: n, events: evs, err: err, clear: true}
 	}
 }
 
-func describe(a store.Action, n int) string {
+// describe says what action a on n mentions did ("marked 2 mentions
+// done") and, for a failure, what it was to do ("mark 2 mentions done").
+func describe(a store.Action, n int) (did, do string) {
 	what := plural(n, "mention")
+	both := func(verb, past, rest string) (string, string) { return past + rest, verb + rest }
 	switch a.Kind {
 	case domain.EventStatus:
 		if a.Value == string(domain.StatusSnoozed) {
-			return "snoozed " + what + " until " + a.Until.Local().Format("Mon 2 Jan 15:04")
+			return both("snooze", "snoozed", " "+what+" until "+a.Until.Local().Format("Mon 2 Jan 15:04"))
 		}
-		return "marked " + what + " " + a.Value
+		return both("mark", "marked", " "+what+" "+a.Value)
 	case domain.EventAnswered:
-		return "marked " + what + " answered elsewhere"
+		return both("mark", "marked", " "+what+" answered elsewhere")
 	case domain.EventTag:
-		return "tagged " + what + " " + a.Value
+		return both("tag", "tagged", " "+what+" "+a.Value)
 	case domain.EventUntag:
-		return "removed tag " + a.Value + " from " + what
+		return both("remove", "removed", " tag "+a.Value+" from "+what)
 	case domain.EventAssign:
 		if a.Value == "" {
-			return "unassigned " + what
+			return both("unassign", "unassigned", " "+what)
 		}
-		return "assigned " + what + " to " + a.Value
+		return both("assign", "assigned", " "+what+" to "+a.Value)
 	case domain.EventRoute:
 		if a.Value == "" {
-			return "removed the team of " + what
+			return both("remove", "removed", " the team of "+what)
 		}
-		return "routed " + what + " to team " + a.Value
+		return both("route", "routed", " "+what+" to team "+a.Value)
 	case domain.EventNote:
-		return "noted on " + what
+		return both("note", "noted", " on "+what)
 	}
-	return string(a.Kind) + " " + what
+	return string(a.Kind) + " " + what, string(a.Kind) + " " + what
+}
+
+// already says how a mention that action a left unchanged already is
+// ("already done", "already tagged vip").
+func already(a store.Action) string {
+	switch a.Kind {
+	case domain.EventStatus:
+		if a.Value == string(domain.StatusSnoozed) {
+			return "already snoozed until " + a.Until.Local().Format("Mon 2 Jan 15:04")
+		}
+		return "already " + a.Value
+	case domain.EventAnswered:
+		return "already answered"
+	case domain.EventTag:
+		return "already tagged " + a.Value
+	case domain.EventUntag:
+		return "not tagged " + a.Value
+	case domain.EventAssign:
+		if a.Value == "" {
+			return "already unassigned"
+		}
+		return "already assigned to " + a.Value
+	case domain.EventRoute:
+		if a.Value == "" {
+			return "already without a team"
+		}
+		return "already on team " + a.Value
+	}
+	return "already so"
+}
+
+// unchanged is the toast for an action that changed none of its n
+// mentions: "nothing changed: the mention is already done".
+func unchanged(a store.Action, n int) string {
+	if n == 1 {
+		return "nothing changed: the mention is " + already(a)
+	}
+	return "nothing changed: all " + plural(n, "mention") + " are " + already(a)
 }
 
 func (m *Model) onAction(msg actionMsg) tea.Cmd {
@@ -847,21 +894,32 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 		case errors.Is(msg.err, store.ErrNoChange):
 			return pane.Toast("nothing to undo: operators have since changed what the routing rules set")
 		}
-		return pane.ToastError("undoing the routing rules failed: " + msg.err.Error())
+		return pane.ToastError("could not " + msg.fail + ": " + msg.err.Error())
 	}
 	if msg.err != nil {
-		if errors.Is(msg.err, store.ErrNoChange) {
-			return pane.Toast("nothing changed: " + msg.desc + " was already so")
-		}
-		if errors.Is(msg.err, store.ErrNothingToUndo) {
+		switch {
+		case errors.Is(msg.err, store.ErrNoChange) && msg.act != nil:
+			return pane.Toast(unchanged(*msg.act, msg.n))
+		case errors.Is(msg.err, store.ErrNoChange):
+			why := strings.TrimPrefix(strings.TrimPrefix(msg.err.Error(), store.ErrNoChange.Error()), ": ")
+			if why == "" {
+				return pane.Toast("nothing changed")
+			}
+			return pane.Toast("nothing changed: " + why)
+		case errors.Is(msg.err, store.ErrNothingToUndo):
 			return pane.ToastError("nothing to undo")
 		}
-		return pane.ToastError(msg.desc + " failed: " + msg.err.Error())
+		return pane.ToastError("could not " + msg.fail + ": " + msg.err.Error())
 	}
 	if msg.clear {
 		m.clearSelection()
 	}
 	desc := msg.desc
+	if a := msg.act; a != nil && len(msg.events) < msg.n {
+		// some of the targets were so already: count what changed
+		desc, _ = describe(*a, len(msg.events))
+		desc += " (" + thousands(msg.n-len(msg.events)) + " " + already(*a) + ")"
+	}
 	if len(msg.events) > 0 && strings.HasPrefix(desc, "undid") {
 		// undone changes may bring mentions back into the view: reload
 		// it, keeping the cursor on the mention it is on
@@ -1225,12 +1283,7 @@ func strs[T ~string](xs []T) []string {
 	return out
 }
 
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return thousands(n) + " " + what + "s"
-}
+func plural(n int, what string) string { return words.Plural(n, what) }
 
 func thousands(n int) string {
 	s := fmt.Sprint(n)
