@@ -155,7 +155,7 @@ func runServe(ctx context.Context, g *globals, so serveOptions) error {
 	svcCtx, stopServices := context.WithCancel(context.Background())
 	defer stopServices()
 	var services sync.WaitGroup
-	env := &appEnv{store: s, config: cfg}
+	env := &appEnv{store: s, config: cfg, team: reg.Current}
 	if len(conns) > 0 {
 		env.poller = connectors.NewPoller(s, connectors.PollerOptions{
 			OnChange: func(name string, h connectors.Health) { logHealth(so.errw, name, h) },

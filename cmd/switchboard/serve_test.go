@@ -300,8 +300,12 @@ func TestServeDemoShowsFirstMentions(t *testing.T) {
 	dir := t.TempDir()
 	db, ops, cfg := filepath.Join(dir, "sb.db"), filepath.Join(dir, "ops.yaml"), filepath.Join(dir, "config.yaml")
 	anaKey, anaPub := writeKeyPair(t, dir, "ana")
+	_, boPub := writeKeyPair(t, dir, "bo")
 	if r := run(t, "", "operators", "add", "ana", "--role", "lead", "--key", anaPub, "--operators", ops); r.code != 0 {
 		t.Fatalf("add ana: %+v", r)
+	}
+	if r := run(t, "", "operators", "add", "bo", "--role", "agent", "--team", "support", "--key", boPub, "--operators", ops); r.code != 0 {
+		t.Fatalf("add bo: %+v", r)
 	}
 	conf := "brand:\n  name: Acme\n  handles: [\"@acme\"]\n  keywords: [acme]\nconnectors:\n  - name: sim\n    type: demo\n    seed: 2\n"
 	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
@@ -338,4 +342,26 @@ func TestServeDemoShowsFirstMentions(t *testing.T) {
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("the first mentions showed %v after serve started", d)
 	}
+	// the assign picker offers the operators file's team, and no one else
+	waitFor := func(want string) string {
+		t.Helper()
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			sc := tm("capture-pane", "-p", "-t", "ana")
+			if strings.Contains(sc, want) {
+				return sc
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the screen never showed %q:\n%s", want, sc)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	tm("send-keys", "-t", "ana", "a")
+	if sc := waitFor("@bo"); !strings.Contains(sc, "team support") {
+		t.Fatalf("assign picker without bo's team:\n%s", sc)
+	}
+	tm("send-keys", "-t", "ana", "-l", "zed")
+	tm("send-keys", "-t", "ana", "Enter")
+	waitFor("“zed” is not an operator or team")
 }

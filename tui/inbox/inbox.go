@@ -27,8 +27,13 @@ import (
 
 // Options configure the pane.
 type Options struct {
+	// Teams and Operators are the config's (inbox.teams, inbox.operators).
 	Teams, Operators []string
-	Clock            config.Clock
+	// Team, when set, names the operators file's operators and their
+	// teams as they are now. The assign picker offers these and the
+	// config's; when neither names anyone, the assignees in use.
+	Team  func() (operators, teams []string)
+	Clock config.Clock
 	// Views are the configured views; with BuiltinViews the built-in
 	// ones come first.
 	Views        []config.InboxView
@@ -655,7 +660,7 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, km.Tag):
 		m.dlg = newDialog(dlgTag, "Tag "+plural(len(ts), "mention"), "enter adds the tag, or removes it when all have it · type to filter or create", "", m.tagItems(ts), "new tag")
 	case key.Matches(k, km.Assign):
-		m.dlg = newDialog(dlgAssign, "Assign "+plural(len(ts), "mention"), "route to a team or assign to an operator · type a name to assign", "", m.assignItems(), "assign to")
+		m.dlg = newDialog(dlgAssign, "Assign "+plural(len(ts), "mention"), "assign to an operator or route to a team · type to filter", "", m.assignItems(), "")
 	case key.Matches(k, km.Status):
 		m.dlg = newDialog(dlgStatus, "Status of "+plural(len(ts), "mention"), "", "", statusItems(m.sess.Now()), "")
 	case key.Matches(k, km.Note):
@@ -937,6 +942,10 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 
 func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 	d := m.dlg
+	if typed := strings.TrimSpace(d.input.Value()); d.kind == dlgAssign && k.String() == "enter" && typed != "" && len(d.visible()) == 0 {
+		d.hint = "✗ “" + safetext.Truncate(typed, 20, "…") + "” is " + m.whoIsKnown()
+		return nil
+	}
 	value, done, cancelled, cmd := d.update(k)
 	if cancelled {
 		m.dlg = nil
@@ -998,6 +1007,9 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 		if kind == "route" {
 			return m.apply(ts, store.Action{Kind: domain.EventRoute, Value: v})
 		}
+		if v != "" && !m.knownOperator(v) {
+			return pane.ToastError("not assigned: " + safetext.Line(v) + " is " + m.whoIsKnown())
+		}
 		return m.apply(ts, store.Action{Kind: domain.EventAssign, Value: v})
 	case dlgStatus:
 		m.dlg = nil
@@ -1058,15 +1070,37 @@ func (m *Model) tagItems(ts []domain.Mention) []item {
 	return items
 }
 
+// known are the operators one may assign to and the teams one may route
+// to: the config's (inbox.operators, inbox.teams) and the operators
+// file's; when neither names an operator, the assignees in use. Teams in
+// use are offered too.
+func (m *Model) known() (ops, teams []string) {
+	ops = append([]string(nil), m.opts.Operators...)
+	teams = append([]string(nil), m.opts.Teams...)
+	if m.opts.Team != nil {
+		o, t := m.opts.Team()
+		ops, teams = append(ops, o...), append(teams, t...)
+	}
+	if m.counts != nil {
+		if len(ops) == 0 {
+			ops = slices.DeleteFunc(sorted(m.counts.Values(store.IndexAssignee)), func(a string) bool { return a == "" })
+		}
+		teams = append(teams, sorted(m.counts.Values(store.IndexTeam))...)
+	}
+	return ops, teams
+}
+
+// knownOperator reports whether name is someone the picker offers (you,
+// or one of known's operators).
+func (m *Model) knownOperator(name string) bool {
+	ops, _ := m.known()
+	return name == m.sess.Actor || slices.Contains(ops, name)
+}
+
 func (m *Model) assignItems() []item {
 	items := []item{{label: "me (" + m.sess.Actor + ")", value: "assign:" + m.sess.Actor}}
 	seen := map[string]bool{m.sess.Actor: true}
-	ops := append([]string(nil), m.opts.Operators...)
-	teams := append([]string(nil), m.opts.Teams...)
-	if m.counts != nil {
-		ops = append(ops, sorted(m.counts.Values(store.IndexAssignee))...)
-		teams = append(teams, sorted(m.counts.Values(store.IndexTeam))...)
-	}
+	ops, teams := m.known()
 	for _, o := range ops {
 		if o != "" && !seen[o] {
 			seen[o] = true
@@ -1084,6 +1118,15 @@ func (m *Model) assignItems() []item {
 }
 
 func sorted(v []string) []string { sort.Strings(v); return v }
+
+// whoIsKnown follows "NAME is" when NAME is no one the assign picker
+// knows: what to do instead.
+func (m *Model) whoIsKnown() string {
+	if ops, _ := m.known(); len(ops) == 0 {
+		return "not an operator: add to operators.yaml or inbox.operators"
+	}
+	return "not an operator or team: pick one from the list"
+}
 
 func statusItems(now time.Time) []item {
 	tomorrow := time.Date(now.Year(), now.Month(), now.Day()+1, 9, 0, 0, 0, now.Location())

@@ -280,3 +280,76 @@ func TestDetailCountsReadAsWords(t *testing.T) {
 		}
 	}
 }
+
+// typeIn types s into the open dialog (typing only returns the input's
+// cursor blink, which the test does not wait for).
+func typeIn(m *Model, s string) {
+	for _, r := range s {
+		m.Update(pane.KeyPress(string(r)))
+	}
+}
+
+// TestAssignOffersKnownOperatorsOnly: `a` offers you, the config's
+// operators and the operators file's (with their teams), and refuses a
+// name that is none of them, saying so; without any list the assignees
+// in use are offered.
+func TestAssignOffersKnownOperatorsOnly(t *testing.T) {
+	st := openStore(t, 3)
+	all, err := st.Query(store.Filter{}, "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply("ana", []uint64{all.Mentions[2].ID}, store.Action{Kind: domain.EventAssign, Value: "gone"}); err != nil {
+		t.Fatal(err)
+	}
+	team := func() ([]string, []string) { return []string{"cem", "dora"}, []string{"legal"} }
+	m := newModel(t, st, Options{Operators: []string{"ben"}, Team: team, Views: []config.InboxView{{Name: "all"}}})
+	first, _ := m.Cursor()
+	press(m, "a")
+	v := ansi.Strip(m.View())
+	for _, want := range []string{"me (ana)", "@ben", "@cem", "@dora", "team legal", "unassign"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("assign picker lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "@gone") {
+		t.Errorf("picker offers an assignee no list names:\n%s", v)
+	}
+	typeIn(m, "zed")
+	press(m, "enter")
+	if !m.Capturing() {
+		t.Fatal("an unknown name closed the picker")
+	}
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "✗ “zed” is not an operator or team: pick one from the list") {
+		t.Fatalf("no message for an unknown name:\n%s", v)
+	}
+	if got, _ := st.Get(first.ID); got.State.Assignee != "" {
+		t.Fatalf("assigned to %q", got.State.Assignee)
+	}
+	for range 3 {
+		m.Update(pane.KeyPress("backspace"))
+	}
+	typeIn(m, "dora")
+	press(m, "enter")
+	if got, _ := st.Get(first.ID); got.State.Assignee != "dora" {
+		t.Fatalf("assignee %q, want dora", got.State.Assignee)
+	}
+
+	// no list at all: you and the assignees in use
+	m = newModel(t, st, Options{Views: []config.InboxView{{Name: "all"}}})
+	press(m, "a")
+	v = ansi.Strip(m.View())
+	for _, want := range []string{"me (ana)", "@gone", "@dora"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("picker without lists lacks %q:\n%s", want, v)
+		}
+	}
+	// and nobody at all: where to name them
+	m = newModel(t, openStore(t, 1), Options{Views: []config.InboxView{{Name: "all"}}})
+	press(m, "a")
+	typeIn(m, "zed")
+	press(m, "enter")
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "✗ “zed” is not an operator: add to operators.yaml or inbox.operators") {
+		t.Fatalf("no hint for where operators come from:\n%s", v)
+	}
+}
