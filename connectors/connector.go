@@ -98,6 +98,13 @@ type Reconciler interface {
 	Lookup(ctx context.Context, msg Message) (res SendResult, found bool, err error)
 }
 
+// Scheduler is a connector with its own default schedule: the poller uses
+// DefaultEvery for it when it is added with every 0 (no `every:` in its
+// config entry) instead of the poller's default.
+type Scheduler interface {
+	DefaultEvery() time.Duration
+}
+
 // Error kinds a connector returns, so the poller and outbox can decide
 // whether to retry. Wrap them with fmt.Errorf("…: %w", ErrX).
 var (

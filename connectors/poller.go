@@ -94,9 +94,12 @@ func NewPoller(sink Sink, opts PollerOptions) *Poller {
 	return &Poller{sink: sink, opts: opts, health: map[string]Health{}, changes: make(chan struct{}, 1)}
 }
 
-// Add registers a connector with its schedule (0: the poller's default).
-// Add it before Run.
+// Add registers a connector with its schedule (0: the connector's own
+// default if it is a Scheduler, else the poller's). Add it before Run.
 func (p *Poller) Add(c Connector, every time.Duration) {
+	if s, ok := c.(Scheduler); ok && every <= 0 {
+		every = s.DefaultEvery()
+	}
 	if every <= 0 {
 		every = p.opts.Every
 	}

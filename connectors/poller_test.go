@@ -297,6 +297,43 @@ func TestRunScheduleAndShutdown(t *testing.T) {
 	}
 }
 
+// scheduledConn is a seqConn with a default schedule of its own.
+type scheduledConn struct{ seqConn }
+
+func (c *scheduledConn) DefaultEvery() time.Duration { return 10 * time.Millisecond }
+
+// TestSchedulerDefault: a connector added without a schedule runs on its
+// own default (demo: every few seconds) when it has one, and first at
+// start; an explicit schedule wins.
+func TestSchedulerDefault(t *testing.T) {
+	sink := newMemSink()
+	own := &scheduledConn{seqConn{name: "own", total: 1, size: 10}}
+	plain := &seqConn{name: "plain", total: 1, size: 10}
+	p := NewPoller(sink, PollerOptions{Every: time.Hour})
+	p.Add(own, 0)
+	p.Add(plain, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- p.Run(ctx) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(own.cursors()) < 5 {
+		if time.Now().After(deadline) {
+			t.Fatalf("own polled %d times in 5 s", len(own.cursors()))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if n := len(plain.cursors()); n != 1 {
+		t.Fatalf("plain (the poller's hourly default) polled %d times, want once at start", n)
+	}
+	p = NewPoller(sink, PollerOptions{})
+	p.Add(own, time.Hour)
+	if e := p.entries[0]; e.every != time.Hour {
+		t.Fatalf("explicit schedule became %v", e.every)
+	}
+}
+
 func TestRunBacksOffAndHonoursReset(t *testing.T) {
 	now := time.Now()
 	p := NewPoller(newMemSink(), PollerOptions{MinBackoff: time.Second, MaxBackoff: time.Minute, Now: func() time.Time { return now }})

@@ -493,3 +493,16 @@ func TestOfferHoldingDraftsForEveryAuthorButTheImpostor(t *testing.T) {
 		t.Fatalf("the impostor got a draft: %+v", ds)
 	}
 }
+
+// TestStepNameReads: the post-mortem's chart step reads as words ("Per
+// hour", "Per 10 minutes"), never "1 hour(s)" or "1 minutes".
+func TestStepNameReads(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		time.Minute: "minute", 10 * time.Minute: "10 minutes", time.Hour: "hour",
+		3 * time.Hour: "3 hours", 24 * time.Hour: "day", 48 * time.Hour: "2 days",
+	} {
+		if got := stepName(d); got != want {
+			t.Errorf("stepName(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

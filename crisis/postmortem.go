@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"switchboard/domain"
+	"switchboard/internal/words"
 	"switchboard/safetext"
 	"switchboard/store"
 )
@@ -188,12 +189,5 @@ func paragraph(s string) string {
 	return strings.Join(lines, "  \n")
 }
 
-func stepName(d time.Duration) string {
-	switch {
-	case d >= 24*time.Hour && d%(24*time.Hour) == 0:
-		return fmt.Sprintf("%d day(s)", d/(24*time.Hour))
-	case d >= time.Hour:
-		return fmt.Sprintf("%d hour(s)", d/time.Hour)
-	}
-	return fmt.Sprintf("%d minutes", d/time.Minute)
-}
+// stepName is the chart's step after "Per": "hour", "10 minutes", "2 days".
+func stepName(d time.Duration) string { return strings.TrimPrefix(words.Duration(d), "1 ") }

@@ -492,6 +492,7 @@ const (
 	PermIncident Permission = "incident" // declare and run incidents, escalate
 	PermPause    Permission = "pause"    // pause and resume all sending
 	PermAdmin    Permission = "admin"    // manage operators
+	PermBackup   Permission = "backup"   // copy the whole store (db backup over ssh)
 )
 
 // approvePrefix starts the permission of approving for one approval role.
@@ -514,7 +515,7 @@ func (r Role) Can(p Permission) bool {
 		return r == RoleAgent || r == RoleLegal || r == RoleLead || r == RoleAdmin
 	case PermIncident, PermPause:
 		return r == RoleLead || r == RoleAdmin
-	case PermAdmin:
+	case PermAdmin, PermBackup:
 		return r == RoleAdmin
 	}
 	return false

@@ -107,21 +107,21 @@ func TestAuthorizeRoleMatrixSaysWhy(t *testing.T) {
 		t.Fatal(err)
 	}
 	reg := Static(set)
-	perms := []domain.Permission{domain.PermTriage, domain.PermDraft, domain.PermApprove, domain.PermIncident, domain.PermPause, domain.PermAdmin}
+	perms := []domain.Permission{domain.PermTriage, domain.PermDraft, domain.PermApprove, domain.PermIncident, domain.PermPause, domain.PermAdmin, domain.PermBackup}
 	// want[role] = permissions allowed, in perms order
 	want := map[domain.Role]string{
-		domain.RoleViewer: "------",
-		domain.RoleAgent:  "TD----",
-		domain.RoleLegal:  "TD----",
-		domain.RoleLead:   "TD-IP-",
-		domain.RoleAdmin:  "TD-IPM",
+		domain.RoleViewer: "-------",
+		domain.RoleAgent:  "TD-----",
+		domain.RoleLegal:  "TD-----",
+		domain.RoleLead:   "TD-IP--",
+		domain.RoleAdmin:  "TD-IPMB",
 	}
 	for _, r := range domain.Roles {
 		got := ""
 		for i, p := range perms {
 			err := reg.Authorize(string(r)+"-op", p)
 			if err == nil {
-				got += string("TDAIPM"[i])
+				got += string("TDAIPMB"[i])
 				continue
 			}
 			got += "-"
@@ -139,6 +139,21 @@ func TestAuthorizeRoleMatrixSaysWhy(t *testing.T) {
 	}
 	if err := reg.Authorize("agent-op", domain.PermApprove); !strings.HasPrefix(err.Error(), "agent-op is an agent") {
 		t.Errorf("article: %q", err)
+	}
+	// each refusal names the action refused, in words that read right
+	for _, c := range []struct {
+		who  string
+		p    domain.Permission
+		want string
+	}{
+		{"lead-op", domain.PermBackup, "lead-op is a lead: leads cannot back up the store"},
+		{"lead-op", domain.PermAdmin, "lead-op is a lead: leads cannot manage operators"},
+		{"legal-op", domain.PermIncident, "legal-op is a legal agent: legal agents cannot declare or run incidents"},
+		{"agent-op", domain.PermPause, "agent-op is an agent: agents cannot pause or resume sending"},
+	} {
+		if err := reg.Authorize(c.who, c.p); err == nil || err.Error() != c.want {
+			t.Errorf("%s %s: %v, want %q", c.who, c.p, err, c.want)
+		}
 	}
 	if err := reg.Authorize("nobody", domain.PermTriage); err == nil || !strings.Contains(err.Error(), "not an operator") {
 		t.Errorf("unknown actor: %v", err)

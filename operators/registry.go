@@ -219,7 +219,8 @@ func (r *Registry) Authorize(actor string, p domain.Permission) error {
 		}
 		return fmt.Errorf("%s is not an operator (any more)", actor)
 	}
-	a := fmt.Sprintf("%s is %s %s", actor, article(string(op.Role)), op.Role)
+	one, many := RoleNoun(op.Role)
+	a := actor + " is " + one
 	if role, ok := p.ApprovalRole(); ok {
 		if slices.Contains(op.Approves, role) && op.Role.Can(domain.PermDraft) {
 			return nil
@@ -235,7 +236,7 @@ func (r *Registry) Authorize(actor string, p domain.Permission) error {
 	if op.Role.Can(p) {
 		return nil
 	}
-	return fmt.Errorf("%s: %ss cannot %s", a, op.Role, Verb(p))
+	return fmt.Errorf("%s: %s cannot %s", a, many, Verb(p))
 }
 
 // Approves is what operator name approves for now (nil when nothing or
@@ -273,13 +274,25 @@ func Verb(p domain.Permission) string {
 		return "pause or resume sending"
 	case domain.PermAdmin:
 		return "manage operators"
+	case domain.PermBackup:
+		return "back up the store"
 	}
 	return string(p)
 }
 
-func article(w string) string {
-	if w != "" && bytes.ContainsRune([]byte("aeiou"), rune(w[0])) {
-		return "an"
+// RoleNoun names one holder of role r, with its article ("a viewer", "an
+// agent", "a legal agent"), and many of them ("legal agents").
+func RoleNoun(r domain.Role) (one, many string) {
+	noun := string(r)
+	if r == domain.RoleLegal {
+		noun = "legal agent" // an agent on the legal team
 	}
-	return "a"
+	if noun == "" {
+		return "without a role", "operators without a role"
+	}
+	a := "a "
+	if strings.ContainsRune("aeiou", rune(noun[0])) {
+		a = "an "
+	}
+	return a + noun, noun + "s"
 }

@@ -75,6 +75,10 @@ type Options struct {
 	// under the header, and warns before a second draft on a mention.
 	// Nil for a single local user.
 	Presence *presence.Session
+	// Team, when set, names the operators of the operators file and their
+	// teams as they are now (serve follows the file): the inbox's assign
+	// picker offers them and refuses anyone else.
+	Team func() (operators, teams []string)
 	// PolicyErr is why the configured policy pack does not load: a banner
 	// under the header says which file and what error, and that sending
 	// is held until it loads.
@@ -162,7 +166,7 @@ func New(opts Options) (*Model, error) {
 		brand = opts.Config.Brand.Name
 	}
 	in, err := inbox.New(m.sess, inbox.Options{
-		Teams: ic.Teams, Operators: ic.Operators, Clock: ic.Clock,
+		Teams: ic.Teams, Operators: ic.Operators, Team: opts.Team, Clock: ic.Clock,
 		Views: ic.Views, BuiltinViews: ic.ShowBuiltinViews(), SaveView: opts.SaveView,
 		BrandName: brand, BrandHandles: opts.Config.Brand.Handles,
 	})

@@ -1,15 +1,19 @@
 package tui
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"switchboard/tui/pane"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 
 	"switchboard/config"
 	"switchboard/domain"
+	"switchboard/store"
 	"switchboard/themes"
 	"switchboard/tui/inbox"
 )
@@ -248,6 +252,86 @@ func TestLiveUpdateKeepsCursor(t *testing.T) {
 	if got := cursorKey(t, h); got != "mastodon:new-1" {
 		t.Fatalf("N did not jump to the new mention: %s", got)
 	}
+}
+
+// TestEmptyViewFillsLive: a view that is empty (a fresh store, or
+// everything snoozed) shows mentions as the change feed brings them — the
+// first poll's, and a snooze that woke — without ctrl+r.
+func TestEmptyViewFillsLive(t *testing.T) {
+	h := newHarness(t, nil, nil, "dark", 120, 30)
+	if !strings.Contains(h.screen(), "No mentions yet") {
+		t.Fatalf("fresh store:\n%s", h.screen())
+	}
+	ms := seed(3)
+	if _, err := h.st.Ingest(ms); err != nil {
+		t.Fatal(err)
+	}
+	h.until("the first poll's mentions", func() bool { return h.m.Inbox().Loaded() == 3 })
+	if scr := h.screen(); strings.Contains(scr, "No mentions yet") || strings.Contains(scr, "matches") || !strings.Contains(scr, "#2") {
+		t.Fatalf("mentions not shown:\n%s", scr)
+	}
+	// snooze them all: the view empties; when the clock wakes them they show
+	ids := make([]uint64, 0, 3)
+	for _, m := range ms {
+		ids = append(ids, h.mention(m.Key()).ID)
+	}
+	if _, err := h.st.Apply("ana", ids, store.Action{Kind: domain.EventStatus, Value: string(domain.StatusSnoozed), Until: fixed.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	h.until("the snoozed mentions to leave", func() bool { return h.m.Inbox().Loaded() == 0 })
+	if !strings.Contains(h.screen(), "Nothing in “All open” matches") {
+		t.Fatalf("all snoozed:\n%s", h.screen())
+	}
+	if n, err := h.st.WakeSnoozed(fixed.Add(2 * time.Hour)); err != nil || n != 3 {
+		t.Fatalf("woke %d: %v", n, err)
+	}
+	h.until("the woken mentions", func() bool { return h.m.Inbox().Loaded() == 3 })
+}
+
+// TestActionToastsSayWhatHappened: a failure reads as one ("could not
+// mark 1 mention done: why"), an action that changes nothing says so, and
+// one that changes only some of its targets counts what it changed.
+func TestActionToastsSayWhatHappened(t *testing.T) {
+	var refuse atomic.Bool
+	sopts := store.Options{Authorize: func(actor string, p domain.Permission) error {
+		if refuse.Load() {
+			return errors.New(actor + " is a viewer: viewers cannot tag, route, assign or close mentions")
+		}
+		return nil
+	}}
+	h := newHarnessWith(t, sopts, seed(4), Options{Theme: "dark"}, 120, 30)
+	toast := func(want string, wantErr bool) {
+		t.Helper()
+		h.until("the toast "+want, func() bool { got, isErr := h.m.Toast(); return got == want && isErr == wantErr })
+	}
+	k := cursorKey(t, h)
+	h.keys("enter", "x") // from the detail view, which stays on the mention
+	toast("marked 1 mention done · u undoes", false)
+	if st := h.mention(k).State.Status; st != domain.StatusDone {
+		t.Fatalf("status %s", st)
+	}
+	h.keys("x")
+	toast("nothing changed: the mention is already done", false)
+	h.keys("esc")
+
+	// two selected, one already tagged vip: only the other is tagged
+	h.keys("space", "space")
+	sel := h.m.Inbox().Selected()
+	if len(sel) != 2 {
+		t.Fatalf("selected %v", sel)
+	}
+	if _, err := h.st.Apply("ana", sel[:1], store.Action{Kind: domain.EventTag, Value: "vip"}); err != nil {
+		t.Fatal(err)
+	}
+	h.settle()
+	h.keys("t")
+	h.typeText("vip")
+	h.keys("enter")
+	toast("tagged 1 mention vip (1 already tagged vip) · u undoes", false)
+
+	refuse.Store(true)
+	h.keys("x")
+	toast("could not mark 1 mention done: not allowed: ana is a viewer: viewers cannot tag, route, assign or close mentions", true)
 }
 
 func TestPaletteRunsActions(t *testing.T) {

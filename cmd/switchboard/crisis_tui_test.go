@@ -21,7 +21,7 @@ func TestCrisisEscalateEndToEnd(t *testing.T) {
 	s := newTmux(t, fmt.Sprintf("env TERM=xterm-256color %s --db %s --theme mono", bin, db))
 	s.waitFor("● live")
 	s.keys("e")
-	s.waitFor("Escalate 1 mention(s) to")
+	s.waitFor("Escalate 1 mention to")
 	s.keys("Enter")
 	s.waitFor("Title of the new incident")
 	s.keys("C-u")

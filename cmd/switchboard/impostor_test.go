@@ -65,7 +65,7 @@ func TestImpostorEndToEnd(t *testing.T) {
 
 	// escalated: the holding statement is a post on the brand's account
 	s.keys("e")
-	s.waitFor("Escalate 1 mention(s) to")
+	s.waitFor("Escalate 1 mention to")
 	s.keys("Enter")
 	s.waitFor("Title of the new incident")
 	s.keys("C-u")

@@ -17,6 +17,7 @@ import (
 
 	"switchboard/config"
 	"switchboard/connectors"
+	"switchboard/internal/words"
 	"switchboard/operators"
 	"switchboard/presence"
 	"switchboard/safetext"
@@ -154,7 +155,7 @@ func runServe(ctx context.Context, g *globals, so serveOptions) error {
 	svcCtx, stopServices := context.WithCancel(context.Background())
 	defer stopServices()
 	var services sync.WaitGroup
-	env := &appEnv{store: s, config: cfg}
+	env := &appEnv{store: s, config: cfg, team: reg.Current}
 	if len(conns) > 0 {
 		env.poller = connectors.NewPoller(s, connectors.PollerOptions{
 			OnChange: func(name string, h connectors.Health) { logHealth(so.errw, name, h) },
@@ -205,7 +206,7 @@ func runServe(ctx context.Context, g *globals, so serveOptions) error {
 	if team.Len() == 0 {
 		logf("no operators in %s yet: add one with `switchboard operators add NAME --role admin --key ~/.ssh/id_ed25519.pub`", so.operators)
 	} else {
-		logf("%d operators from %s (followed for changes)", team.Len(), so.operators)
+		logf("%s from %s (followed for changes)", words.Plural(team.Len(), "operator"), so.operators)
 		if pack := env.policyOptions().Pack; pack != nil {
 			roles, rules := unheldApprovalRoles(pack, team)
 			for i, r := range roles {
@@ -219,7 +220,7 @@ func runServe(ctx context.Context, g *globals, so serveOptions) error {
 	case <-ctx.Done():
 	case serveErr = <-served:
 	}
-	logf("shutting down: telling %d sessions", srv.SessionCount())
+	logf("shutting down: telling %s", words.Plural(srv.SessionCount(), "session"))
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(sctx, "switchboard is shutting down; connect again in a moment"); err != nil {

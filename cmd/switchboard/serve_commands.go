@@ -108,7 +108,7 @@ func sshCommands(reg *operators.Registry, path string, actor *teamActor, env *ap
 		}
 		if len(args) == 2 && args[0] == "db" && args[1] == "backup" {
 			// a hot, consistent copy of the store the server holds, to stdout
-			if err := reg.Authorize(info.Operator.Name, domain.PermAdmin); err != nil {
+			if err := reg.Authorize(info.Operator.Name, domain.PermBackup); err != nil {
 				return fail(1, "%v", err)
 			}
 			if _, err := st.WriteTo(out); err != nil {

@@ -131,8 +131,8 @@ func TestAdminManagesOperatorsOverSSH(t *testing.T) {
 	if r := run(t, "", "db", "check", "--db", bak); r.code != 0 {
 		t.Fatalf("the streamed backup is not a consistent store: %+v", r)
 	}
-	if _, stderr, code := sshRun(t, p.addr, carlKey, "db backup"); code != 1 || !strings.Contains(stderr, "carl is an agent") {
-		t.Fatalf("viewer backup: exit %d %q", code, stderr)
+	if _, stderr, code := sshRun(t, p.addr, carlKey, "db backup"); code != 1 || !strings.Contains(stderr, "carl is an agent: agents cannot back up the store") {
+		t.Fatalf("agent backup: exit %d %q", code, stderr)
 	}
 	if _, _, code = sshRun(t, p.addr, adaKey, "rm -rf /"); code != 2 {
 		t.Fatalf("unknown command: exit %d, want 2", code)

@@ -285,3 +285,83 @@ func TestServeWithOpenSSHInTmux(t *testing.T) {
 		t.Fatalf("off-boarding audit events %q", evs)
 	}
 }
+
+// TestServeDemoShowsFirstMentions is a new user's first run: serve on a
+// fresh store with a demo connector and nothing else; the operator who
+// connects sees the demo's first mentions in the inbox within seconds (the
+// first poll runs at start and finds some), and later ones arrive live,
+// without ctrl+r.
+func TestServeDemoShowsFirstMentions(t *testing.T) {
+	for _, tool := range []string{"tmux", "ssh"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed: the SSH end-to-end test needs OpenSSH's ssh and tmux (apt-get install openssh-client tmux)", tool)
+		}
+	}
+	dir := t.TempDir()
+	db, ops, cfg := filepath.Join(dir, "sb.db"), filepath.Join(dir, "ops.yaml"), filepath.Join(dir, "config.yaml")
+	anaKey, anaPub := writeKeyPair(t, dir, "ana")
+	_, boPub := writeKeyPair(t, dir, "bo")
+	if r := run(t, "", "operators", "add", "ana", "--role", "lead", "--key", anaPub, "--operators", ops); r.code != 0 {
+		t.Fatalf("add ana: %+v", r)
+	}
+	if r := run(t, "", "operators", "add", "bo", "--role", "agent", "--team", "support", "--key", boPub, "--operators", ops); r.code != 0 {
+		t.Fatalf("add bo: %+v", r)
+	}
+	conf := "brand:\n  name: Acme\n  handles: [\"@acme\"]\n  keywords: [acme]\nconnectors:\n  - name: sim\n    type: demo\n    seed: 2\n"
+	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"XDG_STATE_HOME=" + filepath.Join(dir, "state"), "XDG_DATA_HOME=" + filepath.Join(dir, "data"), "NO_COLOR=1"}
+	start := time.Now()
+	srv := startServe(t, env, "--db", db, "--config", cfg, "--operators", ops, "--host-key", filepath.Join(dir, "host"), "--theme", "dark")
+	_, port, _ := strings.Cut(srv.addr, ":")
+	socket := fmt.Sprintf("sbdemo-%d-%d", os.Getpid(), time.Now().UnixNano())
+	tm := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command("tmux", append([]string{"-L", socket}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	ssh := fmt.Sprintf("ssh -p %s -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o IdentitiesOnly=yes -i %s op@127.0.0.1; sleep 60", port, anaKey)
+	tm("-f", "/dev/null", "new-session", "-d", "-s", "ana", "-x", "120", "-y", "30", ssh)
+	t.Cleanup(func() { exec.Command("tmux", "-L", socket, "kill-server").Run() })
+	rows := regexp.MustCompile(`\b1 of (\d+)`)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		sc := tm("capture-pane", "-p", "-t", "ana")
+		if rows.MatchString(sc) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after %v the inbox shows no mention of the demo's (the first poll delivers some at start):\n%s\nserver log:\n%s", time.Since(start).Round(time.Second), sc, srv.logs())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("the first mentions showed %v after serve started", d)
+	}
+	// the assign picker offers the operators file's team, and no one else
+	waitFor := func(want string) string {
+		t.Helper()
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			sc := tm("capture-pane", "-p", "-t", "ana")
+			if strings.Contains(sc, want) {
+				return sc
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the screen never showed %q:\n%s", want, sc)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	tm("send-keys", "-t", "ana", "a")
+	if sc := waitFor("@bo"); !strings.Contains(sc, "team support") {
+		t.Fatalf("assign picker without bo's team:\n%s", sc)
+	}
+	tm("send-keys", "-t", "ana", "-l", "zed")
+	tm("send-keys", "-t", "ana", "Enter")
+	waitFor("“zed” is not an operator or team")
+}

@@ -11,6 +11,7 @@ import (
 
 	"switchboard/config"
 	"switchboard/connectors"
+	"switchboard/operators"
 	"switchboard/store"
 	"switchboard/themes"
 	"switchboard/tui"
@@ -42,6 +43,11 @@ func runTUI(cmd *cobra.Command, g *globals) error {
 	ctx, cancel := context.WithCancel(cmd.Context())
 	defer cancel()
 	env := &appEnv{store: s, config: cfg}
+	if team, err := configuredTeam(g, ""); err != nil {
+		return err
+	} else if team != nil {
+		env.team = func() *operators.Set { return team }
+	}
 	if len(conns) > 0 {
 		env.poller = connectors.NewPoller(s, connectors.PollerOptions{})
 		for _, c := range conns {

@@ -151,7 +151,11 @@ func TestTUIEndToEnd(t *testing.T) {
 	if r := run(t, "", "import", "--db", db, in); r.code != 0 {
 		t.Fatalf("import: %s %s", r.stdout, r.stderr)
 	}
-	s := newTmux(t, fmt.Sprintf("env TERM=xterm-256color %s --db %s --theme mono", bin, db))
+	cfg := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(cfg, []byte("inbox:\n  operators: [ben]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := newTmux(t, fmt.Sprintf("env TERM=xterm-256color %s --db %s --config %s --theme mono", bin, db, cfg))
 	s.waitFor("● live")
 	s.keys("/")
 	s.text("refund")
@@ -171,7 +175,11 @@ func TestTUIEndToEnd(t *testing.T) {
 	s.keys("Space", "Space")
 	s.waitFor("2 selected")
 	s.keys("a")
-	s.text("ben")
+	s.text("bem") // a typo: no such operator
+	s.keys("Enter")
+	s.waitFor("“bem” is not an operator or team")
+	s.keys("BSpace")
+	s.text("n")
 	s.keys("Enter")
 	s.waitFor("assigned 2 mentions to ben")
 	s.keys("Space", "k", "Space")

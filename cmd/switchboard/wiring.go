@@ -10,6 +10,7 @@ import (
 	"switchboard/connectors"
 	"switchboard/crisis"
 	"switchboard/domain"
+	"switchboard/operators"
 	"switchboard/outbox"
 	"switchboard/policy"
 	"switchboard/presence"
@@ -28,6 +29,9 @@ type appEnv struct {
 	store  *store.Store
 	config *config.Config
 	poller *connectors.Poller // nil when no connector is configured
+	// team is the operators file as it is now (serve: the followed file;
+	// a local run: the file at start); nil without one.
+	team func() *operators.Set
 
 	policyOnce sync.Once
 	policy     policypane.Options // the pack, loaded once per process
@@ -109,6 +113,21 @@ func (e *appEnv) sessionOptions(ctx context.Context, actor, theme string, enviro
 	}
 	if e.poller != nil {
 		o.Health = e.poller.Health
+	}
+	if e.team != nil {
+		o.Team = func() (names, teams []string) {
+			seen := map[string]bool{}
+			for _, op := range e.team().Operators() {
+				names = append(names, op.Name)
+				for _, t := range op.Teams {
+					if !seen[t] {
+						seen[t] = true
+						teams = append(teams, t)
+					}
+				}
+			}
+			return names, teams
+		}
 	}
 	o.Policy = policypane.Factory(e.policyOptions())
 	o.Presence = presence.FromContext(ctx) // nil unless an SSH session of serve

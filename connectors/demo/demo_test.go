@@ -124,6 +124,30 @@ func fetchAll(t *testing.T, c *Connector, cursor string) ([]domain.Mention, stri
 	}
 }
 
+// TestLiveOpensAtStart: the first fetch, at the stream's start, already
+// has mentions (the poller fetches at start; a new store is not left
+// empty until the next round), none dated after now.
+func TestLiveOpensAtStart(t *testing.T) {
+	t0 := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	clk := &clock{t0}
+	c := New(Options{Seed: 5, Start: t0, Now: clk.now})
+	first, cur := fetchAll(t, c, "")
+	if len(first) != Opening {
+		t.Fatalf("first fetch at start gave %d mentions, want %d", len(first), Opening)
+	}
+	for _, m := range first {
+		if m.CreatedAt.After(t0) {
+			t.Fatalf("%s dated %v, after now", m.Key(), m.CreatedAt)
+		}
+	}
+	if again, _ := fetchAll(t, c, cur); len(again) != 0 {
+		t.Fatalf("refetch at start gave %d more", len(again))
+	}
+	if c.DefaultEvery() <= 0 || c.DefaultEvery() > 5*time.Second {
+		t.Fatalf("default schedule %v: the stream brings a mention every few seconds", c.DefaultEvery())
+	}
+}
+
 func TestLiveImpersonationScript(t *testing.T) {
 	clk := &clock{t0}
 	c := New(Options{Seed: 3, Start: t0, Now: clk.now})

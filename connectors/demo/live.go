@@ -26,6 +26,16 @@ const (
 	LeakAt          = 18 * time.Minute
 )
 
+// Opening is how many mentions the stream opens with, due at its start:
+// the first poll finds them, so a new store is not empty until the first
+// Poisson arrival and the next round of polling.
+const Opening = 3
+
+// DefaultEvery is how often the poller fetches a demo connector whose
+// config entry sets no `every:` (the stream brings a mention every few
+// seconds; the poller's default minute would leave it silent).
+const DefaultEvery = 5 * time.Second
+
 // Options configure a live Connector.
 type Options struct {
 	Name  string    // connector name, default "demo"
@@ -61,6 +71,7 @@ type Connector struct {
 	g        *gen
 	events   []domain.Mention
 	tick     int // simulated seconds generated so far
+	opened   bool
 	attempts int
 	sends    []Sent
 	done     map[string]connectors.SendResult
@@ -93,6 +104,9 @@ func (c *Connector) Name() string { return c.opts.Name }
 
 // Platform implements connectors.Connector: "" because the stream is mixed.
 func (c *Connector) Platform() domain.Platform { return "" }
+
+// DefaultEvery implements connectors.Scheduler: DefaultEvery.
+func (c *Connector) DefaultEvery() time.Duration { return DefaultEvery }
 
 // Health implements connectors.Connector.
 func (c *Connector) Health() connectors.Health {
@@ -132,6 +146,12 @@ func crisisRates(s float64) (imp, outage, leak float64) {
 
 // generate extends the stream through simulated second upTo.
 func (c *Connector) generate(upTo float64) {
+	if !c.opened {
+		c.opened = true
+		for k := 0; k < Opening; k++ {
+			c.events = append(c.events, c.g.ordinary(c.realAt(0)))
+		}
+	}
 	cycle := int(Cycle / time.Second)
 	for ; float64(c.tick+1) <= upTo; c.tick++ {
 		s := c.tick % cycle
@@ -259,6 +279,7 @@ func (c *Connector) Delivered() int {
 
 var _ connectors.Connector = (*Connector)(nil)
 var _ connectors.Reconciler = (*Connector)(nil)
+var _ connectors.Scheduler = (*Connector)(nil)
 
 // Settings are the fields of a `type: demo` config entry.
 type Settings struct {

@@ -25,6 +25,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"switchboard/domain"
+	"switchboard/internal/words"
 	"switchboard/policy"
 	"switchboard/policy/textlen"
 	"switchboard/reply"
@@ -531,7 +532,7 @@ func blockReason(fs []policy.Finding) string {
 	if n == 1 {
 		return "the policy blocks it (" + ids[0] + ": " + safetext.Line(fs[0].Message) + ")"
 	}
-	return fmt.Sprintf("the policy blocks it: %d findings (%s)", n, strings.Join(ids, ", "))
+	return fmt.Sprintf("the policy blocks it: %s (%s)", words.Plural(n, "finding"), strings.Join(ids, ", "))
 }
 
 // fix applies the first blocking finding's fix, or the first fix of any
@@ -715,7 +716,7 @@ func (c *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 		if open > 0 && !c.warnNew {
 			c.warnNew = true
-			c.say(fmt.Sprintf("this mention already has %d open draft(s); ctrl+n again starts another one beside them", open), true)
+			c.say("this mention already has "+words.Plural(open, "open draft")+"; ctrl+n again starts another one beside them", true)
 			return nil
 		}
 		c.warnNew = false
@@ -910,7 +911,7 @@ func (c *Model) View() string {
 	}
 	bottom = append(bottom, c.stateLine(s, w))
 	if n := len(c.others); n > 0 {
-		bottom = append(bottom, st.Dialog.Hint.Render(safetext.Truncate(fmt.Sprintf("%d other open draft(s) on this mention: ", n)+c.othersText(), w, "…")))
+		bottom = append(bottom, st.Dialog.Hint.Render(safetext.Truncate(words.Plural(n, "other open draft")+" on this mention: "+c.othersText(), w, "…")))
 	}
 	if c.notice != "" {
 		style := st.Footer.Toast

@@ -20,6 +20,7 @@ import (
 	"switchboard/crisis"
 	"switchboard/detect"
 	"switchboard/domain"
+	"switchboard/internal/words"
 	"switchboard/policy"
 	"switchboard/presence"
 	"switchboard/store"
@@ -322,7 +323,7 @@ func (m *Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		}
 		lines := strings.Count(msg.md, "\n")
 		return m, tea.Batch(tea.SetClipboard(msg.md),
-			pane.Toast(fmt.Sprintf("post-mortem of %s (%d lines of Markdown) copied to the clipboard by OSC 52: paste it into a file", msg.id, lines)))
+			pane.Toast(fmt.Sprintf("post-mortem of %s (%s of Markdown) copied to the clipboard by OSC 52: paste it into a file", msg.id, words.Plural(lines, "line"))))
 	case boardMsg:
 		m.loaded = true
 		m.loadErr = msg.err
@@ -500,7 +501,7 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		m.pending.dismiss = g.IDs()
 		title := "Dismiss this alert?"
 		if len(g.Alerts) > 1 {
-			title = fmt.Sprintf("Dismiss these %d alerts (%s)?", len(g.Alerts), g.Kinds())
+			title = fmt.Sprintf("Dismiss these %s (%s)?", words.Plural(len(g.Alerts), "alert"), g.Kinds())
 		}
 		m.dlg = newPicker(stepDismiss, title, []choice{
 			{"Dismiss: a false alarm", "false alarm"},
@@ -513,7 +514,7 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		m.dismissed = nil
 		return func() tea.Msg {
 			err := s.RestoreAlerts(actor, ids)
-			return doneMsg{text: fmt.Sprintf("brought back %d dismissed alert(s)", len(ids)), err: err}
+			return doneMsg{text: "brought back " + words.Plural(len(ids), "dismissed alert"), err: err}
 		}
 	case key.Matches(k, km.New):
 		return m.startEscalate(nil)
@@ -535,7 +536,7 @@ func (m *Model) onIncidentKey(k tea.KeyPressMsg) tea.Cmd {
 	set := func(field, value, text string) tea.Cmd {
 		return func() tea.Msg {
 			_, err := s.UpdateIncident(actor, inc.ID, field, value)
-			return doneMsg{text: text, err: quiet(err)}
+			return result(err, text, inc.ID+" is already "+value)
 		}
 	}
 	switch {
@@ -581,6 +582,27 @@ func quiet(err error) error {
 		return nil
 	}
 	return err
+}
+
+// scenarioPhrase says what an incident of scenario sc is: "a security
+// incident", "an incident of another kind" (other).
+func scenarioPhrase(sc string) string {
+	switch {
+	case sc == string(domain.ScenarioOther):
+		return "an incident of another kind"
+	case sc != "" && strings.ContainsRune("aeiou", rune(sc[0])):
+		return "an " + sc + " incident"
+	}
+	return "a " + sc + " incident"
+}
+
+// result is the toast of a change: text when it changed something,
+// "nothing changed: " and same when it was so already, else the error.
+func result(err error, text, same string) doneMsg {
+	if errors.Is(err, store.ErrNoChange) {
+		return doneMsg{text: "nothing changed: " + same}
+	}
+	return doneMsg{text: text, err: err}
 }
 
 func statusIndex(st domain.IncidentStatus) int {
@@ -742,7 +764,7 @@ func (m *Model) startEscalate(ms []domain.Mention) tea.Cmd {
 	if len(ms) == 0 {
 		return m.askTitle()
 	}
-	m.dlg = newPicker(stepEscalate, fmt.Sprintf("Escalate %d mention(s) to…", len(ms)), items)
+	m.dlg = newPicker(stepEscalate, "Escalate "+words.Plural(len(ms), "mention")+" to…", items)
 	return nil
 }
 
@@ -786,7 +808,7 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 		m.dismissed = ids
 		return func() tea.Msg {
 			err := s.DismissAlerts(actor, ids, value)
-			return doneMsg{text: fmt.Sprintf("dismissed %d alert(s) as %s · u brings them back", len(ids), value), err: err}
+			return doneMsg{text: fmt.Sprintf("dismissed %s as %s · u brings them back", words.Plural(len(ids), "alert"), value), err: err}
 		}
 	case stepEscalate:
 		if value == "" {
@@ -798,7 +820,7 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 			if err != nil {
 				return doneMsg{err: quiet(err), text: "already linked to " + id}
 			}
-			return doneMsg{text: fmt.Sprintf("linked %d mention(s) to %s (%d in all)", len(mids), id, len(inc.Mentions)), open: id}
+			return doneMsg{text: fmt.Sprintf("linked %s to %s (%d in all)", words.Plural(len(mids), "mention"), id, len(inc.Mentions)), open: id}
 		}
 	case stepTitle:
 		if value == "" {
@@ -826,7 +848,7 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 			if err != nil {
 				return doneMsg{err: err}
 			}
-			return doneMsg{text: fmt.Sprintf("declared %s %s with %d mention(s)", inc.ID, inc.Severity, len(inc.Mentions)), open: inc.ID}
+			return doneMsg{text: fmt.Sprintf("declared %s %s with %s", inc.ID, inc.Severity, words.Plural(len(inc.Mentions), "mention")), open: inc.ID}
 		}
 	case stepNote, stepUpdate:
 		if m.view == nil || value == "" {
@@ -848,7 +870,7 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 		return func() tea.Msg {
 			_, err := s.UpdateIncident(actor, id, field, value)
-			return doneMsg{err: quiet(err)}
+			return result(err, "", "the "+field+" of "+id+" is as it was")
 		}
 	case stepAddItem:
 		if m.view == nil {
@@ -869,11 +891,11 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 		id := m.view.id
 		return func() tea.Msg {
 			_, added, err := crisis.ChangeScenario(s, pack, actor, id, domain.Scenario(value))
-			text := id + " is a " + value + " incident"
+			text := id + " is " + scenarioPhrase(value)
 			if added > 0 {
-				text += fmt.Sprintf("; %d playbook item(s) added to the checklist", added)
+				text += "; " + words.Plural(added, "playbook item") + " added to the checklist"
 			}
-			return doneMsg{text: text, err: quiet(err)}
+			return result(err, text, id+" is already "+scenarioPhrase(value))
 		}
 	case stepHolding:
 		text, inc := m.pending.holding, m.pending.incident
@@ -883,9 +905,9 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 		return func() tea.Msg {
 			made, imps, err := crisis.OfferHolding(s, actor, inc, text)
-			msg := fmt.Sprintf("drafted the holding statement as a reply to %d author(s): r on each of %s's mentions reviews and sends it", len(made), inc.ID)
+			msg := fmt.Sprintf("drafted the holding statement as a reply to %s: r on each of %s's mentions reviews and sends it", words.Plural(len(made), "author"), inc.ID)
 			if len(imps) > 0 {
-				msg += fmt.Sprintf("; none to %d flagged impostor(s)", len(imps))
+				msg += "; none to " + words.Plural(len(imps), "flagged impostor")
 			}
 			return doneMsg{text: msg, err: err}
 		}
@@ -899,7 +921,11 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 		id, role := m.view.id, m.pending.role
 		return func() tea.Msg {
 			_, err := s.SetIncidentRole(actor, id, role, value)
-			return doneMsg{text: role + " → " + orNone(value), err: quiet(err)}
+			same := value + " already holds " + role
+			if value == "" {
+				same = role + " is already vacant"
+			}
+			return result(err, role+" → "+orNone(value), same)
 		}
 	}
 	return nil
@@ -917,7 +943,7 @@ func collapseLinks(tl []crisis.Entry) []crisis.Entry {
 			if last.Kind == crisis.EntryMention && last.Actor == e.Actor && strings.HasPrefix(last.Text, "linked ") &&
 				e.At.Truncate(time.Minute).Equal(last.At.Truncate(time.Minute)) {
 				run++
-				last.Text = fmt.Sprintf("linked %d mentions", run)
+				last.Text = "linked " + words.Plural(run, "mention")
 				continue
 			}
 		}

@@ -240,7 +240,7 @@ func TestDeclareFromAlertOnTheBoard(t *testing.T) {
 	// offered as drafts to the affected authors: the only one is the
 	// impostor (flagged when the incident was declared from its alert)
 	f.key("s", "down", "enter")
-	if ts := f.toasts(); !strings.Contains(ts[len(ts)-1], "reply to 0 author(s)") || !strings.Contains(ts[len(ts)-1], "none to 1 flagged impostor(s)") {
+	if ts := f.toasts(); !strings.Contains(ts[len(ts)-1], "reply to 0 authors") || !strings.Contains(ts[len(ts)-1], "none to 1 flagged impostor") {
 		t.Fatalf("toasts %q", ts)
 	}
 	if ds, _ := f.s.DraftsFor("x:fake"); len(ds) != 0 {
@@ -285,6 +285,13 @@ func TestEscalateNewAndAttach(t *testing.T) {
 	}
 	if cm, _ := f.s.Get(c.ID); cm.State.IncidentID != "INC-1" {
 		t.Fatalf("mention incident %q", cm.State.IncidentID)
+	}
+	// counts read as words: "1 mention", never "1 mention(s)"
+	toasts := strings.Join(f.toasts(), "\n")
+	for _, want := range []string{"declared INC-1 SEV2 with 2 mentions", "linked 1 mention to INC-1 (3 in all)"} {
+		if !strings.Contains(toasts, want) {
+			t.Errorf("toasts lack %q:\n%s", want, toasts)
+		}
 	}
 	// the escalate hook focuses pane 2 first
 	if Escalate(pane.Session{}, pane.EscalateMsg{Mentions: []domain.Mention{c}}) == nil {

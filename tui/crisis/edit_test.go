@@ -111,7 +111,7 @@ func TestEditImpactTitleScenario(t *testing.T) {
 		!strings.HasPrefix(got.Checklist[len(inc.Checklist)].Text, "Pause all sending") {
 		t.Fatalf("scenario %s, checklist %d → %d (toasts %q)", got.Scenario, len(inc.Checklist), len(got.Checklist), f.toasts())
 	}
-	if ts := f.toasts(); !contains(ts, "an incident needs a title") || !contains(ts, "playbook item(s) added") {
+	if ts := f.toasts(); !contains(ts, "an incident needs a title") || !contains(ts, "playbook items added") {
 		t.Fatalf("toasts %q", ts)
 	}
 	// the timeline has old and new impact
@@ -186,5 +186,28 @@ func TestDialogOverlaysTheIncident(t *testing.T) {
 		if w := ansi.StringWidth(l); w > 120 {
 			t.Fatalf("line %d is %d cells wide, the pane is 120", i, w)
 		}
+	}
+}
+
+// TestUnchangedEditsSaySo: an edit that changes nothing says so instead of
+// nothing at all (or a success), and counts read as words.
+func TestUnchangedEditsSaySo(t *testing.T) {
+	f := newFixture(t, themes.Dark, false)
+	f.declare(store.IncidentSpec{Title: "Fake support account", Scenario: domain.ScenarioSecurity, Severity: domain.Sev2, Lead: "ana"})
+	if plain := ansi.Strip(f.m.View()); !strings.Contains(plain, "0 linked mentions") {
+		t.Fatalf("incident view:\n%s", plain)
+	}
+	f.key("t", "enter") // the title as it was
+	f.key("S")
+	f.typeText("a fake account says insulin is free")
+	f.key("enter")
+	f.key("S", "enter") // the same summary again
+	got := f.toasts()
+	want := []string{"nothing changed: the title of INC-1 is as it was", "nothing changed: the summary of INC-1 is as it was"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("toasts %q, want %q", got, want)
+	}
+	if inc, _ := f.s.Incident("INC-1"); inc.Summary != "a fake account says insulin is free" {
+		t.Fatalf("summary %q", inc.Summary)
 	}
 }

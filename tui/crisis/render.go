@@ -3,6 +3,7 @@ package crisis
 import (
 	"fmt"
 	"strings"
+	"switchboard/internal/words"
 	"switchboard/tui/pane"
 	"time"
 
@@ -75,7 +76,7 @@ func (m *Model) boardView() string {
 			open++
 		}
 	}
-	head := st.Detail.Title.Render("Crisis board") + st.Inbox.Dim.Render(fmt.Sprintf(" · %d open incident(s) · %d alert(s)", open, len(m.groups)))
+	head := st.Detail.Title.Render("Crisis board") + st.Inbox.Dim.Render(" · "+words.Plural(open, "open incident")+" · "+words.Plural(len(m.groups), "alert"))
 	if w := m.opts.Watcher; w != nil {
 		ready, seen, err := w.Status()
 		switch {
@@ -84,7 +85,7 @@ func (m *Model) boardView() string {
 		case !ready:
 			head += st.Inbox.Dim.Render(" · detection replaying the store…")
 		default:
-			head += st.Inbox.Dim.Render(fmt.Sprintf(" · watching %d mentions", seen))
+			head += st.Inbox.Dim.Render(" · watching " + words.Plural(seen, "mention"))
 		}
 	} else {
 		head += st.Inbox.Dim.Render(" · detection off")
@@ -196,7 +197,7 @@ func (m *Model) alertColumn(st *themes.Styles, w, h int) string {
 			if active {
 				base = st.Crisis.CardActive
 			}
-			lines = append(lines, base.Render(safetext.Fit(fmt.Sprintf("   %d signals: %s", len(g.Alerts), g.Kinds()), w)))
+			lines = append(lines, base.Render(safetext.Fit(fmt.Sprintf("   %s: %s", words.Plural(len(g.Alerts), "signal"), g.Kinds()), w)))
 		}
 		lines = append(lines, alertLines(st, g.Lead, w-1, active)...)
 	}
@@ -220,7 +221,7 @@ func alertLines(st *themes.Styles, a detect.Alert, w int, active bool) []string 
 		if a.Suspect != nil {
 			who = a.Suspect.Handle
 		}
-		detail = fmt.Sprintf("   %s · %d mention(s)", who, a.Mentions)
+		detail = fmt.Sprintf("   %s · %s", who, words.Plural(a.Mentions, "mention"))
 	default:
 		detail = fmt.Sprintf("   %d vs %.1f expected · %.0f%% neg", a.Observed, a.Expected, 100*a.NegativeShare)
 	}
@@ -252,7 +253,7 @@ func (m *Model) incidentView() string {
 	now := m.sess.Now()
 	head := st.Detail.Title.Render("‹ "+inc.ID+" ") + sevLabel(st, inc.Severity) + st.Detail.Title.Render(" "+string(inc.Status)+" · ") +
 		st.Detail.Title.Render(safetext.Line(inc.Title))
-	sub := fmt.Sprintf("%s · lead %s · declared %s ago · %d linked mention(s)", inc.Scenario, orNone(inc.Lead), crisis.Age(now.Sub(inc.CreatedAt)), len(inc.Mentions))
+	sub := fmt.Sprintf("%s · lead %s · declared %s ago · %s", inc.Scenario, orNone(inc.Lead), crisis.Age(now.Sub(inc.CreatedAt)), words.Plural(len(inc.Mentions), "linked mention"))
 	rem := crisis.Reminder(inc, v.tl, now)
 	remS := st.Inbox.Dim.Render(rem)
 	if strings.Contains(rem, "overdue") {
@@ -354,7 +355,7 @@ func (m *Model) warRoomLines(st *themes.Styles, inc domain.Incident, w int) []st
 			line += " · " + strings.Join(mb.Panes, ", ")
 		}
 		if mb.Sessions > 1 {
-			line += fmt.Sprintf(" (%d sessions)", mb.Sessions)
+			line += " (" + words.Plural(mb.Sessions, "session") + ")"
 		}
 		if h := held[mb.Operator]; len(h) > 0 {
 			line += " · " + strings.Join(h, ", ") + " here"

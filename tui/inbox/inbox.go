@@ -20,6 +20,7 @@ import (
 	"switchboard/config"
 	"switchboard/detect"
 	"switchboard/domain"
+	"switchboard/internal/words"
 	"switchboard/query"
 	"switchboard/safetext"
 	"switchboard/store"
@@ -28,8 +29,13 @@ import (
 
 // Options configure the pane.
 type Options struct {
+	// Teams and Operators are the config's (inbox.teams, inbox.operators).
 	Teams, Operators []string
-	Clock            config.Clock
+	// Team, when set, names the operators file's operators and their
+	// teams as they are now. The assign picker offers these and the
+	// config's; when neither names anyone, the assignees in use.
+	Team  func() (operators, teams []string)
+	Clock config.Clock
 	// Views are the configured views; with BuiltinViews the built-in
 	// ones come first.
 	Views        []config.InboxView
@@ -161,7 +167,12 @@ type (
 		seq, n int
 	}
 	actionMsg struct {
-		desc   string
+		desc string // what was done ("marked 1 mention done")
+		fail string // what was tried, for "could not …: why"
+		// act is the action applied to n mentions, to say which of them
+		// it left as they were
+		act    *store.Action
+		n      int
 		events []domain.Event
 		err    error
 		clear  bool
@@ -746,7 +757,7 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		st, actor := m.sess.Store, m.sess.Actor
 		return func() tea.Msg {
 			evs, err := st.Undo(actor)
-			return actionMsg{desc: "undid your last action", events: evs, err: err}
+			return actionMsg{desc: "undid your last action", fail: "undo your last action", events: evs, err: err}
 		}
 	case key.Matches(k, km.UndoRules):
 		c := m.current()
@@ -778,7 +789,7 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, km.Tag):
 		m.dlg = newDialog(dlgTag, "Tag "+plural(len(ts), "mention"), "enter adds the tag, or removes it when all have it · type to filter or create", "", m.tagItems(ts), "new tag")
 	case key.Matches(k, km.Assign):
-		m.dlg = newDialog(dlgAssign, "Assign "+plural(len(ts), "mention"), "route to a team or assign to an operator · type a name to assign", "", m.assignItems(), "assign to")
+		m.dlg = newDialog(dlgAssign, "Assign "+plural(len(ts), "mention"), "assign to an operator or route to a team · type to filter", "", m.assignItems(), "")
 	case key.Matches(k, km.Status):
 		m.dlg = newDialog(dlgStatus, "Status of "+plural(len(ts), "mention"), "", "", statusItems(m.sess.Now()), "")
 	case key.Matches(k, km.Note):
@@ -914,14 +925,14 @@ func (m *Model) undoRules(c domain.Mention) tea.Cmd {
 	return func() tea.Msg {
 		evs, err := st.Events(key)
 		if err != nil {
-			return actionMsg{desc: "undoing the routing rules", err: err}
+			return actionMsg{fail: "undo the routing rules", err: err}
 		}
 		group, err := rulesGroup(evs)
 		if err != nil {
-			return actionMsg{desc: "undoing the routing rules", err: err, rules: true}
+			return actionMsg{fail: "undo the routing rules", err: err, rules: true}
 		}
 		undo, err := st.UndoGroup(actor, group)
-		return actionMsg{desc: desc, events: undo, err: err, rules: true}
+		return actionMsg{desc: desc, fail: "undo the routing rules", events: undo, err: err, rules: true}
 	}
 }
 
@@ -930,47 +941,88 @@ func (m *Model) apply(ts []domain.Mention, a store.Action) tea.Cmd {
 	for i, t := range ts {
 		ids[i] = t.ID
 	}
-	st, actor := m.sess.Store, m.sess.Actor
-	desc := describe(a, len(ts))
+	st, actor, n := m.sess.Store, m.sess.Actor, len(ts)
+	desc, fail := describe(a, n)
 	return func() tea.Msg {
 		evs, err := st.Apply(actor, ids, a)
-		return actionMsg{desc: desc, events: evs, err: err, clear: true}
+		return actionMsg{desc: desc, fail: fail, act: &a, n: n, events: evs, err: err, clear: true}
 	}
 }
 
-func describe(a store.Action, n int) string {
+// describe says what action a on n mentions did ("marked 2 mentions
+// done") and, for a failure, what it was to do ("mark 2 mentions done").
+func describe(a store.Action, n int) (did, do string) {
 	what := plural(n, "mention")
+	both := func(verb, past, rest string) (string, string) { return past + rest, verb + rest }
 	switch a.Kind {
 	case domain.EventStatus:
 		if a.Value == string(domain.StatusSnoozed) {
-			return "snoozed " + what + " until " + a.Until.Local().Format("Mon 2 Jan 15:04")
+			return both("snooze", "snoozed", " "+what+" until "+a.Until.Local().Format("Mon 2 Jan 15:04"))
 		}
-		return "marked " + what + " " + a.Value
+		return both("mark", "marked", " "+what+" "+a.Value)
 	case domain.EventAnswered:
-		return "marked " + what + " answered elsewhere"
+		return both("mark", "marked", " "+what+" answered elsewhere")
 	case domain.EventTag:
-		return "tagged " + what + " " + a.Value
+		return both("tag", "tagged", " "+what+" "+a.Value)
 	case domain.EventUntag:
-		return "removed tag " + a.Value + " from " + what
+		return both("remove", "removed", " tag "+a.Value+" from "+what)
 	case domain.EventAssign:
 		if a.Value == "" {
-			return "unassigned " + what
+			return both("unassign", "unassigned", " "+what)
 		}
-		return "assigned " + what + " to " + a.Value
+		return both("assign", "assigned", " "+what+" to "+a.Value)
 	case domain.EventRoute:
 		if a.Value == "" {
-			return "removed the team of " + what
+			return both("remove", "removed", " the team of "+what)
 		}
-		return "routed " + what + " to team " + a.Value
+		return both("route", "routed", " "+what+" to team "+a.Value)
 	case domain.EventNote:
-		return "noted on " + what
+		return both("note", "noted", " on "+what)
 	case domain.EventFYI:
 		if a.Value == "fyi" {
-			return "marked " + what + " FYI (no reply needed)"
+			return both("mark", "marked", " "+what+" FYI (no reply needed)")
 		}
-		return "marked " + what + " as needing a reply"
+		return both("mark", "marked", " "+what+" as needing a reply")
 	}
-	return string(a.Kind) + " " + what
+	return string(a.Kind) + " " + what, string(a.Kind) + " " + what
+}
+
+// already says how a mention that action a left unchanged already is
+// ("already done", "already tagged vip").
+func already(a store.Action) string {
+	switch a.Kind {
+	case domain.EventStatus:
+		if a.Value == string(domain.StatusSnoozed) {
+			return "already snoozed until " + a.Until.Local().Format("Mon 2 Jan 15:04")
+		}
+		return "already " + a.Value
+	case domain.EventAnswered:
+		return "already answered"
+	case domain.EventTag:
+		return "already tagged " + a.Value
+	case domain.EventUntag:
+		return "not tagged " + a.Value
+	case domain.EventAssign:
+		if a.Value == "" {
+			return "already unassigned"
+		}
+		return "already assigned to " + a.Value
+	case domain.EventRoute:
+		if a.Value == "" {
+			return "already without a team"
+		}
+		return "already on team " + a.Value
+	}
+	return "already so"
+}
+
+// unchanged is the toast for an action that changed none of its n
+// mentions: "nothing changed: the mention is already done".
+func unchanged(a store.Action, n int) string {
+	if n == 1 {
+		return "nothing changed: the mention is " + already(a)
+	}
+	return "nothing changed: all " + plural(n, "mention") + " are " + already(a)
 }
 
 func (m *Model) onAction(msg actionMsg) tea.Cmd {
@@ -981,21 +1033,32 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 		case errors.Is(msg.err, store.ErrNoChange):
 			return pane.Toast("nothing to undo: operators have since changed what the routing rules set")
 		}
-		return pane.ToastError("undoing the routing rules failed: " + msg.err.Error())
+		return pane.ToastError("could not " + msg.fail + ": " + msg.err.Error())
 	}
 	if msg.err != nil {
-		if errors.Is(msg.err, store.ErrNoChange) {
-			return pane.Toast("nothing changed: " + msg.desc + " was already so")
-		}
-		if errors.Is(msg.err, store.ErrNothingToUndo) {
+		switch {
+		case errors.Is(msg.err, store.ErrNoChange) && msg.act != nil:
+			return pane.Toast(unchanged(*msg.act, msg.n))
+		case errors.Is(msg.err, store.ErrNoChange):
+			why := strings.TrimPrefix(strings.TrimPrefix(msg.err.Error(), store.ErrNoChange.Error()), ": ")
+			if why == "" {
+				return pane.Toast("nothing changed")
+			}
+			return pane.Toast("nothing changed: " + why)
+		case errors.Is(msg.err, store.ErrNothingToUndo):
 			return pane.ToastError("nothing to undo")
 		}
-		return pane.ToastError(msg.desc + " failed: " + msg.err.Error())
+		return pane.ToastError("could not " + msg.fail + ": " + msg.err.Error())
 	}
 	if msg.clear {
 		m.clearSelection()
 	}
 	desc := msg.desc
+	if a := msg.act; a != nil && len(msg.events) < msg.n {
+		// some of the targets were so already: count what changed
+		desc, _ = describe(*a, len(msg.events))
+		desc += " (" + thousands(msg.n-len(msg.events)) + " " + already(*a) + ")"
+	}
 	if len(msg.events) > 0 && strings.HasPrefix(desc, "undid") {
 		// undone changes may bring mentions back into the view: reload
 		// it, keeping the cursor on the mention it is on
@@ -1013,6 +1076,10 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 
 func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 	d := m.dlg
+	if typed := strings.TrimSpace(d.input.Value()); d.kind == dlgAssign && k.String() == "enter" && typed != "" && len(d.visible()) == 0 {
+		d.hint = "✗ “" + safetext.Truncate(typed, 20, "…") + "” is " + m.whoIsKnown()
+		return nil
+	}
 	value, done, cancelled, cmd := d.update(k)
 	if cancelled {
 		m.dlg = nil
@@ -1094,6 +1161,9 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 		if kind == "route" {
 			return m.apply(ts, store.Action{Kind: domain.EventRoute, Value: v})
 		}
+		if v != "" && !m.knownOperator(v) {
+			return pane.ToastError("not assigned: " + safetext.Line(v) + " is " + m.whoIsKnown())
+		}
 		return m.apply(ts, store.Action{Kind: domain.EventAssign, Value: v})
 	case dlgStatus:
 		m.dlg = nil
@@ -1157,15 +1227,37 @@ func (m *Model) tagItems(ts []domain.Mention) []item {
 	return items
 }
 
+// known are the operators one may assign to and the teams one may route
+// to: the config's (inbox.operators, inbox.teams) and the operators
+// file's; when neither names an operator, the assignees in use. Teams in
+// use are offered too.
+func (m *Model) known() (ops, teams []string) {
+	ops = append([]string(nil), m.opts.Operators...)
+	teams = append([]string(nil), m.opts.Teams...)
+	if m.opts.Team != nil {
+		o, t := m.opts.Team()
+		ops, teams = append(ops, o...), append(teams, t...)
+	}
+	if m.counts != nil {
+		if len(ops) == 0 {
+			ops = slices.DeleteFunc(sorted(m.counts.Values(store.IndexAssignee)), func(a string) bool { return a == "" })
+		}
+		teams = append(teams, sorted(m.counts.Values(store.IndexTeam))...)
+	}
+	return ops, teams
+}
+
+// knownOperator reports whether name is someone the picker offers (you,
+// or one of known's operators).
+func (m *Model) knownOperator(name string) bool {
+	ops, _ := m.known()
+	return name == m.sess.Actor || slices.Contains(ops, name)
+}
+
 func (m *Model) assignItems() []item {
 	items := []item{{label: "me (" + m.sess.Actor + ")", value: "assign:" + m.sess.Actor}}
 	seen := map[string]bool{m.sess.Actor: true}
-	ops := append([]string(nil), m.opts.Operators...)
-	teams := append([]string(nil), m.opts.Teams...)
-	if m.counts != nil {
-		ops = append(ops, sorted(m.counts.Values(store.IndexAssignee))...)
-		teams = append(teams, sorted(m.counts.Values(store.IndexTeam))...)
-	}
+	ops, teams := m.known()
 	for _, o := range ops {
 		if o != "" && !seen[o] {
 			seen[o] = true
@@ -1183,6 +1275,15 @@ func (m *Model) assignItems() []item {
 }
 
 func sorted(v []string) []string { sort.Strings(v); return v }
+
+// whoIsKnown follows "NAME is" when NAME is no one the assign picker
+// knows: what to do instead.
+func (m *Model) whoIsKnown() string {
+	if ops, _ := m.known(); len(ops) == 0 {
+		return "not an operator: add to operators.yaml or inbox.operators"
+	}
+	return "not an operator or team: pick one from the list"
+}
 
 func statusItems(now time.Time) []item {
 	tomorrow := time.Date(now.Year(), now.Month(), now.Day()+1, 9, 0, 0, 0, now.Location())
@@ -1209,7 +1310,16 @@ func (m *Model) onStore(u store.Update) tea.Cmd {
 	if u.Resync {
 		return tea.Batch(append(cmds, m.reload())...)
 	}
-	if len(u.New) > 0 {
+	if len(m.rows) == 0 && !m.moreBelow && (len(u.New) > 0 || len(u.Changed) > 0) {
+		// An empty view (or one whose first page is still on its way,
+		// perhaps read before this commit) has no rows to refresh in
+		// place and no cursor to keep: a new mention, or a changed one
+		// that now belongs (a snooze that woke, another operator's
+		// action), shows by reading the view again. A view with rows
+		// keeps them still and counts the new ones for N.
+		m.newCount = 0
+		cmds = append(cmds, m.reload())
+	} else if len(u.New) > 0 {
 		cmds = append(cmds, m.countNew(u.New))
 	}
 	var ids []uint64
@@ -1376,12 +1486,7 @@ func strs[T ~string](xs []T) []string {
 	return out
 }
 
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return thousands(n) + " " + what + "s"
-}
+func plural(n int, what string) string { return words.Plural(n, what) }
 
 func thousands(n int) string {
 	s := fmt.Sprint(n)

@@ -6,10 +6,12 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"switchboard/config"
 	"switchboard/domain"
@@ -229,8 +231,15 @@ func FuzzParseUntil(f *testing.F) {
 // mentions that belong in the view, and starts again in another view.
 func TestNewMarkerCountsOnlyTheView(t *testing.T) {
 	st := openStore(t, 5)
+	// the view has a row already (an empty view reads itself again instead)
+	if _, err := st.Ingest([]domain.Mention{{Platform: domain.PlatformX, NativeID: "old", Author: domain.Author{Handle: "@e"}, Text: "refund", CreatedAt: now.Add(-time.Hour)}}); err != nil {
+		t.Fatal(err)
+	}
 	m := newModel(t, st, Options{PageSize: 50, MaxRows: 200, BuiltinViews: false,
 		Views: []config.InboxView{{Name: "x refunds", Filter: "platform:x refund"}, {Name: "all"}}})
+	if m.Loaded() != 1 {
+		t.Fatalf("x refunds shows %d rows", m.Loaded())
+	}
 	sub := st.Subscribe()
 	defer sub.Close()
 	fresh := []domain.Mention{
@@ -253,6 +262,95 @@ func TestNewMarkerCountsOnlyTheView(t *testing.T) {
 	press(m, "]") // the "all" view: the old count does not carry over
 	if m.newCount != 0 {
 		t.Fatalf("after switching views the marker says %d", m.newCount)
+	}
+}
+
+// TestDetailCountsReadAsWords: "1 follower", "2 followers", "1,500
+// followers" in the open mention.
+func TestDetailCountsReadAsWords(t *testing.T) {
+	for n, want := range map[int64]string{1: "1 follower ·", 2: "2 followers ·", 1500: "1,500 followers ·"} {
+		st := openStore(t, 0)
+		if _, err := st.Ingest([]domain.Mention{{Platform: domain.PlatformX, NativeID: "f", Author: domain.Author{Handle: "@f", Followers: n}, Text: "hi", CreatedAt: now}}); err != nil {
+			t.Fatal(err)
+		}
+		m := newModel(t, st, Options{})
+		press(m, "enter")
+		if v := ansi.Strip(m.View()); !strings.Contains(v, want) {
+			t.Errorf("%d followers: detail lacks %q:\n%s", n, want, v)
+		}
+	}
+}
+
+// typeIn types s into the open dialog (typing only returns the input's
+// cursor blink, which the test does not wait for).
+func typeIn(m *Model, s string) {
+	for _, r := range s {
+		m.Update(pane.KeyPress(string(r)))
+	}
+}
+
+// TestAssignOffersKnownOperatorsOnly: `a` offers you, the config's
+// operators and the operators file's (with their teams), and refuses a
+// name that is none of them, saying so; without any list the assignees
+// in use are offered.
+func TestAssignOffersKnownOperatorsOnly(t *testing.T) {
+	st := openStore(t, 3)
+	all, err := st.Query(store.Filter{}, "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply("ana", []uint64{all.Mentions[2].ID}, store.Action{Kind: domain.EventAssign, Value: "gone"}); err != nil {
+		t.Fatal(err)
+	}
+	team := func() ([]string, []string) { return []string{"cem", "dora"}, []string{"legal"} }
+	m := newModel(t, st, Options{Operators: []string{"ben"}, Team: team, Views: []config.InboxView{{Name: "all"}}})
+	first, _ := m.Cursor()
+	press(m, "a")
+	v := ansi.Strip(m.View())
+	for _, want := range []string{"me (ana)", "@ben", "@cem", "@dora", "team legal", "unassign"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("assign picker lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "@gone") {
+		t.Errorf("picker offers an assignee no list names:\n%s", v)
+	}
+	typeIn(m, "zed")
+	press(m, "enter")
+	if !m.Capturing() {
+		t.Fatal("an unknown name closed the picker")
+	}
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "✗ “zed” is not an operator or team: pick one from the list") {
+		t.Fatalf("no message for an unknown name:\n%s", v)
+	}
+	if got, _ := st.Get(first.ID); got.State.Assignee != "" {
+		t.Fatalf("assigned to %q", got.State.Assignee)
+	}
+	for range 3 {
+		m.Update(pane.KeyPress("backspace"))
+	}
+	typeIn(m, "dora")
+	press(m, "enter")
+	if got, _ := st.Get(first.ID); got.State.Assignee != "dora" {
+		t.Fatalf("assignee %q, want dora", got.State.Assignee)
+	}
+
+	// no list at all: you and the assignees in use
+	m = newModel(t, st, Options{Views: []config.InboxView{{Name: "all"}}})
+	press(m, "a")
+	v = ansi.Strip(m.View())
+	for _, want := range []string{"me (ana)", "@gone", "@dora"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("picker without lists lacks %q:\n%s", want, v)
+		}
+	}
+	// and nobody at all: where to name them
+	m = newModel(t, openStore(t, 1), Options{Views: []config.InboxView{{Name: "all"}}})
+	press(m, "a")
+	typeIn(m, "zed")
+	press(m, "enter")
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "✗ “zed” is not an operator: add to operators.yaml or inbox.operators") {
+		t.Fatalf("no hint for where operators come from:\n%s", v)
 	}
 }
 

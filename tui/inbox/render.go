@@ -435,7 +435,7 @@ func (m *Model) detailView(st *themes.Styles) string {
 			}
 			add(st.Inbox.Error.Render(safetext.Truncate(why+": no reply of any kind goes to this author", w, "…")))
 		}
-		field("platform", fmt.Sprintf("%s %s · %s followers · %s", r.Platform, r.Kind, thousands(int(r.Author.Followers)), r.CreatedAt.Local().Format("Mon 2 Jan 2006 15:04")))
+		field("platform", fmt.Sprintf("%s %s · %s · %s", r.Platform, r.Kind, plural(int(r.Author.Followers), "follower"), r.CreatedAt.Local().Format("Mon 2 Jan 2006 15:04")))
 		if r.URL != "" {
 			field("url", r.URL)
 		}

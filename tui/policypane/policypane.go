@@ -20,6 +20,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"switchboard/domain"
+	"switchboard/internal/words"
 	"switchboard/policy"
 	"switchboard/policy/textlen"
 	"switchboard/themes"
@@ -382,7 +383,7 @@ func (m *Model) applyAll() tea.Cmd {
 		}
 	}
 	m.ta.SetValue(text)
-	return tea.Batch(m.recheck(), pane.Toast(fmt.Sprintf("applied %d fixes", n)))
+	return tea.Batch(m.recheck(), pane.Toast("applied "+words.Plural(n, "fix")))
 }
 
 // ShortHelp is the footer's help.

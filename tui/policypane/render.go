@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"switchboard/domain"
+	"switchboard/internal/words"
 	"switchboard/policy"
 	"switchboard/policy/textlen"
 	"switchboard/safetext"
@@ -199,7 +200,7 @@ func (m *Model) counter() string {
 	if c.Limit > 0 {
 		s = fmt.Sprintf("%d/%d", c.Length, c.Limit)
 	} else {
-		s = fmt.Sprintf("%d chars", c.Length)
+		s = words.Plural(c.Length, "char")
 	}
 	if c.ByteLimit > 0 {
 		s += fmt.Sprintf(" (%d/%d bytes)", c.Bytes, c.ByteLimit)
@@ -525,7 +526,7 @@ func (m *Model) ruleLines(w int) []string {
 	var out []string
 	for _, a := range areas {
 		rs := rules[a]
-		out = append(out, st.Detail.Section.Render(strings.ToUpper(safetext.Line(a)))+st.Detail.Label.Render(fmt.Sprintf(" · %d rules", len(rs))))
+		out = append(out, st.Detail.Section.Render(strings.ToUpper(safetext.Line(a)))+st.Detail.Label.Render(" · "+words.Plural(len(rs), "rule")))
 		for _, r := range rs {
 			out = append(out, " "+fit(sevLabel(st, r.Severity), 10)+" "+st.Detail.Title.Render(safetext.Line(r.ID))+st.Detail.Label.Render(" ("+safetext.Line(r.Kind)+")"))
 			for _, l := range strings.Split(safetext.Wrap(ruleMessage(r.Message, r.Role), max(10, w-4)), "\n") {
