@@ -10,7 +10,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"switchboard/domain"
 	"switchboard/query"
+	"switchboard/sla"
 )
 
 // Inbox is the `inbox:` section: the terminal UI's views, teams and
@@ -41,6 +43,11 @@ type Inbox struct {
 	Teams     []string    `yaml:"teams"`
 	Operators []string    `yaml:"operators"`
 	Clock     Clock       `yaml:"clock"`
+	// Hours are the business hours the clock runs in (always, if unset).
+	Hours *Hours `yaml:"hours"`
+	// TeamClocks give a team its own targets and hours; what a team's
+	// entry leaves out is the inbox's.
+	TeamClocks map[string]TeamClock `yaml:"team_clocks"`
 	Views     []InboxView `yaml:"views"`
 	// BuiltinViews (default true) keeps the built-in views before Views.
 	BuiltinViews *bool  `yaml:"builtin_views"`
@@ -126,6 +133,62 @@ type RuleSet struct {
 	Status string `yaml:"status"`
 }
 
+// Hours are business hours: `days: mon-fri`, `from: "09:00"`,
+// `to: "17:30"`, `zone: Europe/Amsterdam` (local time when empty).
+type Hours struct {
+	Days string `yaml:"days"`
+	From string `yaml:"from"`
+	To   string `yaml:"to"`
+	Zone string `yaml:"zone"`
+}
+
+// TeamClock is one team's response clock.
+type TeamClock struct {
+	Clock Clock  `yaml:"clock"`
+	Hours *Hours `yaml:"hours"`
+}
+
+// SLA is the response clocks the section describes, for the inbox's
+// clock column, is:overdue and the detail view.
+func (i Inbox) SLA() (*sla.Policy, error) {
+	clock := func(c Clock, h *Hours, inherit *sla.Clock) (sla.Clock, error) {
+		out := sla.Clock{Targets: map[domain.Priority]time.Duration{}}
+		for p, d := range map[domain.Priority]time.Duration{domain.PriorityUrgent: c.Urgent, domain.PriorityHigh: c.High, domain.PriorityNormal: c.Normal, domain.PriorityLow: c.Low} {
+			if d <= 0 && inherit != nil {
+				d = inherit.Target(p)
+			}
+			if d > 0 {
+				out.Targets[p] = d
+			}
+		}
+		switch {
+		case h != nil:
+			hh, err := sla.ParseHours(h.Days, h.From, h.To, h.Zone)
+			if err != nil {
+				return out, err
+			}
+			out.Hours = hh
+		case inherit != nil:
+			out.Hours = inherit.Hours
+		}
+		return out, nil
+	}
+	def, err := clock(i.Clock, i.Hours, nil)
+	if err != nil {
+		return nil, fmt.Errorf("inbox.hours: %v", err)
+	}
+	p := &sla.Policy{Default: def, Teams: map[string]sla.Clock{}}
+	for team, tc := range i.TeamClocks {
+		c, err := clock(tc.Clock, tc.Hours, &def)
+		if err != nil {
+			return nil, fmt.Errorf("inbox.team_clocks.%s.hours: %v", team, err)
+		}
+		c.Team = team
+		p.Teams[team] = c
+	}
+	return p, nil
+}
+
 // DefaultClock is the response clock when the config gives none.
 var DefaultClock = Clock{Urgent: 15 * time.Minute, High: time.Hour, Normal: 4 * time.Hour, Low: 24 * time.Hour}
 
@@ -208,6 +271,19 @@ func (i *Inbox) UnmarshalYAML(n *yaml.Node) error {
 		for _, c := range v.Columns {
 			if !slices.Contains(ViewColumns, c) {
 				return fmt.Errorf("line %d: inbox.views: %s: column %q: want %s", v.Line, v.Name, c, strings.Join(ViewColumns, ", "))
+			}
+		}
+	}
+	if _, err := i.SLA(); err != nil {
+		return fmt.Errorf("line %d: %v", n.Line, err)
+	}
+	for team, tc := range i.TeamClocks {
+		if err := checkLabel(team); err != nil {
+			return fmt.Errorf("line %d: inbox.team_clocks: %v", n.Line, err)
+		}
+		for _, d := range []time.Duration{tc.Clock.Urgent, tc.Clock.High, tc.Clock.Normal, tc.Clock.Low} {
+			if d < 0 || d > 720*time.Hour {
+				return fmt.Errorf("line %d: inbox.team_clocks.%s: %s is not a duration between 0 and 720h", n.Line, team, d)
 			}
 		}
 	}

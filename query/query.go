@@ -21,6 +21,7 @@ import (
 	"unicode"
 
 	"switchboard/domain"
+	"switchboard/sla"
 	"switchboard/store"
 )
 
@@ -30,9 +31,9 @@ type Options struct {
 	Me string
 	// Now anchors after:24h and is:overdue.
 	Now time.Time
-	// Target is the first-response target of a priority (is:overdue);
-	// nil means the default clock.
-	Target func(domain.Priority) time.Duration
+	// Clock is the teams' response clocks (is:overdue); nil means the
+	// default targets, always open.
+	Clock *sla.Policy
 }
 
 // Query is a parsed query: what it selects and in which order.
@@ -54,12 +55,6 @@ var Sorts = []string{"newest", "oldest", "due", "followers"}
 
 // Help is the one-line summary of the language.
 const Help = `words "a phrase" pre* -word author:@h tag: team: assignee:(me|none) platform: kind: is:(open|pending|snoozed|done|spam|unassigned|overdue|mine|escalated|fyi|needs-reply) sentiment: lang: incident: after:/before:(24h|7d|2026-11-20) followers:>N sort:(newest|oldest|due|followers)`
-
-// defaultTargets is the response clock when the caller gives none.
-var defaultTargets = map[domain.Priority]time.Duration{
-	domain.PriorityUrgent: 15 * time.Minute, domain.PriorityHigh: time.Hour,
-	domain.PriorityNormal: 4 * time.Hour, domain.PriorityLow: 24 * time.Hour,
-}
 
 // Error is a query that does not parse: which term, and why.
 type Error struct {
@@ -181,15 +176,7 @@ func Parse(expr string, o Options) (Query, error) {
 				case "escalated":
 					f.Escalated = true
 				case "overdue":
-					target := o.Target
-					f.Overdue = &store.Overdue{Now: o.Now, Targets: map[domain.Priority]time.Duration{}}
-					for _, p := range domain.Priorities {
-						d := defaultTargets[p]
-						if target != nil {
-							d = target(p)
-						}
-						f.Overdue.Targets[p] = d
-					}
+					f.Overdue = &store.Overdue{Now: o.Now, Policy: o.Clock}
 				default:
 					return q, bad("want open, pending, snoozed, done, spam, unassigned, overdue, mine, escalated, fyi or needs-reply")
 				}

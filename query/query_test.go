@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"switchboard/domain"
+	"switchboard/sla"
 	"switchboard/store"
 )
 
@@ -78,19 +79,13 @@ func TestParseEachKey(t *testing.T) {
 }
 
 func TestParseOverdueUsesTheClock(t *testing.T) {
-	q, err := Parse("is:overdue", Options{Now: now, Target: func(p domain.Priority) time.Duration {
-		return map[domain.Priority]time.Duration{"urgent": time.Minute}[p] + time.Hour
-	}})
+	pol := &sla.Policy{Default: sla.Clock{Targets: map[domain.Priority]time.Duration{"urgent": time.Minute}}}
+	q, err := Parse("is:overdue", Options{Now: now, Clock: pol})
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := q.Filter.Overdue
-	if o == nil || !o.Now.Equal(now) || o.Targets["urgent"] != time.Hour+time.Minute || o.Targets["low"] != time.Hour {
+	if o := q.Filter.Overdue; o == nil || !o.Now.Equal(now) || o.Policy != pol {
 		t.Fatalf("overdue = %+v", o)
-	}
-	q, _ = Parse("is:overdue", Options{Now: now})
-	if q.Filter.Overdue.Targets["urgent"] != 15*time.Minute {
-		t.Fatalf("default clock not used: %+v", q.Filter.Overdue)
 	}
 }
 

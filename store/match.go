@@ -156,31 +156,15 @@ func langIs(tag, lang string) bool {
 	return tag == lang || strings.HasPrefix(tag, lang+"-")
 }
 
-func isOverdue(m *domain.Mention, o *Overdue) bool {
-	st := m.EffectiveStatus(o.Now)
-	if !m.State.RespondedAt.IsZero() || m.State.FYI || st == domain.StatusDone || st == domain.StatusSnoozed || st == domain.StatusSpam {
-		return false
-	}
-	t, ok := o.Targets[storedPriority(m)]
-	return ok && o.Now.Sub(m.CreatedAt) >= t
-}
+func isOverdue(m *domain.Mention, o *Overdue) bool { return o.Policy.Overdue(m, o.Now) }
 
 // narrow tightens f's time bounds with what its other conditions imply:
 // nothing younger than the shortest response target is overdue.
 func narrow(f Filter) Filter {
-	if f.Overdue == nil || len(f.Overdue.Targets) == 0 {
+	if f.Overdue == nil {
 		return f
 	}
-	short := time.Duration(-1)
-	for p, d := range f.Overdue.Targets {
-		if f.Priorities != nil && !slices.Contains(f.Priorities, p) {
-			continue
-		}
-		if short < 0 || d < short {
-			short = d
-		}
-	}
-	if short >= 0 {
+	if short := f.Overdue.Policy.Shortest(); short >= 0 {
 		if u := f.Overdue.Now.Add(-short); f.Until.IsZero() || u.Before(f.Until) {
 			f.Until = u
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"switchboard/domain"
+	"switchboard/sla"
 )
 
 func TestQueryUnindexedConditions(t *testing.T) {
@@ -47,7 +48,7 @@ func TestQueryUnindexedConditions(t *testing.T) {
 		{"lang matches a region", Filter{Langs: []string{"nl"}}, "3,1"},
 		{"followers", Filter{Followers: &Range{Min: &ten}}, "3,1"},
 		{"overdue: open, waited past its target", Filter{Overdue: &Overdue{Now: t0.Add(10 * time.Hour),
-			Targets: map[domain.Priority]time.Duration{domain.PriorityNormal: 4 * time.Hour}}}, "4,3,1"},
+			Policy: &sla.Policy{Default: sla.Clock{Targets: map[domain.Priority]time.Duration{domain.PriorityNormal: 4 * time.Hour}}}}}, "4,3,1"},
 		{"with an index", Filter{Prefixes: []string{"refund"}, Platforms: []domain.Platform{"x"}}, "5,1"},
 		{"oldest first", Filter{Prefixes: []string{"refund"}, Oldest: true}, "1,3,5"},
 	}

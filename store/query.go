@@ -10,6 +10,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	"switchboard/domain"
+	"switchboard/sla"
 )
 
 // Filter selects mentions. Within a field the values are alternatives (any
@@ -59,11 +60,12 @@ type Filter struct {
 // Range is an inclusive range of counts; a nil end is open.
 type Range struct{ Min, Max *int64 }
 
-// Overdue is the response clock: a mention not answered, not done and
-// not snoozed is overdue once it has waited its priority's target at Now.
+// Overdue is the response clock: a mention not answered, not FYI, not
+// done, snoozed or spam is overdue once it has waited its team's target for
+// its priority, in the team's business hours, at Now.
 type Overdue struct {
-	Now     time.Time
-	Targets map[domain.Priority]time.Duration
+	Now    time.Time
+	Policy *sla.Policy // nil: the default targets, always open
 }
 
 // IsZero reports whether the filter selects everything.

@@ -165,7 +165,11 @@ func New(opts Options) (*Model, error) {
 	if brand == "" {
 		brand = opts.Config.Brand.Name
 	}
-	in, err := inbox.New(m.sess, inbox.Options{
+	pol, err := ic.SLA()
+	if err != nil {
+		return nil, err
+	}
+	in, err := inbox.New(m.sess, inbox.Options{SLA: pol,
 		Teams: ic.Teams, Operators: ic.Operators, Team: opts.Team, Clock: ic.Clock,
 		Views: ic.Views, BuiltinViews: ic.ShowBuiltinViews(), SaveView: opts.SaveView,
 		BrandName: brand, BrandHandles: opts.Config.Brand.Handles,

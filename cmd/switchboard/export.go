@@ -21,8 +21,11 @@ are prefixed with a quote.`,
 			Example: "  switchboard export > all.jsonl\n  switchboard export --format csv --status open --tag billing > open-billing.csv",
 			Args:    cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
-				me, _ := g.actor()
-				f, _, err := ff.filter(me)
+				me, clock, err := queryContext(g)
+				if err != nil {
+					return err
+				}
+				f, _, err := ff.filter(me, clock)
 				if err != nil {
 					return err
 				}

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 	"switchboard/domain"
 	"switchboard/query"
+	"switchboard/sla"
 	"switchboard/store"
 )
 
@@ -32,12 +33,12 @@ func (f *filterFlags) register(fs *pflag.FlagSet) {
 
 // filter is the flags' filter, ANDed with --query; sort is the query's
 // sort: ("" when it has none). me is what assignee:me means.
-func (f *filterFlags) filter(me string) (out store.Filter, sort string, err error) {
+func (f *filterFlags) filter(me string, clock *sla.Policy) (out store.Filter, sort string, err error) {
 	out, err = f.flagFilter()
 	if err != nil || strings.TrimSpace(f.query) == "" {
 		return out, "", err
 	}
-	q, err := query.Parse(f.query, query.Options{Me: me, Now: time.Now()})
+	q, err := query.Parse(f.query, query.Options{Me: me, Now: time.Now(), Clock: clock})
 	if err != nil {
 		return out, "", usagef("--query: %v", err)
 	}
@@ -76,6 +77,18 @@ func (f *filterFlags) flagFilter() (store.Filter, error) {
 	}
 	out.Text = f.search
 	return out, nil
+}
+
+// queryContext is who a command's queries speak for (assignee:me) and the
+// team's response clocks from the config (is:overdue).
+func queryContext(g *globals) (me string, clock *sla.Policy, err error) {
+	me, _ = g.actor()
+	cfg, err := loadConfig(g)
+	if err != nil {
+		return "", nil, err
+	}
+	clock, err = cfg.Inbox.SLA()
+	return me, clock, err
 }
 
 func parseDate(flag, s string, endOfDay bool) (time.Time, error) {

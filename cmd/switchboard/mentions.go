@@ -17,6 +17,7 @@ import (
 	"switchboard/exchange"
 	"switchboard/query"
 	"switchboard/safetext"
+	"switchboard/sla"
 	"switchboard/store"
 )
 
@@ -48,8 +49,11 @@ key signed in acts, with what their role allows.`,
   switchboard mentions list --query 'refund* -spam sort:oldest' --json --limit 50`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			me, _ := g.actor()
-			f, sortBy, err := ff.filter(me)
+			me, clock, err := queryContext(g)
+			if err != nil {
+				return err
+			}
+			f, sortBy, err := ff.filter(me, clock)
 			if err != nil {
 				return err
 			}
@@ -202,7 +206,11 @@ func (a mentionAction) command(g *globals) *cobra.Command {
 				return err
 			}
 			defer done()
-			ids, err := targetIDs(st, keys, q, me)
+			_, clock, err := queryContext(g)
+			if err != nil {
+				return err
+			}
+			ids, err := targetIDs(st, keys, q, me, clock)
 			if err != nil {
 				return err
 			}
@@ -241,7 +249,7 @@ func (a mentionAction) command(g *globals) *cobra.Command {
 }
 
 // targetIDs resolves keys, or the matches of query q, to store ids.
-func targetIDs(st *store.Store, keys []string, q, me string) ([]uint64, error) {
+func targetIDs(st *store.Store, keys []string, q, me string, clock *sla.Policy) ([]uint64, error) {
 	var ids []uint64
 	if len(keys) > 0 {
 		for _, k := range keys {
@@ -258,7 +266,7 @@ func targetIDs(st *store.Store, keys []string, q, me string) ([]uint64, error) {
 		}
 		return ids, nil
 	}
-	parsed, err := query.Parse(q, query.Options{Me: me, Now: time.Now()})
+	parsed, err := query.Parse(q, query.Options{Me: me, Now: time.Now(), Clock: clock})
 	if err != nil {
 		return nil, usagef("--query: %v", err)
 	}

@@ -24,7 +24,7 @@ func ParseFilter(expr, me string, now time.Time) (store.Filter, error) {
 // parse reads a query with the session's operator, clock and response
 // targets.
 func (m *Model) parse(expr string) (query.Query, error) {
-	return query.Parse(expr, query.Options{Me: m.sess.Actor, Now: m.sess.Now(), Target: m.target})
+	return query.Parse(expr, query.Options{Me: m.sess.Actor, Now: m.sess.Now(), Clock: m.opts.SLA})
 }
 
 // ParseUntil reads the end of a snooze (see query.Until).

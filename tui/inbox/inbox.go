@@ -22,6 +22,7 @@ import (
 	"switchboard/domain"
 	"switchboard/internal/words"
 	"switchboard/query"
+	"switchboard/sla"
 	"switchboard/safetext"
 	"switchboard/store"
 	"switchboard/tui/pane"
@@ -36,6 +37,9 @@ type Options struct {
 	// config's; when neither names anyone, the assignees in use.
 	Team  func() (operators, teams []string)
 	Clock config.Clock
+	// SLA is the teams' response clocks (targets and business hours);
+	// nil is the default targets, always open.
+	SLA *sla.Policy
 	// Views are the configured views; with BuiltinViews the built-in
 	// ones come first.
 	Views        []config.InboxView
@@ -213,6 +217,13 @@ func New(sess pane.Session, opts Options) (*Model, error) {
 	if sess.Ctx == nil {
 		sess.Ctx = context.Background()
 	}
+	if opts.SLA == nil {
+		pol, err := (config.Inbox{Clock: opts.Clock}).SLA()
+		if err != nil {
+			return nil, err
+		}
+		opts.SLA = pol
+	}
 	m := &Model{sess: sess, opts: opts, keys: DefaultKeyMap(), selected: map[uint64]domain.Mention{}, topIndex: -1, jump: -1}
 	var defs []config.InboxView
 	if opts.BuiltinViews {
@@ -270,7 +281,50 @@ func (m *Model) currentAsView(name string) config.InboxView {
 // Keys returns the pane's key map (for the command palette and README).
 func (m *Model) Keys() KeyMap { return m.keys }
 
-func (m *Model) target(p domain.Priority) time.Duration { return m.opts.Clock.Target(string(p)) }
+func (m *Model) target(p domain.Priority) time.Duration { return m.opts.SLA.For("").Target(p) }
+
+// dueText says when m's first response is due by its team's clock: "due
+// in 25m (support, business hours)", "overdue by 1h10m (target 4h)".
+func (m *Model) dueText(r *domain.Mention, now time.Time) string {
+	c := m.opts.SLA.For(r.State.Team)
+	var ctx []string
+	if c.Team != "" {
+		ctx = append(ctx, c.Team)
+	}
+	if c.Hours != nil {
+		ctx = append(ctx, "business hours")
+		if !c.Hours.IsOpen(now) {
+			ctx = append(ctx, "clock stopped now")
+		}
+	}
+	target := c.Target(r.State.Priority)
+	left := target - c.Waited(r, now)
+	when := "due in " + shortDuration(left)
+	if left <= 0 {
+		when = "overdue by " + shortDuration(-left)
+	}
+	if len(ctx) > 0 {
+		when += " (" + strings.Join(ctx, ", ") + ")"
+	}
+	return when + " · target " + shortDuration(target)
+}
+
+// shortDuration is 25m, 1h10m, 2d3h (rounded to the minute).
+func shortDuration(d time.Duration) string {
+	d = d.Round(time.Minute)
+	days, h, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case days > 0 && h > 0:
+		return fmt.Sprintf("%dd%dh", days, h)
+	case days > 0:
+		return fmt.Sprintf("%dd", days)
+	case h > 0 && mins > 0:
+		return fmt.Sprintf("%dh%dm", h, mins)
+	case h > 0:
+		return fmt.Sprintf("%dh", h)
+	}
+	return fmt.Sprintf("%dm", mins)
+}
 
 func (m *Model) rebuildSource() {
 	v := m.views[m.viewIdx]

@@ -342,8 +342,8 @@ func (m *Model) clock(st *themes.Styles, r *domain.Mention, now time.Time) (stri
 	if r.State.FYI {
 		return " fyi", st.Inbox.Dim
 	}
-	waited := now.Sub(r.CreatedAt)
-	target := m.target(r.State.Priority)
+	c := m.opts.SLA.For(r.State.Team)
+	waited, target := c.Waited(r, now), c.Target(r.State.Priority)
 	switch {
 	case waited >= target:
 		return "▲" + age(waited), st.Mark.Overdue
@@ -456,9 +456,10 @@ func (m *Model) detailView(st *themes.Styles) string {
 		add(st.Detail.Section.Render("State"))
 		s := r.State
 		field("status", string(r.EffectiveStatus(now))+untilText(s))
-		text, _ := m.clock(st, r, now)
-		if text != "" {
-			field("waiting", strings.TrimSpace(text)+" (target "+m.target(s.Priority).String()+")")
+		if text, _ := m.clock(st, r, now); text != "" && !s.FYI {
+			field("waiting", strings.TrimSpace(text)+" · "+m.dueText(r, now))
+		} else if st := r.EffectiveStatus(now); s.FYI && st != domain.StatusDone && st != domain.StatusSpam {
+			field("waiting", "FYI: no reply needed, no clock (s → needs a reply starts one)")
 		}
 		field("priority", string(orDefault(string(s.Priority), "normal")))
 		field("team", orDefault(s.Team, "—"))

@@ -1,0 +1,266 @@
+// Package sla is the first-response clock: a target per priority, per team,
+// counted in business hours when a team keeps them (the clock stops
+// outside them).
+package sla
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	_ "time/tzdata" // zones work on machines without a zoneinfo database
+
+	"switchboard/domain"
+)
+
+// Hours are business hours: the weekdays and the times of day the clock
+// runs, in a time zone. A nil *Hours is always open.
+type Hours struct {
+	Days     [7]bool       // by time.Weekday
+	From, To time.Duration // since midnight; From < To
+	Loc      *time.Location
+}
+
+// ParseHours reads days ("mon-fri", "mon,wed,sat", "daily"), two times
+// of day ("09:00", "17:30") and a zone ("Europe/Amsterdam", "" local).
+func ParseHours(days, from, to, zone string) (*Hours, error) {
+	h := &Hours{Loc: time.Local}
+	if zone != "" {
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			return nil, fmt.Errorf("zone %q: %v", zone, err)
+		}
+		h.Loc = loc
+	}
+	names := []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+	index := func(s string) (int, error) {
+		for i, n := range names {
+			if strings.EqualFold(strings.TrimSpace(s), n) {
+				return i, nil
+			}
+		}
+		return 0, fmt.Errorf("day %q: want mon, tue, wed, thu, fri, sat or sun", s)
+	}
+	switch d := strings.ToLower(strings.TrimSpace(days)); d {
+	case "", "daily", "every day":
+		h.Days = [7]bool{true, true, true, true, true, true, true}
+	default:
+		for _, part := range strings.Split(d, ",") {
+			lo, hi, isRange := strings.Cut(part, "-")
+			a, err := index(lo)
+			if err != nil {
+				return nil, err
+			}
+			b := a
+			if isRange {
+				if b, err = index(hi); err != nil {
+					return nil, err
+				}
+			}
+			for i := a; ; i = (i + 1) % 7 {
+				h.Days[i] = true
+				if i == b {
+					break
+				}
+			}
+		}
+	}
+	clock := func(s string) (time.Duration, error) {
+		t, err := time.Parse("15:04", strings.TrimSpace(s))
+		if err != nil {
+			if s == "24:00" {
+				return 24 * time.Hour, nil
+			}
+			return 0, fmt.Errorf("time %q: want HH:MM", s)
+		}
+		return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
+	}
+	var err error
+	if h.From, err = clock(from); err != nil {
+		return nil, err
+	}
+	if h.To, err = clock(to); err != nil {
+		return nil, err
+	}
+	if h.From >= h.To {
+		return nil, fmt.Errorf("from %s is not before to %s", from, to)
+	}
+	return h, nil
+}
+
+// open is the business interval of the day starting at midnight.
+func (h *Hours) open(midnight time.Time) (time.Time, time.Time, bool) {
+	if !h.Days[midnight.Weekday()] {
+		return time.Time{}, time.Time{}, false
+	}
+	y, mo, d := midnight.Date()
+	at := func(off time.Duration) time.Time {
+		return time.Date(y, mo, d, 0, 0, 0, 0, h.Loc).Add(off)
+	}
+	return at(h.From), at(h.To), true
+}
+
+// maxDays bounds a walk over days (a mention years old is simply late).
+const maxDays = 3660
+
+// Elapsed is the business time from a to b (0 when b is not after a).
+func (h *Hours) Elapsed(a, b time.Time) time.Duration {
+	if !b.After(a) {
+		return 0
+	}
+	if h == nil {
+		return b.Sub(a)
+	}
+	var sum time.Duration
+	a, b = a.In(h.Loc), b.In(h.Loc)
+	day := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, h.Loc)
+	for i := 0; i < maxDays && day.Before(b); i++ {
+		if lo, hi, ok := h.open(day); ok {
+			lo, hi = later(lo, a), earlier(hi, b)
+			if hi.After(lo) {
+				sum += hi.Sub(lo)
+			}
+		}
+		day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, h.Loc)
+	}
+	return sum
+}
+
+// Add is the time when d of business time has passed after t.
+func (h *Hours) Add(t time.Time, d time.Duration) time.Time {
+	if h == nil {
+		return t.Add(d)
+	}
+	t = t.In(h.Loc)
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, h.Loc)
+	for i := 0; i < maxDays; i++ {
+		if lo, hi, ok := h.open(day); ok {
+			lo = later(lo, t)
+			if hi.After(lo) {
+				if left := hi.Sub(lo); d <= left {
+					return lo.Add(d)
+				} else {
+					d -= left
+				}
+			}
+		}
+		day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, h.Loc)
+	}
+	return t.Add(d)
+}
+
+// IsOpen reports whether t is inside business hours.
+func (h *Hours) IsOpen(t time.Time) bool {
+	if h == nil {
+		return true
+	}
+	t = t.In(h.Loc)
+	lo, hi, ok := h.open(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, h.Loc))
+	return ok && !t.Before(lo) && t.Before(hi)
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// Clock is one team's response clock.
+type Clock struct {
+	// Team is the team it is for ("" for the default clock).
+	Team    string
+	Targets map[domain.Priority]time.Duration
+	// Hours, when set, are the business hours the clock runs in.
+	Hours *Hours
+}
+
+// DefaultTargets are the targets when the config gives none.
+var DefaultTargets = map[domain.Priority]time.Duration{
+	domain.PriorityUrgent: 15 * time.Minute, domain.PriorityHigh: time.Hour,
+	domain.PriorityNormal: 4 * time.Hour, domain.PriorityLow: 24 * time.Hour,
+}
+
+// Target is the clock's target for priority p ("" is normal).
+func (c Clock) Target(p domain.Priority) time.Duration {
+	if p == "" {
+		p = domain.PriorityNormal
+	}
+	if d, ok := c.Targets[p]; ok && d > 0 {
+		return d
+	}
+	return DefaultTargets[p]
+}
+
+// Waited is how long m has waited for a first response by now, in the
+// clock's hours.
+func (c Clock) Waited(m *domain.Mention, now time.Time) time.Duration {
+	return c.Hours.Elapsed(m.CreatedAt, now)
+}
+
+// Due is when m's first response is due.
+func (c Clock) Due(m *domain.Mention) time.Time {
+	return c.Hours.Add(m.CreatedAt, c.Target(m.State.Priority))
+}
+
+// Running reports whether m has a clock at now: not answered, not FYI and
+// not done, snoozed or spam.
+func Running(m *domain.Mention, now time.Time) bool {
+	switch m.EffectiveStatus(now) {
+	case domain.StatusDone, domain.StatusSnoozed, domain.StatusSpam:
+		return false
+	}
+	return m.State.RespondedAt.IsZero() && !m.State.FYI
+}
+
+// Policy is every team's clock: Default, and Teams by team name.
+type Policy struct {
+	Default Clock
+	Teams   map[string]Clock
+}
+
+// For is the clock of a mention routed to team.
+func (p *Policy) For(team string) Clock {
+	if p == nil {
+		return Clock{}
+	}
+	if c, ok := p.Teams[team]; ok && team != "" {
+		return c
+	}
+	return p.Default
+}
+
+// Overdue reports whether m's clock has run out at now.
+func (p *Policy) Overdue(m *domain.Mention, now time.Time) bool {
+	if !Running(m, now) {
+		return false
+	}
+	c := p.For(m.State.Team)
+	return c.Waited(m, now) >= c.Target(m.State.Priority)
+}
+
+// Shortest is the shortest target of any clock (nothing that has waited
+// less wall time can be overdue).
+func (p *Policy) Shortest() time.Duration {
+	short := time.Duration(-1)
+	consider := func(c Clock) {
+		for _, pr := range domain.Priorities {
+			if d := c.Target(pr); short < 0 || d < short {
+				short = d
+			}
+		}
+	}
+	consider(p.For(""))
+	if p != nil {
+		for _, c := range p.Teams {
+			consider(c)
+		}
+	}
+	return short
+}

@@ -1,0 +1,93 @@
+package sla
+
+import (
+	"testing"
+	"time"
+
+	"switchboard/domain"
+)
+
+func ams(t *testing.T) *time.Location {
+	loc, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		t.Skip("no tz data: ", err)
+	}
+	return loc
+}
+
+func TestBusinessHours(t *testing.T) {
+	loc := ams(t)
+	h, err := ParseHours("mon-fri", "09:00", "17:00", "Europe/Amsterdam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(d, hh, mm int) time.Time { return time.Date(2026, 12, d, hh, mm, 0, 0, loc) } // 4 Dec 2026 is a Friday
+	tests := []struct {
+		a, b time.Time
+		want time.Duration
+	}{
+		{at(4, 10, 0), at(4, 11, 30), 90 * time.Minute},        // inside one day
+		{at(4, 16, 0), at(7, 10, 0), 2 * time.Hour},            // Friday 16:00 to Monday 10:00: the weekend stops it
+		{at(4, 18, 0), at(4, 23, 0), 0},                        // after hours
+		{at(5, 10, 0), at(6, 20, 0), 0},                        // a weekend
+		{at(3, 8, 0), at(4, 12, 0), 8*time.Hour + 3*time.Hour}, // Thursday before opening to Friday noon
+		{at(4, 12, 0), at(4, 11, 0), 0},                        // backwards
+		{at(4, 9, 0), at(11, 9, 0), 5 * 8 * time.Hour},         // a week
+	}
+	for _, tc := range tests {
+		if got := h.Elapsed(tc.a, tc.b); got != tc.want {
+			t.Errorf("Elapsed(%v, %v) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+	// Add is Elapsed's inverse
+	if got := h.Add(at(4, 16, 0), 2*time.Hour); !got.Equal(at(7, 10, 0)) {
+		t.Errorf("Add(Fri 16:00, 2h) = %v, want Mon 10:00", got)
+	}
+	if got := h.Add(at(5, 12, 0), 30*time.Minute); !got.Equal(at(7, 9, 30)) {
+		t.Errorf("Add(Sat, 30m) = %v", got)
+	}
+	if !h.IsOpen(at(4, 9, 0)) || h.IsOpen(at(4, 17, 0)) || h.IsOpen(at(5, 12, 0)) {
+		t.Error("IsOpen at the edges")
+	}
+	var always *Hours
+	if always.Elapsed(at(4, 16, 0), at(7, 10, 0)) != 66*time.Hour || !always.IsOpen(at(5, 3, 0)) {
+		t.Error("nil hours are not always open")
+	}
+	for _, bad := range [][4]string{{"mon-fri", "17:00", "09:00", ""}, {"monday", "09:00", "17:00", ""}, {"mon", "9am", "17:00", ""}, {"mon", "09:00", "17:00", "Mars/Base"}} {
+		if _, err := ParseHours(bad[0], bad[1], bad[2], bad[3]); err == nil {
+			t.Errorf("ParseHours%v accepted", bad)
+		}
+	}
+	if h, _ := ParseHours("fri-mon", "00:00", "24:00", ""); !h.Days[5] || !h.Days[0] || !h.Days[1] || h.Days[3] {
+		t.Errorf("a range over the weekend: %v", h.Days)
+	}
+}
+
+func TestTeamClocks(t *testing.T) {
+	loc := ams(t)
+	h, _ := ParseHours("mon-fri", "09:00", "17:00", "Europe/Amsterdam")
+	p := &Policy{
+		Default: Clock{Targets: map[domain.Priority]time.Duration{domain.PriorityNormal: time.Hour}},
+		Teams:   map[string]Clock{"support": {Team: "support", Targets: map[domain.Priority]time.Duration{domain.PriorityNormal: 2 * time.Hour}, Hours: h}},
+	}
+	fri4pm := time.Date(2026, 12, 4, 16, 0, 0, 0, loc)
+	m := &domain.Mention{CreatedAt: fri4pm}
+	sat := fri4pm.Add(20 * time.Hour)
+	if !p.Overdue(m, sat) {
+		t.Error("a default-clock mention 20h old is not overdue")
+	}
+	m.State.Team = "support"
+	if p.Overdue(m, sat) {
+		t.Error("support's clock ran over the weekend")
+	}
+	if due := p.For("support").Due(m); !due.Equal(time.Date(2026, 12, 7, 10, 0, 0, 0, loc)) {
+		t.Errorf("support due %v, want Monday 10:00", due)
+	}
+	m.State.FYI = true
+	if Running(m, sat) || p.Overdue(m, sat.Add(72*time.Hour)) {
+		t.Error("an FYI mention has a clock")
+	}
+	if s := p.Shortest(); s != 15*time.Minute {
+		t.Errorf("shortest target %v (urgent default is 15m)", s)
+	}
+}
