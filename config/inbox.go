@@ -39,16 +39,16 @@ import (
 //	      match: {keywords: [outage, down], sentiment_below: -0.3}
 //	      set: {tags: [outage], team: support, priority: urgent}
 type Inbox struct {
-	Theme     string      `yaml:"theme"`
-	Teams     []string    `yaml:"teams"`
-	Operators []string    `yaml:"operators"`
-	Clock     Clock       `yaml:"clock"`
+	Theme     string   `yaml:"theme"`
+	Teams     []string `yaml:"teams"`
+	Operators []string `yaml:"operators"`
+	Clock     Clock    `yaml:"clock"`
 	// Hours are the business hours the clock runs in (always, if unset).
 	Hours *Hours `yaml:"hours"`
 	// TeamClocks give a team its own targets and hours; what a team's
 	// entry leaves out is the inbox's.
 	TeamClocks map[string]TeamClock `yaml:"team_clocks"`
-	Views     []InboxView `yaml:"views"`
+	Views      []InboxView          `yaml:"views"`
 	// BuiltinViews (default true) keeps the built-in views before Views.
 	BuiltinViews *bool  `yaml:"builtin_views"`
 	Rules        []Rule `yaml:"rules"`

@@ -22,8 +22,8 @@ import (
 	"switchboard/domain"
 	"switchboard/internal/words"
 	"switchboard/query"
-	"switchboard/sla"
 	"switchboard/safetext"
+	"switchboard/sla"
 	"switchboard/store"
 	"switchboard/tui/pane"
 )
