@@ -166,6 +166,10 @@ type OperatorState struct {
 	// elsewhere". Closing a mention is not a response. Zero while it is
 	// still waiting.
 	RespondedAt time.Time `json:"responded_at,omitzero"`
+	// Conversation, when set, is the key of the mention a set of mentions
+	// was merged into: duplicates and follow-ups marked as one
+	// conversation (the earliest mention's key).
+	Conversation string `json:"conversation,omitempty"`
 	// FYI marks a mention that needs no reply (praise, a share, news): it
 	// has no response clock. Set at ingest by NeedsReply; an operator (or
 	// a rule) can ask for a reply after all, which clears it.
@@ -288,6 +292,7 @@ const (
 	EventUndo       EventKind = "undo"
 	EventImpostor   EventKind = "impostor" // author flagged as impersonating the brand
 	EventFYI        EventKind = "fyi"      // value "fyi" (no reply needed, no clock) or "needs-reply"
+	EventMerge      EventKind = "merge"    // value: the conversation's key ("" splits it off)
 	EventImportMark EventKind = "import"
 )
 

@@ -48,6 +48,7 @@ type Record struct {
 	RespondedAt  string          `json:"responded_at,omitempty"`
 	Notes        []domain.Note   `json:"notes,omitempty"`
 	FYI          *bool           `json:"fyi,omitempty"`
+	Conversation string          `json:"conversation,omitempty"`
 }
 
 // ErrLineTooLong is returned for a line over MaxLine bytes.
@@ -129,6 +130,12 @@ func Decode(line []byte) (domain.Mention, error) {
 	if r.FYI != nil {
 		m.State.FYI, m.FYIKnown = *r.FYI, true
 	}
+	if r.Conversation != "" {
+		if _, _, ok := domain.SplitMentionKey(r.Conversation); !ok {
+			return m, fmt.Errorf("conversation %q is not a mention key (platform:id)", r.Conversation)
+		}
+		m.State.Conversation = r.Conversation
+	}
 	return m, nil
 }
 
@@ -166,7 +173,7 @@ func FromMention(m *domain.Mention) Record {
 		Lang: m.Lang, CreatedAt: fmtTime(m.CreatedAt), FetchedAt: fmtTime(m.FetchedAt), InReplyTo: m.InReplyTo,
 		Thread: m.Thread, Tags: m.State.Tags, Status: m.State.Status, Team: m.State.Team, Assignee: m.State.Assignee,
 		Priority: m.State.Priority, SnoozedUntil: fmtTime(m.State.SnoozedUntil), IncidentID: m.State.IncidentID,
-		RespondedAt: fmtTime(m.State.RespondedAt), Notes: m.State.Notes}
+		RespondedAt: fmtTime(m.State.RespondedAt), Notes: m.State.Notes, Conversation: m.State.Conversation}
 	s, fyi := m.Sentiment, m.State.FYI
 	r.Sentiment, r.FYI = &s, &fyi
 	if r.Tags == nil {

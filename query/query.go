@@ -45,7 +45,7 @@ type Query struct {
 
 // Keys are the known keys, in the order help lists them.
 var Keys = []string{"author", "tag", "team", "assignee", "platform", "kind", "is", "status", "sentiment",
-	"priority", "lang", "incident", "after", "before", "followers", "sort"}
+	"priority", "lang", "incident", "after", "before", "followers", "sort", "conversation"}
 
 // aliases are older spellings that keep working.
 var aliases = map[string]string{"since": "after", "until": "before", "band": "sentiment", "from": "author"}
@@ -54,7 +54,7 @@ var aliases = map[string]string{"since": "after", "until": "before", "band": "se
 var Sorts = []string{"newest", "oldest", "due", "followers"}
 
 // Help is the one-line summary of the language.
-const Help = `words "a phrase" pre* -word author:@h tag: team: assignee:(me|none) platform: kind: is:(open|pending|snoozed|done|spam|unassigned|overdue|mine|escalated|fyi|needs-reply) sentiment: lang: incident: after:/before:(24h|7d|2026-11-20) followers:>N sort:(newest|oldest|due|followers)`
+const Help = `words "a phrase" pre* -word author:@h tag: team: assignee:(me|none) platform: kind: is:(open|pending|snoozed|done|spam|unassigned|overdue|mine|escalated|fyi|needs-reply) sentiment: lang: incident: after:/before:(24h|7d|2026-11-20) followers:>N sort:(newest|oldest|due|followers) conversation:KEY`
 
 // Error is a query that does not parse: which term, and why.
 type Error struct {
@@ -218,6 +218,8 @@ func Parse(expr string, o Options) (Query, error) {
 			f.Langs = and(f.Langs, vals)
 		case "incident":
 			f.Incidents = and(f.Incidents, vals)
+		case "conversation":
+			f.Conversations = and(f.Conversations, vals)
 		case "after", "before":
 			if len(vals) > 1 {
 				return q, bad("one time only")

@@ -91,7 +91,7 @@ func TestParseOverdueUsesTheClock(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	tests := []struct{ expr, want string }{
-		{`colour:red`, `unknown key "colour"; known keys: author, tag, team, assignee, platform, kind, is, status, sentiment, priority, lang, incident, after, before, followers, sort`},
+		{`colour:red`, `unknown key "colour"; known keys: author, tag, team, assignee, platform, kind, is, status, sentiment, priority, lang, incident, after, before, followers, sort, conversation`},
 		{`Re: refund`, `unknown key "re"`},
 		{`platform:myspace`, `want x, mastodon, bluesky, reddit or news`},
 		{`kind:tweet`, `want one of mention, reply, comment, dm, review, news`},

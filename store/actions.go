@@ -117,6 +117,14 @@ func validateAction(a Action) error {
 			return fmt.Errorf("mark a mention answered with the value \"answered\"")
 		}
 		return nil
+	case domain.EventMerge:
+		if a.Value == "" {
+			return nil // splits the mention off its conversation
+		}
+		if _, _, ok := domain.SplitMentionKey(a.Value); !ok {
+			return fmt.Errorf("a conversation is named by a mention key (platform:id), not %q", a.Value)
+		}
+		return nil
 	case domain.EventFYI:
 		if a.Value != "fyi" && a.Value != "needs-reply" {
 			return fmt.Errorf("mark a mention \"fyi\" or \"needs-reply\"")
@@ -241,6 +249,12 @@ func applyAction(m *domain.Mention, a Action, actor string, now time.Time) (doma
 		}
 		ev.Before, ev.After = before, after
 		m.State.RespondedAt = parseTimeValue(after)
+	case domain.EventMerge:
+		if m.State.Conversation == a.Value {
+			return ev, false
+		}
+		ev.Before, ev.After = m.State.Conversation, a.Value
+		m.State.Conversation = a.Value
 	case domain.EventFYI:
 		fyi := a.Value == "fyi"
 		if m.State.FYI == fyi {
@@ -284,6 +298,8 @@ func fieldOf(k domain.EventKind) string {
 		return "responded_at"
 	case domain.EventFYI:
 		return "fyi"
+	case domain.EventMerge:
+		return "conversation"
 	}
 	return ""
 }
@@ -322,6 +338,8 @@ func inverse(m *domain.Mention, ev domain.Event) (Action, bool) {
 		return Action{Kind: domain.EventAnswered, Value: ev.Before}, timeValue(m.State.RespondedAt) == ev.After
 	case domain.EventFYI:
 		return Action{Kind: domain.EventFYI, Value: ev.Before}, fyiValue(m.State.FYI) == ev.After
+	case domain.EventMerge:
+		return Action{Kind: domain.EventMerge, Value: ev.Before}, m.State.Conversation == ev.After
 	case domain.EventStatus:
 		st, until := parseStatusValue(ev.Before)
 		return Action{Kind: domain.EventStatus, Value: string(st), Until: until},
@@ -375,7 +393,7 @@ func lastGroup(tx *bolt.Tx, actor string) (uint64, error) {
 func undoable(k domain.EventKind) bool {
 	switch k {
 	case domain.EventTag, domain.EventUntag, domain.EventAssign, domain.EventRoute, domain.EventEscalate,
-		domain.EventPriority, domain.EventStatus, domain.EventNote, domain.EventAnswered, domain.EventFYI:
+		domain.EventPriority, domain.EventStatus, domain.EventNote, domain.EventAnswered, domain.EventFYI, domain.EventMerge:
 		return true
 	}
 	return false

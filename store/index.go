@@ -25,6 +25,8 @@ const (
 	IndexBand     = "band"
 	IndexPriority = "priority"
 	IndexWord     = "word"
+	// IndexConversation lists the mentions merged into one conversation.
+	IndexConversation = "conversation"
 )
 
 var indexes = []*index{
@@ -53,6 +55,14 @@ var indexes = []*index{
 		return []string{string(storedPriority(m))}
 	}},
 	{name: IndexWord, bucket: []byte("ix_word"), counted: false, values: dayWords},
+	// a store made before conversations gets this bucket empty at open,
+	// which is right: none of its mentions is merged
+	{name: IndexConversation, bucket: []byte("ix_conversation"), counted: false, values: func(m *domain.Mention) []string {
+		if m.State.Conversation == "" {
+			return nil
+		}
+		return []string{m.State.Conversation}
+	}},
 }
 
 func indexByName(name string) *index {

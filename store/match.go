@@ -67,7 +67,8 @@ func (f Filter) Matches(m *domain.Mention) bool {
 		f.Incidents != nil && !slices.Contains(f.Incidents, m.State.IncidentID) ||
 		f.Escalated && m.State.IncidentID == "" ||
 		f.Bands != nil && !slices.Contains(f.Bands, m.Band()) ||
-		f.Priorities != nil && !slices.Contains(f.Priorities, storedPriority(m)) {
+		f.Priorities != nil && !slices.Contains(f.Priorities, storedPriority(m)) ||
+		f.Conversations != nil && !slices.Contains(f.Conversations, m.State.Conversation) {
 		return false
 	}
 	if !f.Since.IsZero() && m.CreatedAt.Before(f.Since.Truncate(time.Second)) || !f.Until.IsZero() && m.CreatedAt.After(f.Until) {
@@ -186,6 +187,7 @@ func (f Filter) And(g Filter) Filter {
 	out.Kinds = intersect(f.Kinds, g.Kinds)
 	out.Langs = intersect(f.Langs, g.Langs)
 	out.Authors = intersect(f.Authors, g.Authors)
+	out.Conversations = intersect(f.Conversations, g.Conversations)
 	out.Escalated = f.Escalated || g.Escalated
 	if g.Since.After(out.Since) {
 		out.Since = g.Since

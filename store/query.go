@@ -55,6 +55,9 @@ type Filter struct {
 	Overdue *Overdue
 	// FYI, when set, keeps mentions whose FYI mark is *FYI.
 	FYI *bool
+	// Conversations are conversation keys (any of): the mentions merged
+	// into them.
+	Conversations []string
 }
 
 // Range is an inclusive range of counts; a nil end is open.
@@ -71,7 +74,7 @@ type Overdue struct {
 // IsZero reports whether the filter selects everything.
 func (f Filter) IsZero() bool {
 	return f.Status == nil && f.Tags == nil && f.Teams == nil && f.Assignees == nil && f.Platforms == nil &&
-		f.Incidents == nil && !f.Escalated && f.Bands == nil && f.Priorities == nil && f.Since.IsZero() &&
+		f.Incidents == nil && !f.Escalated && f.Bands == nil && f.Priorities == nil && f.Conversations == nil && f.Since.IsZero() &&
 		f.Until.IsZero() && strings.TrimSpace(f.Text) == "" && !f.HasPost()
 }
 
@@ -240,6 +243,7 @@ func (s *Store) plan(tx *bolt.Tx, f Filter) (it iterator, empty bool, err error)
 	add(IndexIncident, f.Incidents)
 	add(IndexBand, strs(f.Bands))
 	add(IndexPriority, strs(f.Priorities))
+	add(IndexConversation, f.Conversations)
 	if f.Escalated {
 		var vals []string
 		for v := range readCounts(tx, IndexIncident) {

@@ -251,6 +251,26 @@ func New(sess pane.Session, opts Options) (*Model, error) {
 	return m, nil
 }
 
+// conversationOf is the conversation merged mentions join: one that some
+// of them are in already (the earliest such), else the earliest mention's.
+func conversationOf(ts []domain.Mention) string {
+	first := ts[0]
+	var conv *domain.Mention
+	for i := range ts {
+		t := &ts[i]
+		if t.CreatedAt.Before(first.CreatedAt) {
+			first = *t
+		}
+		if t.State.Conversation != "" && (conv == nil || t.CreatedAt.Before(conv.CreatedAt)) {
+			conv = t
+		}
+	}
+	if conv != nil {
+		return conv.State.Conversation
+	}
+	return first.Key()
+}
+
 // savedViewMsg reports a view saved to the config (or why not).
 type savedViewMsg struct {
 	view config.InboxView
@@ -482,7 +502,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp},
 		{k.Open, k.Back, k.Search, k.Filter, k.PrevView, k.NextView, k.SaveView},
 		{k.Select, k.Range, k.SelectAll, k.Invert, k.Tag, k.Assign, k.Status},
-		{k.Done, k.Answered, k.Note},
+		{k.Done, k.Answered, k.Note, k.Merge},
 		{k.Escalate, k.Reply, k.Undo, k.UndoRules, k.Copy, k.Impostor, k.JumpNew, k.Refresh},
 	}
 }
@@ -850,6 +870,11 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		m.dlg = newDialog(dlgNote, "Internal note on "+plural(len(ts), "mention"), "enter saves · esc cancels · notes are never sent", "", nil, "")
 	case key.Matches(k, km.Escalate):
 		return func() tea.Msg { return pane.EscalateMsg{Mentions: ts} }
+	case key.Matches(k, km.Merge):
+		if len(ts) < 2 {
+			return pane.ToastError("select the mentions to merge first (space, V or *): at least two")
+		}
+		return m.apply(ts, store.Action{Kind: domain.EventMerge, Value: conversationOf(ts)})
 	case key.Matches(k, km.Reply):
 		c := ts[0]
 		if cur := m.current(); cur != nil {
@@ -1032,6 +1057,11 @@ func describe(a store.Action, n int) (did, do string) {
 		return both("route", "routed", " "+what+" to team "+a.Value)
 	case domain.EventNote:
 		return both("note", "noted", " on "+what)
+	case domain.EventMerge:
+		if a.Value == "" {
+			return both("split", "split", " "+what+" off their conversation")
+		}
+		return both("merge", "merged", " "+what+" into one conversation")
 	case domain.EventFYI:
 		if a.Value == "fyi" {
 			return both("mark", "marked", " "+what+" FYI (no reply needed)")

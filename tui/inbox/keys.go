@@ -13,7 +13,7 @@ type KeyMap struct {
 	Impostor                                key.Binding
 	JumpNew, Refresh                        key.Binding
 	Range, SelectAll, Invert                key.Binding
-	SaveView                                key.Binding
+	SaveView, Merge                         key.Binding
 }
 
 // DefaultKeyMap is the inbox's keys as the README documents them.
@@ -60,5 +60,7 @@ func DefaultKeyMap() KeyMap {
 		Refresh:  b("ctrl+r", "reload", "ctrl+r"),
 		// SaveView saves the current query as a named view in the config.
 		SaveView: b("S", "save as view", "S"),
+		// Merge marks the selected mentions as one conversation.
+		Merge: b("M", "merge into one conversation", "M"),
 	}
 }

@@ -468,6 +468,9 @@ func (m *Model) detailView(st *themes.Styles) string {
 		if s.Drafts > 0 {
 			field("drafts", fmt.Sprintf("%d open (r resumes yours; Outbox, 4, shows the queue)", s.Drafts))
 		}
+		if s.Conversation != "" {
+			field("conversation", s.Conversation+" · / conversation:"+s.Conversation+" lists it")
+		}
 		if s.IncidentID != "" {
 			field("incident", s.IncidentID)
 		}
