@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"charm.land/bubbles/v2/key"
 )
 
 // TestDefaults checks the table itself: names, keys and descriptions,
@@ -157,5 +159,19 @@ func TestLabelAndBinding(t *testing.T) {
 	}
 	if got := k.Name("inbox", def.Binding("inbox.tag")); got != "" {
 		t.Errorf("the default tag binding is not in force, got %q", got)
+	}
+}
+
+func TestCovered(t *testing.T) {
+	type two struct{ Up, Down key.Binding }
+	var k Keys
+	if err := Covered("outbox", two{k.Binding("outbox.up"), k.Binding("outbox.down")}, k); err == nil || !strings.Contains(err.Error(), "no field for [outbox.approve") {
+		t.Fatalf("got %v", err)
+	}
+	if err := Covered("outbox", two{k.Binding("outbox.up"), k.Binding("outbox.up")}, k); err == nil || !strings.Contains(err.Error(), "both outbox.up") {
+		t.Fatalf("got %v", err)
+	}
+	if err := Covered("outbox", two{k.Binding("outbox.up"), k.Binding("inbox.tag")}, k); err == nil || !strings.Contains(err.Error(), "Down is no outbox action") {
+		t.Fatalf("got %v", err)
 	}
 }

@@ -40,7 +40,7 @@ func TestGlobalHelpListsEveryPaneAndPaletteKey(t *testing.T) {
 	h := outboxHarness(t, "dark", 120, 30)
 	h.keys("?")
 	s := stripANSI(h.screen())
-	for _, want := range []string{"1 inbox", "2 crisis", "3 policy", "4 outbox", ":/ctrl+k commands"} {
+	for _, want := range []string{"1 inbox", "2 crisis", "3 policy", "4 outbox", ":/ctrl+p commands"} {
 		if !strings.Contains(s, want) {
 			t.Fatalf("help lacks %q:\n%s", want, s)
 		}

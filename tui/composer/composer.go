@@ -25,6 +25,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"switchboard/domain"
+	"switchboard/keymap"
 	"switchboard/policy"
 	"switchboard/policy/textlen"
 	"switchboard/reply"
@@ -80,18 +81,20 @@ type KeyMap struct {
 }
 
 // DefaultKeyMap is the composer's keys as the README documents them.
-func DefaultKeyMap() KeyMap {
-	b := func(help, desc string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
-	}
+func DefaultKeyMap() KeyMap { return NewKeyMap(nil) }
+
+// NewKeyMap is the composer's keys with the config's remaps (package
+// keymap names them composer.send …).
+func NewKeyMap(k keymap.Keys) KeyMap {
+	b := k.Binding
 	return KeyMap{
-		Switch:   b("tab", "public ⇄ private", "tab"),
-		Send:     b("ctrl+s", "send", "ctrl+s"),
-		Fix:      b("ctrl+f", "apply fix", "ctrl+f"),
-		Template: b("ctrl+t", "templates", "ctrl+t"),
-		NewDraft: b("ctrl+n", "new draft", "ctrl+n"),
-		Public:   b("ctrl+p", "reply in public instead", "ctrl+p"),
-		Close:    b("esc", "save and close", "esc"),
+		Switch:   b("composer.switch"),
+		Send:     b("composer.send"),
+		Fix:      b("composer.fix"),
+		Template: b("composer.template"),
+		NewDraft: b("composer.new_draft"),
+		Public:   b("composer.public"),
+		Close:    b("composer.close"),
 	}
 }
 
@@ -173,7 +176,7 @@ type (
 // New opens the composer on mention m.
 func New(s pane.Session, m domain.Mention, o Options) *Model {
 	o.defaults()
-	c := &Model{sess: s, o: o, keys: DefaultKeyMap(), m: m, sides: [2]*side{{}, {}}, tpls: reply.Templates(o.Pack, m.Platform)}
+	c := &Model{sess: s, o: o, keys: NewKeyMap(s.Keys), m: m, sides: [2]*side{{}, {}}, tpls: reply.Templates(o.Pack, m.Platform)}
 	if !reply.CanPrivate(m.Platform) {
 		c.mode = public
 	}

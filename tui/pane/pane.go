@@ -17,6 +17,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"switchboard/domain"
+	"switchboard/keymap"
 	"switchboard/store"
 	"switchboard/themes"
 )
@@ -49,6 +50,9 @@ type Session struct {
 	Styles *themes.Styles
 	// Now is the clock (time.Now unless a test fixes it).
 	Now func() time.Time
+	// Keys are the config's remaps of the keys (nil: the defaults); each
+	// pane builds its key map with them.
+	Keys keymap.Keys
 }
 
 // Factory builds a pane for one session.

@@ -1,0 +1,15 @@
+package tui
+
+import (
+	"testing"
+
+	"switchboard/keymap"
+)
+
+// TestKeyMapCoversActions: every global action of package keymap has its
+// field in the key map, and every field is one.
+func TestKeyMapCoversActions(t *testing.T) {
+	if err := keymap.Covered("global", DefaultKeyMap(), nil); err != nil {
+		t.Fatal(err)
+	}
+}
