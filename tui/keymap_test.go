@@ -1,8 +1,11 @@
 package tui
 
 import (
+	"strings"
 	"testing"
 
+	"switchboard/config"
+	"switchboard/domain"
 	"switchboard/keymap"
 )
 
@@ -13,3 +16,92 @@ func TestKeyMapCoversActions(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// remapped is a config that remaps as the README's example does.
+func remapped(t *testing.T) *config.Config {
+	t.Helper()
+	c, err := config.Parse([]byte(`keys:
+  inbox.done: "d"
+  inbox.tag: ["T", "ctrl+t"]
+  global.help: "f1"
+  global.palette: ["ctrl+p", ";"]
+`), "config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestRemappedKeyRunsItsAction(t *testing.T) {
+	h := newHarness(t, seed(5), remapped(t), "dark", 120, 30)
+	k := cursorKey(t, h)
+	// the old key does nothing any more
+	h.keys("x")
+	if st := h.mention(k).State.Status; st != domain.StatusOpen {
+		t.Fatalf("x still marks done: %s", st)
+	}
+	if cursorKey(t, h) != k {
+		t.Fatal("x moved the cursor")
+	}
+	h.keys("d")
+	if st := h.mention(k).State.Status; st != domain.StatusDone {
+		t.Fatalf("d did not mark done: %s", st)
+	}
+	// either of two keys opens the tag picker; t no longer does
+	h.keys("t")
+	if h.m.focused().Capturing() {
+		t.Fatalf("t opened a dialog:\n%s", h.screen())
+	}
+	for _, key := range []string{"T", "ctrl+t"} {
+		h.keys(key)
+		if !strings.Contains(stripANSI(h.screen()), "Tag 1 mention") {
+			t.Fatalf("%s did not open the tag picker:\n%s", key, stripANSI(h.screen()))
+		}
+		h.keys("esc")
+	}
+	// a remapped global key: f1 is help, ? is not; ; opens the palette, : does not
+	h.keys("?")
+	if h.m.showHelp {
+		t.Fatal("? still shows help")
+	}
+	h.keys("f1")
+	if !h.m.showHelp {
+		t.Fatal("f1 did not show help")
+	}
+	h.keys(":")
+	if h.m.palette != nil {
+		t.Fatal(": still opens the palette")
+	}
+	for _, key := range []string{";", "ctrl+p"} {
+		h.keys(key)
+		if h.m.palette == nil {
+			t.Fatalf("%s did not open the palette", key)
+		}
+		h.keys("esc")
+	}
+}
+
+func TestHelpShowsRemappedKeys(t *testing.T) {
+	h := newHarness(t, seed(5), remapped(t), "dark", 120, 30)
+	// the footer's short help
+	foot := stripANSI(h.screen())
+	if !strings.Contains(foot, "d done") || strings.Contains(foot, "x done") || !strings.Contains(foot, "f1 help") {
+		t.Fatalf("footer does not show the remapped keys:\n%s", foot)
+	}
+	h.keys("f1")
+	s := stripANSI(h.screen())
+	for _, want := range []string{"d done", "T/ctrl+t tag", "ctrl+p/; commands", "f1 help"} {
+		if !strings.Contains(squeeze(s), want) {
+			t.Fatalf("help lacks %q:\n%s", want, s)
+		}
+	}
+	for _, old := range []string{"x done", ":/ctrl+p commands", "? help"} {
+		if strings.Contains(squeeze(s), old) {
+			t.Fatalf("help still shows %q:\n%s", old, s)
+		}
+	}
+}
+
+// squeeze collapses runs of spaces (help aligns keys and descriptions in
+// columns).
+func squeeze(s string) string { return strings.Join(strings.Fields(s), " ") }

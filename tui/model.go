@@ -151,9 +151,10 @@ func New(opts Options) (*Model, error) {
 	if !themes.Valid(opts.Theme) {
 		return nil, fmt.Errorf("unknown theme %q (want %s)", opts.Theme, strings.Join(themes.Names, ", "))
 	}
-	m := &Model{opts: opts, keys: DefaultKeyMap(), help: help.New()}
+	keys := opts.Config.Keys.Actions
+	m := &Model{opts: opts, keys: NewKeyMap(keys), help: help.New()}
 	m.setStyles(themes.New(themes.Resolve(opts.Theme, true, opts.Environ), true))
-	m.sess = pane.Session{Ctx: opts.Ctx, Store: opts.Store, Actor: opts.Actor, Styles: m.styles, Now: opts.Now}
+	m.sess = pane.Session{Ctx: opts.Ctx, Store: opts.Store, Actor: opts.Actor, Styles: m.styles, Now: opts.Now, Keys: keys}
 	ic := opts.Config.Inbox
 	brand := opts.Brand
 	if brand == "" {
