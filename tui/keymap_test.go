@@ -105,3 +105,102 @@ func TestHelpShowsRemappedKeys(t *testing.T) {
 // squeeze collapses runs of spaces (help aligns keys and descriptions in
 // columns).
 func squeeze(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func TestPaletteOpensWithEachKey(t *testing.T) {
+	h := newHarness(t, seed(3), nil, "dark", 120, 30)
+	for _, k := range []string{":", "ctrl+p", "ctrl+k"} {
+		h.keys(k)
+		if h.m.palette == nil || !strings.Contains(h.screen(), "Commands") {
+			t.Fatalf("%s did not open the palette", k)
+		}
+		h.keys("esc")
+	}
+}
+
+func TestPaletteListsEveryActionByName(t *testing.T) {
+	h := newHarness(t, seed(3), nil, "dark", 120, 30)
+	h.keys(":")
+	got := map[string]string{}
+	for _, c := range h.m.palette.visible() {
+		got[c.name] = c.keys
+	}
+	var def keymap.Keys
+	for _, a := range keymap.All() {
+		if a.Pane() != "inbox" && a.Pane() != "global" || a.Name == "global.palette" || a.Name == "global.force_quit" || a.Name == "global.outbox" {
+			continue // no crisis, policy or outbox pane in this session
+		}
+		if keys, ok := got[a.Name]; !ok || keys != def.Label(a.Name) {
+			t.Errorf("palette lists %s as %q, want %q", a.Name, keys, def.Label(a.Name))
+		}
+	}
+	// on the screen, by name with description and key
+	if s := squeeze(stripANSI(h.screen())); !strings.Contains(s, "inbox.up up ↑/k") {
+		t.Fatalf("palette rows:\n%s", s)
+	}
+}
+
+func TestPaletteFuzzyMatchesBestFirst(t *testing.T) {
+	h := newHarness(t, seed(3), nil, "dark", 120, 30)
+	for _, tc := range []struct{ typed, first string }{
+		{"snz", "inbox.snooze"},
+		{"snooze", "inbox.snooze"},
+		{"done", "inbox.done"},
+		{"slctall", "inbox.select_all"},
+		{"undo rules", "inbox.undo_rules"},
+		{"x", "inbox.done"}, // the key itself
+	} {
+		h.keys(":")
+		h.typeText(tc.typed)
+		vis := h.m.palette.visible()
+		if len(vis) == 0 || vis[0].name != tc.first {
+			var names []string
+			for _, c := range vis {
+				names = append(names, c.name)
+			}
+			t.Errorf("%q: got %v, want %s first", tc.typed, names, tc.first)
+		}
+		h.keys("esc")
+	}
+	h.keys(":")
+	h.typeText("qqqzzz")
+	if len(h.m.palette.visible()) != 0 || !strings.Contains(h.screen(), "no action matches") {
+		t.Fatalf("nonsense matched:\n%s", stripANSI(h.screen()))
+	}
+	h.keys("esc")
+	// snz, enter: the snooze prompt for the mention under the cursor
+	k := cursorKey(t, h)
+	h.keys(":")
+	h.typeText("snz")
+	h.keys("enter")
+	if !strings.Contains(stripANSI(h.screen()), "Snooze 1 mention until") {
+		t.Fatalf("no snooze prompt:\n%s", stripANSI(h.screen()))
+	}
+	h.typeText("2h")
+	h.keys("enter")
+	if m := h.mention(k); m.State.Status != domain.StatusSnoozed {
+		t.Fatalf("not snoozed: %s", m.State.Status)
+	}
+}
+
+func TestPaletteShowsAndRunsRemappedKeys(t *testing.T) {
+	h := newHarness(t, seed(3), remapped(t), "dark", 120, 30)
+	k := cursorKey(t, h)
+	h.keys(";")
+	h.typeText("done")
+	s := squeeze(stripANSI(h.screen()))
+	if !strings.Contains(s, "inbox.done done d") {
+		t.Fatalf("palette does not show the remapped key:\n%s", s)
+	}
+	if vis := h.m.palette.visible(); vis[0].keys != "d" {
+		t.Fatalf("inbox.done's key in the palette: %q", vis[0].keys)
+	}
+	h.keys("enter")
+	if st := h.mention(k).State.Status; st != domain.StatusDone {
+		t.Fatalf("the palette's done: %s", st)
+	}
+	h.keys("ctrl+p")
+	h.typeText("tag")
+	if s := squeeze(stripANSI(h.screen())); !strings.Contains(s, "inbox.tag tag T/ctrl+t") {
+		t.Fatalf("palette does not show the remapped tag keys:\n%s", s)
+	}
+}
