@@ -31,6 +31,8 @@ type Action struct {
 	Help string
 	// Desc is what it does, as help and the palette show it.
 	Desc string
+	// Doc says it at more length for the README, when Desc is short.
+	Doc string
 	// Modes are where in its pane the action applies (see modes); none
 	// means all of them.
 	Modes []string
