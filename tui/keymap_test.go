@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"switchboard/config"
 	"switchboard/domain"
 	"switchboard/keymap"
@@ -202,5 +204,23 @@ func TestPaletteShowsAndRunsRemappedKeys(t *testing.T) {
 	h.typeText("tag")
 	if s := squeeze(stripANSI(h.screen())); !strings.Contains(s, "inbox.tag tag T/ctrl+t") {
 		t.Fatalf("palette does not show the remapped tag keys:\n%s", s)
+	}
+}
+
+// TestHintsNameRemappedKeys: text that tells the user a key names the key
+// in force.
+func TestHintsNameRemappedKeys(t *testing.T) {
+	c, err := config.Parse([]byte("keys:\n  inbox.copy: c\n  global.quit: ctrl+q\n"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, seed(3), c, "dark", 120, 30)
+	h.keys("r")
+	if msg, _ := h.m.Toast(); !strings.Contains(msg, "copy the URL with c and") {
+		t.Fatalf("reply toast %q", msg)
+	}
+	h.send(tea.WindowSizeMsg{Width: 50, Height: 10})
+	if s := stripANSI(h.screen()); !strings.Contains(s, "press ctrl+q to quit") {
+		t.Fatalf("size message:\n%s", s)
 	}
 }

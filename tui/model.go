@@ -367,7 +367,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, pane.ToastError(warn)
 		}
 		if m.opts.Composer == nil {
-			return m, pane.Toast("replying is not available in this session: copy the URL with o and answer on the platform")
+			return m, pane.Toast("replying is not available in this session: copy the URL with " + m.Inbox().Keys().Copy.Help().Key + " and answer on the platform")
 		}
 		m.overlay = m.opts.Composer(m.sess, msg)
 		m.overlay.SetSize(m.w, m.bodyHeight())
@@ -499,7 +499,7 @@ func (m *Model) render() string {
 		return "starting…"
 	}
 	if m.w < MinWidth || m.h < MinHeight {
-		msg := fmt.Sprintf("switchboard needs at least %d×%d;\nthis terminal is %d×%d.\nMake it larger, or press q to quit.", MinWidth, MinHeight, m.w, m.h)
+		msg := fmt.Sprintf("switchboard needs at least %d×%d;\nthis terminal is %d×%d.\nMake it larger, or press %s to quit.", MinWidth, MinHeight, m.w, m.h, m.keys.Quit.Help().Key)
 		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, m.styles.Warning.Render(msg))
 	}
 	header := m.header()

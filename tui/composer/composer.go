@@ -411,7 +411,7 @@ func (c *Model) onSaved(msg savedMsg) tea.Cmd {
 	if msg.err != nil {
 		s.saveErr = msg.err.Error()
 		if errors.Is(msg.err, store.ErrStaleDraft) || errors.Is(msg.err, store.ErrDraftState) {
-			s.saveErr = "someone else changed this draft meanwhile; your text is kept here — ctrl+n saves it as a new draft"
+			s.saveErr = "someone else changed this draft meanwhile; your text is kept here — " + c.keys.NewDraft.Help().Key + " saves it as a new draft"
 			s.draft = domain.Draft{}
 			c.warnNew = true
 		}
@@ -508,7 +508,7 @@ func (c *Model) onSendDone(msg sendDoneMsg) tea.Cmd {
 		return nil
 	case len(msg.asked) > 0:
 		s.sent = "waiting for approval by " + strings.Join(msg.asked, ", ")
-		c.say(what+" "+s.draft.ID+" went to the approval queue of "+strings.Join(msg.asked, ", ")+"; once approved, ctrl+s here (or switchboard drafts queue "+s.draft.ID+") sends it", false)
+		c.say(what+" "+s.draft.ID+" went to the approval queue of "+strings.Join(msg.asked, ", ")+"; once approved, "+c.keys.Send.Help().Key+" here (or switchboard drafts queue "+s.draft.ID+") sends it", false)
 	default:
 		s.sent = "queued"
 		c.say(what+" "+s.draft.ID+" queued; it goes out as soon as the platform takes it (Outbox, 4)", false)
@@ -718,7 +718,7 @@ func (c *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 		if open > 0 && !c.warnNew {
 			c.warnNew = true
-			c.say(fmt.Sprintf("this mention already has %d open draft(s); ctrl+n again starts another one beside them", open), true)
+			c.say(fmt.Sprintf("this mention already has %d open draft(s); %s again starts another one beside them", open, c.keys.NewDraft.Help().Key), true)
 			return nil
 		}
 		c.warnNew = false
@@ -894,7 +894,7 @@ func (c *Model) View() string {
 		for _, l := range strings.Split(safetext.Wrap("✗ A private message to this author failed before: "+c.cannotDM, w), "\n") {
 			add(st.Health.Bad.Render(l))
 		}
-		add(st.Dialog.Hint.Render("  ctrl+p replies in public instead"))
+		add(st.Dialog.Hint.Render("  " + c.keys.Public.Help().Key + " replies in public instead"))
 	}
 	// findings and state, below the editor
 	var bottom []string
@@ -974,7 +974,7 @@ func (c *Model) findingLine(f policy.Finding, w int, fixable bool) string {
 	}
 	line := mark + " " + f.RuleID + ": " + safetext.Line(f.Message)
 	if fixable {
-		line += "  [ctrl+f " + fixLabel(f) + "]"
+		line += "  [" + c.keys.Fix.Help().Key + " " + fixLabel(f) + "]"
 	}
 	return style.Render(safetext.Truncate(line, w, "…"))
 }
@@ -1011,7 +1011,7 @@ func (c *Model) stateLine(s *side, w int) string {
 	if b := s.blocking(); len(b) > 0 && s.checked == s.checkSeq {
 		parts = append(parts, "sending disabled: fix the block findings")
 	} else if roles := s.needsApproval(); len(roles) > 0 {
-		parts = append(parts, "ctrl+s asks "+strings.Join(roles, ", ")+" to approve")
+		parts = append(parts, c.keys.Send.Help().Key+" asks "+strings.Join(roles, ", ")+" to approve")
 	}
 	return st.Dialog.Hint.Render(safetext.Truncate(strings.Join(parts, " · "), w, "…"))
 }

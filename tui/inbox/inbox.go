@@ -217,7 +217,7 @@ func New(sess pane.Session, opts Options) (*Model, error) {
 	return m, nil
 }
 
-// Keys returns the pane's key map (for the command palette and README).
+// Keys returns the pane's key map, with the config's remaps.
 func (m *Model) Keys() KeyMap { return m.keys }
 
 func (m *Model) target(p domain.Priority) time.Duration { return m.opts.Clock.Target(string(p)) }
