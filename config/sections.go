@@ -11,4 +11,6 @@ type Sections struct {
 	Inbox Inbox `yaml:"inbox"`
 	// Crisis is the crisis board's detection sensitivity (crisis.go).
 	Crisis Crisis `yaml:"crisis"`
+	// Keys remaps the terminal UI's keys (keys.go).
+	Keys Keys `yaml:"keys"`
 }

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"charm.land/bubbles/v2/key"
+
+	"switchboard/keymap"
 )
 
 // KeyMap is the root's global keys; each pane has its own KeyMap.
@@ -10,20 +12,22 @@ type KeyMap struct {
 }
 
 // DefaultKeyMap is the global keys as the README documents them.
-func DefaultKeyMap() KeyMap {
-	b := func(help, desc string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
-	}
+func DefaultKeyMap() KeyMap { return NewKeyMap(nil) }
+
+// NewKeyMap is the global keys with the config's remaps (package keymap
+// names them global.quit, global.palette …).
+func NewKeyMap(k keymap.Keys) KeyMap {
+	b := k.Binding
 	return KeyMap{
-		Quit:      b("q", "quit", "q"),
-		ForceQuit: b("ctrl+c", "quit", "ctrl+c"),
-		Help:      b("?", "help", "?"),
-		Palette:   b(":/ctrl+k", "commands", ":", "ctrl+k"),
-		Pane1:     b("1", "inbox", "1"),
-		Pane2:     b("2", "crisis", "2"),
-		Pane3:     b("3", "policy", "3"),
+		Quit:      b("global.quit"),
+		ForceQuit: b("global.force_quit"),
+		Help:      b("global.help"),
+		Palette:   b("global.palette"),
+		Pane1:     b("global.inbox"),
+		Pane2:     b("global.crisis"),
+		Pane3:     b("global.policy"),
 		// Pane4 is the Outbox; New disables it when the session has none.
-		Pane4: b("4", "outbox", "4"),
+		Pane4: b("global.outbox"),
 	}
 }
 

@@ -157,9 +157,10 @@ func New(opts Options) (*Model, error) {
 	if !themes.Valid(opts.Theme) {
 		return nil, fmt.Errorf("unknown theme %q (want %s)", opts.Theme, strings.Join(themes.Names, ", "))
 	}
-	m := &Model{opts: opts, keys: DefaultKeyMap(), help: help.New()}
+	keys := opts.Config.Keys.Actions
+	m := &Model{opts: opts, keys: NewKeyMap(keys), help: help.New()}
 	m.setStyles(themes.New(themes.Resolve(opts.Theme, true, opts.Environ), true))
-	m.sess = pane.Session{Ctx: opts.Ctx, Store: opts.Store, Actor: opts.Actor, Styles: m.styles, Now: opts.Now}
+	m.sess = pane.Session{Ctx: opts.Ctx, Store: opts.Store, Actor: opts.Actor, Styles: m.styles, Now: opts.Now, Keys: keys}
 	ic := opts.Config.Inbox
 	brand := opts.Brand
 	if brand == "" {
@@ -376,7 +377,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, pane.ToastError(warn)
 		}
 		if m.opts.Composer == nil {
-			return m, pane.Toast("replying is not available in this session: copy the URL with o and answer on the platform")
+			return m, pane.Toast("replying is not available in this session: copy the URL with " + m.Inbox().Keys().Copy.Help().Key + " and answer on the platform")
 		}
 		m.overlay = m.opts.Composer(m.sess, msg)
 		m.overlay.SetSize(m.w, m.bodyHeight())
@@ -508,7 +509,7 @@ func (m *Model) render() string {
 		return "starting…"
 	}
 	if m.w < MinWidth || m.h < MinHeight {
-		msg := fmt.Sprintf("switchboard needs at least %d×%d;\nthis terminal is %d×%d.\nMake it larger, or press q to quit.", MinWidth, MinHeight, m.w, m.h)
+		msg := fmt.Sprintf("switchboard needs at least %d×%d;\nthis terminal is %d×%d.\nMake it larger, or press %s to quit.", MinWidth, MinHeight, m.w, m.h, m.keys.Quit.Help().Key)
 		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, m.styles.Warning.Render(msg))
 	}
 	header := m.header()

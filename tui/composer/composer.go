@@ -26,6 +26,7 @@ import (
 
 	"switchboard/domain"
 	"switchboard/internal/words"
+	"switchboard/keymap"
 	"switchboard/policy"
 	"switchboard/policy/textlen"
 	"switchboard/reply"
@@ -81,18 +82,20 @@ type KeyMap struct {
 }
 
 // DefaultKeyMap is the composer's keys as the README documents them.
-func DefaultKeyMap() KeyMap {
-	b := func(help, desc string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
-	}
+func DefaultKeyMap() KeyMap { return NewKeyMap(nil) }
+
+// NewKeyMap is the composer's keys with the config's remaps (package
+// keymap names them composer.send …).
+func NewKeyMap(k keymap.Keys) KeyMap {
+	b := k.Binding
 	return KeyMap{
-		Switch:   b("tab", "public ⇄ private", "tab"),
-		Send:     b("ctrl+s", "send", "ctrl+s"),
-		Fix:      b("ctrl+f", "apply fix", "ctrl+f"),
-		Template: b("ctrl+t", "templates", "ctrl+t"),
-		NewDraft: b("ctrl+n", "new draft", "ctrl+n"),
-		Public:   b("ctrl+p", "reply in public instead", "ctrl+p"),
-		Close:    b("esc", "save and close", "esc"),
+		Switch:   b("composer.switch"),
+		Send:     b("composer.send"),
+		Fix:      b("composer.fix"),
+		Template: b("composer.template"),
+		NewDraft: b("composer.new_draft"),
+		Public:   b("composer.public"),
+		Close:    b("composer.close"),
 	}
 }
 
@@ -174,7 +177,7 @@ type (
 // New opens the composer on mention m.
 func New(s pane.Session, m domain.Mention, o Options) *Model {
 	o.defaults()
-	c := &Model{sess: s, o: o, keys: DefaultKeyMap(), m: m, sides: [2]*side{{}, {}}, tpls: reply.Templates(o.Pack, m.Platform)}
+	c := &Model{sess: s, o: o, keys: NewKeyMap(s.Keys), m: m, sides: [2]*side{{}, {}}, tpls: reply.Templates(o.Pack, m.Platform)}
 	if !reply.CanPrivate(m.Platform) {
 		c.mode = public
 	}
@@ -409,7 +412,7 @@ func (c *Model) onSaved(msg savedMsg) tea.Cmd {
 	if msg.err != nil {
 		s.saveErr = msg.err.Error()
 		if errors.Is(msg.err, store.ErrStaleDraft) || errors.Is(msg.err, store.ErrDraftState) {
-			s.saveErr = "someone else changed this draft meanwhile; your text is kept here — ctrl+n saves it as a new draft"
+			s.saveErr = "someone else changed this draft meanwhile; your text is kept here — " + c.keys.NewDraft.Help().Key + " saves it as a new draft"
 			s.draft = domain.Draft{}
 			c.warnNew = true
 		}
@@ -506,7 +509,7 @@ func (c *Model) onSendDone(msg sendDoneMsg) tea.Cmd {
 		return nil
 	case len(msg.asked) > 0:
 		s.sent = "waiting for approval by " + strings.Join(msg.asked, ", ")
-		c.say(what+" "+s.draft.ID+" went to the approval queue of "+strings.Join(msg.asked, ", ")+"; once approved, ctrl+s here (or switchboard drafts queue "+s.draft.ID+") sends it", false)
+		c.say(what+" "+s.draft.ID+" went to the approval queue of "+strings.Join(msg.asked, ", ")+"; once approved, "+c.keys.Send.Help().Key+" here (or switchboard drafts queue "+s.draft.ID+") sends it", false)
 	default:
 		s.sent = "queued"
 		c.say(what+" "+s.draft.ID+" queued; it goes out as soon as the platform takes it (Outbox, 4)", false)
@@ -716,7 +719,7 @@ func (c *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 		if open > 0 && !c.warnNew {
 			c.warnNew = true
-			c.say("this mention already has "+words.Plural(open, "open draft")+"; ctrl+n again starts another one beside them", true)
+			c.say("this mention already has "+words.Plural(open, "open draft")+"; "+c.keys.NewDraft.Help().Key+" again starts another one beside them", true)
 			return nil
 		}
 		c.warnNew = false
@@ -892,7 +895,7 @@ func (c *Model) View() string {
 		for _, l := range strings.Split(safetext.Wrap("✗ A private message to this author failed before: "+c.cannotDM, w), "\n") {
 			add(st.Health.Bad.Render(l))
 		}
-		add(st.Dialog.Hint.Render("  ctrl+p replies in public instead"))
+		add(st.Dialog.Hint.Render("  " + c.keys.Public.Help().Key + " replies in public instead"))
 	}
 	// findings and state, below the editor
 	var bottom []string
@@ -972,7 +975,7 @@ func (c *Model) findingLine(f policy.Finding, w int, fixable bool) string {
 	}
 	line := mark + " " + f.RuleID + ": " + safetext.Line(f.Message)
 	if fixable {
-		line += "  [ctrl+f " + fixLabel(f) + "]"
+		line += "  [" + c.keys.Fix.Help().Key + " " + fixLabel(f) + "]"
 	}
 	return style.Render(safetext.Truncate(line, w, "…"))
 }
@@ -1009,7 +1012,7 @@ func (c *Model) stateLine(s *side, w int) string {
 	if b := s.blocking(); len(b) > 0 && s.checked == s.checkSeq {
 		parts = append(parts, "sending disabled: fix the block findings")
 	} else if roles := s.needsApproval(); len(roles) > 0 {
-		parts = append(parts, "ctrl+s asks "+strings.Join(roles, ", ")+" to approve")
+		parts = append(parts, c.keys.Send.Help().Key+" asks "+strings.Join(roles, ", ")+" to approve")
 	}
 	return st.Dialog.Hint.Render(safetext.Truncate(strings.Join(parts, " · "), w, "…"))
 }

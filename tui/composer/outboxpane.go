@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"switchboard/domain"
+	"switchboard/keymap"
 	"switchboard/policy"
 	"switchboard/reply"
 	"switchboard/safetext"
@@ -21,21 +22,23 @@ type OutboxKeyMap struct {
 }
 
 // DefaultOutboxKeyMap is the Outbox pane's keys as the README documents them.
-func DefaultOutboxKeyMap() OutboxKeyMap {
-	b := func(help, desc string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
-	}
+func DefaultOutboxKeyMap() OutboxKeyMap { return NewOutboxKeyMap(nil) }
+
+// NewOutboxKeyMap is the Outbox pane's keys with the config's remaps
+// (package keymap names them outbox.approve …).
+func NewOutboxKeyMap(k keymap.Keys) OutboxKeyMap {
+	b := k.Binding
 	return OutboxKeyMap{
-		Up:      b("↑/k", "up", "up", "k"),
-		Down:    b("↓/j", "down", "down", "j"),
-		Approve: b("A", "approve", "A"),
-		Reject:  b("X", "reject", "X"),
-		Retry:   b("R", "retry send", "R"),
-		Cancel:  b("C", "cancel draft", "C"),
-		Pause:   b("P", "pause/resume all sending", "P"),
-		Mine:    b("m", "needs my approval ⇄ all", "m"),
-		Confirm: b("enter", "confirm", "enter"),
-		Back:    b("esc", "back", "esc"),
+		Up:      b("outbox.up"),
+		Down:    b("outbox.down"),
+		Approve: b("outbox.approve"),
+		Reject:  b("outbox.reject"),
+		Retry:   b("outbox.retry"),
+		Cancel:  b("outbox.cancel"),
+		Pause:   b("outbox.pause"),
+		Mine:    b("outbox.mine"),
+		Confirm: b("outbox.confirm"),
+		Back:    b("outbox.back"),
 	}
 }
 
@@ -74,7 +77,7 @@ func OutboxFactory(pack *policy.Pack, packErr error) pane.Factory {
 		pack = policy.Default()
 	}
 	return func(s pane.Session) pane.Pane {
-		return &Outbox{sess: s, pack: pack, packErr: packErr, keys: DefaultOutboxKeyMap()}
+		return &Outbox{sess: s, pack: pack, packErr: packErr, keys: NewOutboxKeyMap(s.Keys)}
 	}
 }
 

@@ -167,7 +167,7 @@ func New(sess pane.Session, opts Options) *Model {
 	if sess.Ctx == nil {
 		sess.Ctx = context.Background()
 	}
-	m := &Model{sess: sess, opts: opts, keys: DefaultKeyMap(), sparks: map[string][]int{}}
+	m := &Model{sess: sess, opts: opts, keys: NewKeyMap(sess.Keys), sparks: map[string][]int{}}
 	m.readWarRoom()
 	return m
 }

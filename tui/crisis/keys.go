@@ -1,6 +1,10 @@
 package crisis
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+
+	"switchboard/keymap"
+)
 
 // KeyMap is the crisis pane's keys.
 type KeyMap struct {
@@ -14,39 +18,41 @@ type KeyMap struct {
 }
 
 // DefaultKeyMap is the pane's keys as the README documents them.
-func DefaultKeyMap() KeyMap {
-	b := func(help, desc string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
-	}
+func DefaultKeyMap() KeyMap { return NewKeyMap(nil) }
+
+// NewKeyMap is the pane's keys with the config's remaps (package keymap
+// names them crisis.up, crisis.tick …).
+func NewKeyMap(k keymap.Keys) KeyMap {
+	b := k.Binding
 	return KeyMap{
-		Up:         b("↑/k", "up", "up", "k"),
-		Down:       b("↓/j", "down", "down", "j"),
-		Left:       b("←/h", "column", "left", "h"),
-		Right:      b("→/l", "column", "right", "l"),
-		Open:       b("enter", "open", "enter"),
-		Close:      b("esc", "board", "esc", "backspace"),
-		Alerts:     b("a", "alerts", "a"),
-		Declare:    b("d", "declare from alert", "d"),
-		Dismiss:    b("x", "dismiss alert", "x"),
-		New:        b("n", "new incident", "n"),
-		Forward:    b(">", "next status", ">", "."),
-		Back:       b("<", "previous status", "<", ","),
-		SevUp:      b("+", "more severe", "+", "="),
-		SevDown:    b("-", "less severe", "-"),
-		Tick:       b("space", "tick", "space", "x"),
-		Update:     b("u", "status update", "u"),
-		Note:       b("N", "note", "N"),
-		Summary:    b("S", "summary", "S"),
-		Role:       b("r", "roles", "r"),
-		Holding:    b("s", "holding statement", "s"),
-		Mentions:   b("m", "mentions in inbox", "m"),
-		ScrollUp:   b("pgup", "older timeline", "pgup"),
-		ScrollDown: b("pgdown", "newer timeline", "pgdown"),
-		Impact:     b("i", "impact", "i"),
-		EditTitle:  b("t", "title", "t"),
-		Scenario:   b("c", "scenario", "c"),
-		Copy:       b("y", "copy post-mortem", "y"),
-		AddItem:    b("A", "add checklist item", "A"),
+		Up:         b("crisis.up"),
+		Down:       b("crisis.down"),
+		Left:       b("crisis.left"),
+		Right:      b("crisis.right"),
+		Open:       b("crisis.open"),
+		Close:      b("crisis.close"),
+		Alerts:     b("crisis.alerts"),
+		Declare:    b("crisis.declare"),
+		Dismiss:    b("crisis.dismiss"),
+		New:        b("crisis.new"),
+		Forward:    b("crisis.forward"),
+		Back:       b("crisis.back"),
+		SevUp:      b("crisis.sev_up"),
+		SevDown:    b("crisis.sev_down"),
+		Tick:       b("crisis.tick"),
+		Update:     b("crisis.update"),
+		Note:       b("crisis.note"),
+		Summary:    b("crisis.summary"),
+		Role:       b("crisis.role"),
+		Holding:    b("crisis.holding"),
+		Mentions:   b("crisis.mentions"),
+		ScrollUp:   b("crisis.scroll_up"),
+		ScrollDown: b("crisis.scroll_down"),
+		Impact:     b("crisis.impact"),
+		EditTitle:  b("crisis.edit_title"),
+		Scenario:   b("crisis.scenario"),
+		Copy:       b("crisis.copy"),
+		AddItem:    b("crisis.add_item"),
 	}
 }
 

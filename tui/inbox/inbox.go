@@ -224,7 +224,7 @@ func New(sess pane.Session, opts Options) (*Model, error) {
 		}
 		opts.SLA = pol
 	}
-	m := &Model{sess: sess, opts: opts, keys: DefaultKeyMap(), selected: map[uint64]domain.Mention{}, topIndex: -1, jump: -1}
+	m := &Model{sess: sess, opts: opts, keys: NewKeyMap(sess.Keys), selected: map[uint64]domain.Mention{}, topIndex: -1, jump: -1}
 	var defs []config.InboxView
 	if opts.BuiltinViews {
 		defs = append(defs, BuiltinViews...)
@@ -298,7 +298,7 @@ func (m *Model) currentAsView(name string) config.InboxView {
 	return config.InboxView{Name: name, Query: expr, Sort: sortBy, Columns: v.Columns}
 }
 
-// Keys returns the pane's key map (for the command palette and README).
+// Keys returns the pane's key map, with the config's remaps.
 func (m *Model) Keys() KeyMap { return m.keys }
 
 func (m *Model) target(p domain.Priority) time.Duration { return m.opts.SLA.For("").Target(p) }
@@ -502,7 +502,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp},
 		{k.Open, k.Back, k.Search, k.Filter, k.PrevView, k.NextView, k.SaveView},
 		{k.Select, k.Range, k.SelectAll, k.Invert, k.Tag, k.Assign, k.Status},
-		{k.Done, k.Answered, k.Note, k.Merge},
+		{k.Done, k.Snooze, k.Answered, k.Note, k.Merge},
 		{k.Escalate, k.Reply, k.Undo, k.UndoRules, k.Copy, k.Impostor, k.JumpNew, k.Refresh},
 	}
 }
@@ -850,7 +850,7 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	ts := m.targets()
 	if len(ts) == 0 {
 		switch {
-		case key.Matches(k, km.Tag, km.Assign, km.Status, km.Done, km.Answered, km.Note, km.Escalate, km.Reply, km.Copy):
+		case key.Matches(k, km.Tag, km.Assign, km.Status, km.Snooze, km.Done, km.Answered, km.Note, km.Escalate, km.Reply, km.Copy):
 			return pane.ToastError("no mention here")
 		}
 		return nil
@@ -866,6 +866,8 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		m.dlg = newDialog(dlgAssign, "Assign "+plural(len(ts), "mention"), "assign to an operator or route to a team · type to filter", "", m.assignItems(), "")
 	case key.Matches(k, km.Status):
 		m.dlg = newDialog(dlgStatus, "Status of "+plural(len(ts), "mention"), "", "", statusItems(m.sess.Now()), "")
+	case key.Matches(k, km.Snooze):
+		m.dlg = newDialog(dlgSnooze, "Snooze "+plural(len(ts), "mention")+" until", snoozeHint, "", nil, "")
 	case key.Matches(k, km.Note):
 		m.dlg = newDialog(dlgNote, "Internal note on "+plural(len(ts), "mention"), "enter saves · esc cancels · notes are never sent", "", nil, "")
 	case key.Matches(k, km.Escalate):
@@ -1252,7 +1254,7 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 	case dlgStatus:
 		m.dlg = nil
 		if value == "snooze…" {
-			m.dlg = newDialog(dlgSnooze, "Snooze until", "2h, 3d, 2026-11-21 (09:00) or \"2026-11-21 14:00\"", "", nil, "")
+			m.dlg = newDialog(dlgSnooze, "Snooze until", snoozeHint, "", nil, "")
 			return nil
 		}
 		if v, ok := strings.CutPrefix(value, "fyi:"); ok {
@@ -1368,6 +1370,9 @@ func (m *Model) whoIsKnown() string {
 	}
 	return "not an operator or team: pick one from the list"
 }
+
+// snoozeHint is what the snooze prompt takes.
+const snoozeHint = "2h, 3d, 2026-11-21 (09:00) or \"2026-11-21 14:00\""
 
 func statusItems(now time.Time) []item {
 	tomorrow := time.Date(now.Year(), now.Month(), now.Day()+1, 9, 0, 0, 0, now.Location())

@@ -1,6 +1,10 @@
 package inbox
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+
+	"switchboard/keymap"
+)
 
 // KeyMap is every inbox key, with its help.
 type KeyMap struct {
@@ -8,7 +12,7 @@ type KeyMap struct {
 	Open, Back                              key.Binding
 	Search, Filter, PrevView, NextView      key.Binding
 	Select, Tag, Assign, Status, Done, Note key.Binding
-	Answered                                key.Binding
+	Snooze, Answered                        key.Binding
 	Escalate, Reply, Undo, UndoRules, Copy  key.Binding
 	Impostor                                key.Binding
 	JumpNew, Refresh                        key.Binding
@@ -17,50 +21,54 @@ type KeyMap struct {
 }
 
 // DefaultKeyMap is the inbox's keys as the README documents them.
-func DefaultKeyMap() KeyMap {
-	b := func(help, desc string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
-	}
+func DefaultKeyMap() KeyMap { return NewKeyMap(nil) }
+
+// NewKeyMap is the inbox's keys with the config's remaps (package keymap
+// names them inbox.up, inbox.done …).
+func NewKeyMap(k keymap.Keys) KeyMap {
+	b := k.Binding
 	return KeyMap{
-		Up:        b("↑/k", "up", "up", "k"),
-		Down:      b("↓/j", "down", "down", "j"),
-		Top:       b("g", "top", "g", "home"),
-		Bottom:    b("G", "bottom", "G", "end"),
-		PageDown:  b("ctrl+d", "half page down", "ctrl+d", "pgdown"),
-		PageUp:    b("ctrl+u", "half page up", "ctrl+u", "pgup"),
-		Open:      b("enter", "open", "enter"),
-		Back:      b("esc", "back", "esc"),
-		Search:    b("/", "search", "/"),
-		Filter:    b("f", "filter", "f"),
-		PrevView:  b("[", "previous view", "["),
-		NextView:  b("]", "next view", "]"),
-		Select:    b("space", "select", "space"),
-		Range:     b("V", "select a range", "V"),
-		SelectAll: b("*", "select all matching", "*"),
-		Invert:    b("~", "invert selection", "~"),
-		Tag:       b("t", "tag", "t"),
-		Assign:    b("a", "assign", "a"),
-		Status:    b("s", "status", "s"),
-		Done:      b("x", "done", "x"),
-		Note:      b("n", "note", "n"),
+		Up:        b("inbox.up"),
+		Down:      b("inbox.down"),
+		Top:       b("inbox.top"),
+		Bottom:    b("inbox.bottom"),
+		PageDown:  b("inbox.page_down"),
+		PageUp:    b("inbox.page_up"),
+		Open:      b("inbox.open"),
+		Back:      b("inbox.back"),
+		Search:    b("inbox.search"),
+		Filter:    b("inbox.filter"),
+		PrevView:  b("inbox.prev_view"),
+		NextView:  b("inbox.next_view"),
+		Select:    b("inbox.select"),
+		Range:     b("inbox.range"),
+		SelectAll: b("inbox.select_all"),
+		Invert:    b("inbox.invert"),
+		Tag:       b("inbox.tag"),
+		Assign:    b("inbox.assign"),
+		Status:    b("inbox.status"),
+		// Snooze asks until when (the status picker offers set times too).
+		Snooze: b("inbox.snooze"),
+		Done:   b("inbox.done"),
+		Note:   b("inbox.note"),
 		// Answered marks the first response as given outside switchboard
 		// (by phone, on the platform's own app); closing is not a response.
-		Answered: b("A", "answered elsewhere", "A"),
-		Escalate: b("e", "escalate", "e"),
-		Reply:    b("r", "reply", "r"),
-		Undo:     b("u", "undo", "u"),
+		Answered: b("inbox.answered"),
+		Escalate: b("inbox.escalate"),
+		Reply:    b("inbox.reply"),
+		Undo:     b("inbox.undo"),
 		// UndoRules undoes what the routing rules changed on the mention
 		// in the detail view (or under the cursor).
-		UndoRules: b("U", "undo routing rules", "U"),
-		Copy:      b("o", "copy URL", "o"),
+		UndoRules: b("inbox.undo_rules"),
+		Copy:      b("inbox.copy"),
 		// Impostor flags the author as impersonating the brand (no reply
 		// goes to them), or clears the flag.
-		Impostor: b("I", "flag/clear impostor", "I"),
-		JumpNew:  b("N", "jump to new", "N"),
-		Refresh:  b("ctrl+r", "reload", "ctrl+r"),
+		Impostor: b("inbox.impostor"),
+		JumpNew:  b("inbox.jump_new"),
+		Refresh:  b("inbox.refresh"),
 		// SaveView saves the current query as a named view in the config.
-		SaveView: b("S", "save as view", "S"),
+		SaveView: b("inbox.save_view"),
 		// Merge marks the selected mentions as one conversation.
-		Merge: b("M", "merge into one conversation", "M"),
+		Merge: b("inbox.merge"),
 	}
 }

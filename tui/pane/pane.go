@@ -9,6 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"context"
 	"github.com/charmbracelet/x/ansi"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -17,6 +18,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"switchboard/domain"
+	"switchboard/keymap"
 	"switchboard/store"
 	"switchboard/themes"
 )
@@ -49,6 +51,9 @@ type Session struct {
 	Styles *themes.Styles
 	// Now is the clock (time.Now unless a test fixes it).
 	Now func() time.Time
+	// Keys are the config's remaps of the keys (nil: the defaults); each
+	// pane builds its key map with them.
+	Keys keymap.Keys
 }
 
 // Factory builds a pane for one session.
@@ -105,26 +110,56 @@ type EscalateMsg struct{ Mentions []domain.Mention }
 type FocusMsg struct{ Index int }
 
 // KeyPress builds the key press that a binding's key string names (e.g.
-// "enter", "ctrl+s", "space", "x"), so the command palette can run any
-// binding as if it were typed, and tests can type keys by name.
+// "enter", "ctrl+s", "alt+shift+tab", "space", "x"), so the command
+// palette can run any binding as if it were typed, and tests can type
+// keys by name. Every key that keymap.Normalize accepts reads back as
+// its name (KeyPress(s).String() == s).
 func KeyPress(s string) tea.KeyPressMsg {
-	special := map[string]rune{
-		"enter": tea.KeyEnter, "esc": tea.KeyEscape, "up": tea.KeyUp, "down": tea.KeyDown,
-		"left": tea.KeyLeft, "right": tea.KeyRight, "home": tea.KeyHome, "end": tea.KeyEnd,
-		"pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "tab": tea.KeyTab, "backspace": tea.KeyBackspace,
+	var mod tea.KeyMod
+	for {
+		m, rest, ok := strings.Cut(s, "+")
+		if !ok || rest == "" {
+			break
+		}
+		bit, known := modBits[m]
+		if !known {
+			break
+		}
+		mod |= bit
+		s = rest
 	}
-	if s == "space" {
-		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	if c, ok := specialKeys[s]; ok {
+		return tea.KeyPressMsg{Code: c, Mod: mod}
 	}
-	if c, ok := special[s]; ok {
-		return tea.KeyPressMsg{Code: c}
-	}
-	if len(s) > 5 && s[:5] == "ctrl+" {
-		r, _ := utf8.DecodeRuneInString(s[5:])
-		return tea.KeyPressMsg{Code: r, Mod: tea.ModCtrl}
+	if len(s) > 1 && s[0] == 'f' {
+		if n, err := strconv.Atoi(s[1:]); err == nil && n >= 1 && n <= 20 {
+			return tea.KeyPressMsg{Code: tea.KeyF1 + rune(n-1), Mod: mod}
+		}
 	}
 	r, _ := utf8.DecodeRuneInString(s)
+	if s == "space" {
+		r = tea.KeySpace
+		if mod == 0 {
+			return tea.KeyPressMsg{Code: r, Text: " "}
+		}
+	}
+	if mod != 0 {
+		return tea.KeyPressMsg{Code: r, Mod: mod}
+	}
 	return tea.KeyPressMsg{Code: r, Text: s}
+}
+
+var modBits = map[string]tea.KeyMod{
+	"ctrl": tea.ModCtrl, "alt": tea.ModAlt, "shift": tea.ModShift,
+	"meta": tea.ModMeta, "hyper": tea.ModHyper, "super": tea.ModSuper,
+}
+
+var specialKeys = map[string]rune{
+	"enter": tea.KeyEnter, "esc": tea.KeyEscape, "up": tea.KeyUp, "down": tea.KeyDown,
+	"left": tea.KeyLeft, "right": tea.KeyRight, "home": tea.KeyHome, "end": tea.KeyEnd,
+	"pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "tab": tea.KeyTab, "backspace": tea.KeyBackspace,
+	"begin": tea.KeyBegin, "find": tea.KeyFind, "insert": tea.KeyInsert, "delete": tea.KeyDelete,
+	"select": tea.KeySelect,
 }
 
 // Overlay draws box over body (a screen of w×h cells) with its top-left

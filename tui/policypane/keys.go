@@ -1,6 +1,10 @@
 package policypane
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+
+	"switchboard/keymap"
+)
 
 // KeyMap is every key of the policy pane, with its help. While the draft
 // is being edited the pane captures every key, so the edit-mode keys are
@@ -17,30 +21,32 @@ type KeyMap struct {
 }
 
 // DefaultKeyMap is the pane's keys as the README documents them.
-func DefaultKeyMap() KeyMap {
-	b := func(help, desc string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
-	}
+func DefaultKeyMap() KeyMap { return NewKeyMap(nil) }
+
+// NewKeyMap is the pane's keys with the config's remaps (package keymap
+// names them policy.edit, policy.fix …).
+func NewKeyMap(k keymap.Keys) KeyMap {
+	b := k.Binding
 	return KeyMap{
-		Edit:         b("enter/i", "edit draft", "enter", "i"),
-		Done:         b("esc", "stop editing", "esc"),
-		NextFinding:  b("n", "next finding", "n"),
-		PrevFinding:  b("N", "previous finding", "N"),
-		Fix:          b("f", "apply fix", "f"),
-		FixAll:       b("F", "apply all fixes", "F"),
-		Platform:     b("p", "platform", "p"),
-		Visibility:   b("v", "public/private", "v"),
-		Reply:        b("r", "reply/post", "r"),
-		Tab:          b("tab", "rules/guidelines", "tab"),
-		Up:           b("↑/k", "scroll up", "up", "k"),
-		Down:         b("↓/j", "scroll down", "down", "j"),
-		PageUp:       b("pgup", "page up", "pgup", "ctrl+u"),
-		PageDown:     b("pgdn", "page down", "pgdown", "ctrl+d"),
-		Top:          b("g", "top", "g", "home"),
-		Bottom:       b("G", "bottom", "G", "end"),
-		Clear:        b("X", "clear draft", "X"),
-		EditFix:      b("ctrl+x", "apply fix", "ctrl+x"),
-		EditNext:     b("ctrl+o", "next finding", "ctrl+o"),
-		EditPlatform: b("ctrl+y", "platform", "ctrl+y"),
+		Edit:         b("policy.edit"),
+		Done:         b("policy.done"),
+		NextFinding:  b("policy.next_finding"),
+		PrevFinding:  b("policy.prev_finding"),
+		Fix:          b("policy.fix"),
+		FixAll:       b("policy.fix_all"),
+		Platform:     b("policy.platform"),
+		Visibility:   b("policy.visibility"),
+		Reply:        b("policy.reply"),
+		Tab:          b("policy.tab"),
+		Up:           b("policy.up"),
+		Down:         b("policy.down"),
+		PageUp:       b("policy.page_up"),
+		PageDown:     b("policy.page_down"),
+		Top:          b("policy.top"),
+		Bottom:       b("policy.bottom"),
+		Clear:        b("policy.clear"),
+		EditFix:      b("policy.edit_fix"),
+		EditNext:     b("policy.edit_next"),
+		EditPlatform: b("policy.edit_platform"),
 	}
 }

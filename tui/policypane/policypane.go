@@ -92,7 +92,7 @@ type resultMsg struct {
 
 // New builds the pane for a session.
 func New(sess pane.Session, opts Options) *Model {
-	m := &Model{sess: sess, st: sess.Styles, keys: DefaultKeyMap(), opts: opts, pack: opts.Pack, debounce: opts.Debounce}
+	m := &Model{sess: sess, st: sess.Styles, keys: NewKeyMap(sess.Keys), opts: opts, pack: opts.Pack, debounce: opts.Debounce}
 	if m.debounce < 0 {
 		m.debounce = 0
 	}
