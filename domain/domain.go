@@ -166,6 +166,9 @@ type OperatorState struct {
 	// elsewhere". Closing a mention is not a response. Zero while it is
 	// still waiting.
 	RespondedAt time.Time `json:"responded_at,omitzero"`
+	// ResolvedAt is when the mention was last marked done (zero while it
+	// is not done); reports time resolution by it.
+	ResolvedAt time.Time `json:"resolved_at,omitzero"`
 	// Conversation, when set, is the key of the mention a set of mentions
 	// was merged into: duplicates and follow-ups marked as one
 	// conversation (the earliest mention's key).

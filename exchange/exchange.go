@@ -46,6 +46,7 @@ type Record struct {
 	SnoozedUntil string          `json:"snoozed_until,omitempty"`
 	IncidentID   string          `json:"incident_id,omitempty"`
 	RespondedAt  string          `json:"responded_at,omitempty"`
+	ResolvedAt   string          `json:"resolved_at,omitempty"`
 	Notes        []domain.Note   `json:"notes,omitempty"`
 	FYI          *bool           `json:"fyi,omitempty"`
 	Conversation string          `json:"conversation,omitempty"`
@@ -127,6 +128,9 @@ func Decode(line []byte) (domain.Mention, error) {
 	if m.State.RespondedAt, err = parseTime("responded_at", r.RespondedAt); err != nil {
 		return m, err
 	}
+	if m.State.ResolvedAt, err = parseTime("resolved_at", r.ResolvedAt); err != nil {
+		return m, err
+	}
 	if r.FYI != nil {
 		m.State.FYI, m.FYIKnown = *r.FYI, true
 	}
@@ -173,7 +177,8 @@ func FromMention(m *domain.Mention) Record {
 		Lang: m.Lang, CreatedAt: fmtTime(m.CreatedAt), FetchedAt: fmtTime(m.FetchedAt), InReplyTo: m.InReplyTo,
 		Thread: m.Thread, Tags: m.State.Tags, Status: m.State.Status, Team: m.State.Team, Assignee: m.State.Assignee,
 		Priority: m.State.Priority, SnoozedUntil: fmtTime(m.State.SnoozedUntil), IncidentID: m.State.IncidentID,
-		RespondedAt: fmtTime(m.State.RespondedAt), Notes: m.State.Notes, Conversation: m.State.Conversation}
+		RespondedAt: fmtTime(m.State.RespondedAt), ResolvedAt: fmtTime(m.State.ResolvedAt), Notes: m.State.Notes,
+		Conversation: m.State.Conversation}
 	s, fyi := m.Sentiment, m.State.FYI
 	r.Sentiment, r.FYI = &s, &fyi
 	if r.Tags == nil {

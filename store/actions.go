@@ -229,6 +229,10 @@ func applyAction(m *domain.Mention, a Action, actor string, now time.Time) (doma
 		ev.Before, ev.After = before, after
 		m.State.Status = st
 		m.State.SnoozedUntil = time.Time{}
+		m.State.ResolvedAt = time.Time{}
+		if st == domain.StatusDone {
+			m.State.ResolvedAt = now.UTC()
+		}
 		if st == domain.StatusSnoozed {
 			m.State.SnoozedUntil = a.Until.UTC()
 		}

@@ -157,8 +157,12 @@ func (s *Store) IngestPage(connector string, items []domain.Mention, cursor stri
 				m.Kind = domain.KindMention
 			}
 			var ruleEvents []domain.Event
+			given := m.State.Status
 			if s.opts.Enrich != nil {
 				ruleEvents = s.opts.Enrich(&m)
+			}
+			if m.State.Status == domain.StatusDone && given != domain.StatusDone {
+				m.State.ResolvedAt = now // a rule closed it as it arrived
 			}
 			if err := w.flagIfImpostor(&m); err != nil {
 				return err

@@ -168,6 +168,47 @@ func (s *Store) Query(f Filter, after string, limit int) (Page, error) {
 	return page, err
 }
 
+// Each calls fn with every mention f matches, in one read transaction,
+// in f's order (newest first unless f.Oldest), until fn returns false. m
+// is only valid during the call.
+func (s *Store) Each(f Filter, fn func(m *domain.Mention) bool) error {
+	f = narrow(f)
+	return s.view(func(tx *bolt.Tx) error {
+		it, empty, err := s.plan(tx, f)
+		if err != nil || empty {
+			return err
+		}
+		desc := !f.Oldest
+		lo, hi := bounds(f)
+		start := hi
+		if !desc {
+			start = lo
+		}
+		post := newPost(f)
+		mb := tx.Bucket(bMentions)
+		for cur := it.seek(start); cur != nil; cur = it.next() {
+			if (desc && bytes.Compare(cur, lo) < 0) || (!desc && bytes.Compare(cur, hi) > 0) {
+				break
+			}
+			v := mb.Get(cur)
+			if v == nil {
+				return fmt.Errorf("store: index points at missing record %x (run `switchboard db check`)", cur)
+			}
+			m, err := decodeMention(cur, v)
+			if err != nil {
+				return err
+			}
+			if post != nil && !post.match(m) {
+				continue
+			}
+			if !fn(m) {
+				return nil
+			}
+		}
+		return nil
+	})
+}
+
 // Count counts the mentions f matches, stopping at limit (capped then
 // reports that the count is at least limit). It walks the same indexes as
 // Query and decodes a record only when f has unindexed conditions.

@@ -20,7 +20,7 @@ import (
 // they only read the store.
 func readOnlyCommand(args []string) bool {
 	switch args[0] {
-	case "export", "incident", "alerts":
+	case "export", "incident", "alerts", "report":
 		return true
 	case "outbox":
 		return len(args) > 1 && args[1] == "list"

@@ -1,0 +1,244 @@
+// Package report computes how the team is doing over a window of
+// mentions: volume, response rate, first-response and resolution times,
+// overdue mentions and negative share, grouped by team, assignee, tag,
+// platform, day or hour.
+package report
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"time"
+
+	"switchboard/domain"
+	"switchboard/sla"
+	"switchboard/store"
+)
+
+// Groupings are what --by takes.
+var Groupings = []string{"team", "assignee", "tag", "platform", "day", "hour"}
+
+// None is the key of mentions without a team, assignee or tag.
+const None = "(none)"
+
+// Options choose what a report counts.
+type Options struct {
+	// Since and Until bound created_at (Until zero: now).
+	Since, Until time.Time
+	// By is one of Groupings, or "" for the total only.
+	By string
+	// Filter narrows the mentions (a --query), ANDed with the window.
+	Filter store.Filter
+	// Clock is the teams' response clocks (targets and business hours).
+	Clock *sla.Policy
+	// Now is when unanswered mentions are judged overdue.
+	Now time.Time
+	// Loc is the zone days and hours are read in (nil: local).
+	Loc *time.Location
+}
+
+// Group is the figures of one group (or the total). Times are seconds;
+// a percentile of nothing is null.
+type Group struct {
+	Key               string  `json:"key"`
+	Mentions          int     `json:"mentions"`
+	Responded         int     `json:"responded"`
+	ResponseRate      float64 `json:"response_rate"`
+	FirstResponseP50S *int64  `json:"first_response_p50_s"`
+	FirstResponseP90S *int64  `json:"first_response_p90_s"`
+	Resolved          int     `json:"resolved"`
+	ResolutionP50S    *int64  `json:"resolution_p50_s"`
+	Overdue           int     `json:"overdue"`
+	NegativeShare     float64 `json:"negative_share"`
+
+	firsts, resolutions []int64
+	negative            int
+}
+
+// Report is a computed report.
+type Report struct {
+	Since string `json:"since"`
+	Until string `json:"until"`
+	By    string `json:"by,omitempty"`
+	// BusinessHours says that first-response times and overdue count
+	// business hours only (some team's clock keeps them).
+	BusinessHours bool    `json:"business_hours"`
+	Groups        []Group `json:"groups"`
+	Total         Group   `json:"total"`
+}
+
+// Build reads the window's mentions once and computes the report.
+func Build(st *store.Store, o Options) (Report, error) {
+	if o.By != "" && !slices.Contains(Groupings, o.By) {
+		return Report{}, fmt.Errorf("--by %q: want one of %v", o.By, Groupings)
+	}
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	if o.Until.IsZero() {
+		o.Until = o.Now
+	}
+	if o.Loc == nil {
+		o.Loc = time.Local
+	}
+	if !o.Since.IsZero() && !o.Since.Before(o.Until) {
+		return Report{}, fmt.Errorf("the window is empty: --since %s is not before --until %s", o.Since.Format(time.RFC3339), o.Until.Format(time.RFC3339))
+	}
+	f := o.Filter
+	if o.Since.After(f.Since) {
+		f.Since = o.Since
+	}
+	if f.Until.IsZero() || o.Until.Before(f.Until) {
+		f.Until = o.Until
+	}
+	f.Oldest = true
+	groups := map[string]*Group{}
+	total := &Group{Key: "total"}
+	add := func(key string, m *domain.Mention) {
+		g := groups[key]
+		if g == nil {
+			g = &Group{Key: key}
+			groups[key] = g
+		}
+		g.count(m, o)
+	}
+	err := st.Each(f, func(m *domain.Mention) bool {
+		total.count(m, o)
+		for _, k := range keys(m, o) {
+			add(k, m)
+		}
+		return true
+	})
+	if err != nil {
+		return Report{}, err
+	}
+	r := Report{Since: stamp(o.Since), Until: stamp(o.Until), By: o.By, BusinessHours: businessHours(o.Clock)}
+	if o.By != "" {
+		for _, g := range groups {
+			g.finish()
+			r.Groups = append(r.Groups, *g)
+		}
+		sortGroups(r.Groups, o.By)
+	}
+	if r.Groups == nil {
+		r.Groups = []Group{}
+	}
+	total.finish()
+	r.Total = *total
+	return r, nil
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func businessHours(p *sla.Policy) bool {
+	if p == nil {
+		return false
+	}
+	if p.Default.Hours != nil {
+		return true
+	}
+	for _, c := range p.Teams {
+		if c.Hours != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// keys are the groups m counts in.
+func keys(m *domain.Mention, o Options) []string {
+	or := func(s string) string {
+		if s == "" {
+			return None
+		}
+		return s
+	}
+	switch o.By {
+	case "team":
+		return []string{or(m.State.Team)}
+	case "assignee":
+		return []string{or(m.State.Assignee)}
+	case "tag":
+		if len(m.State.Tags) == 0 {
+			return []string{None}
+		}
+		return m.State.Tags
+	case "platform":
+		return []string{string(m.Platform)}
+	case "day":
+		return []string{m.CreatedAt.In(o.Loc).Format("2006-01-02")}
+	case "hour":
+		return []string{m.CreatedAt.In(o.Loc).Format("15")}
+	}
+	return nil
+}
+
+func (g *Group) count(m *domain.Mention, o Options) {
+	g.Mentions++
+	if m.Band() == domain.BandNegative {
+		g.negative++
+	}
+	c := o.Clock.For(m.State.Team)
+	target := c.Target(m.State.Priority)
+	if !m.State.RespondedAt.IsZero() {
+		g.Responded++
+		wait := c.Hours.Elapsed(m.CreatedAt, m.State.RespondedAt)
+		g.firsts = append(g.firsts, int64(wait/time.Second))
+		if !m.State.FYI && wait > target {
+			g.Overdue++
+		}
+	} else if sla.Running(m, o.Now) && c.Waited(m, o.Now) >= target {
+		g.Overdue++
+	}
+	if m.State.Status == domain.StatusDone && !m.State.ResolvedAt.IsZero() {
+		g.Resolved++
+		g.resolutions = append(g.resolutions, int64(m.State.ResolvedAt.Sub(m.CreatedAt)/time.Second))
+	} else if m.State.Status == domain.StatusDone {
+		g.Resolved++ // closed before switchboard kept the time
+	}
+}
+
+func (g *Group) finish() {
+	if g.Mentions > 0 {
+		g.ResponseRate = round(float64(g.Responded) / float64(g.Mentions))
+		g.NegativeShare = round(float64(g.negative) / float64(g.Mentions))
+	}
+	g.FirstResponseP50S = percentile(g.firsts, 50)
+	g.FirstResponseP90S = percentile(g.firsts, 90)
+	g.ResolutionP50S = percentile(g.resolutions, 50)
+}
+
+func round(x float64) float64 { return math.Round(x*10000) / 10000 }
+
+// percentile is the nearest-rank percentile p of xs: the smallest value
+// with at least p% of the values at or below it; nil for no values.
+func percentile(xs []int64, p int) *int64 {
+	if len(xs) == 0 {
+		return nil
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	rank := int(math.Ceil(float64(p) / 100 * float64(len(s))))
+	v := s[max(rank, 1)-1]
+	return &v
+}
+
+// sortGroups orders days and hours in time, the rest by volume (most
+// first), then key.
+func sortGroups(gs []Group, by string) {
+	sort.SliceStable(gs, func(i, j int) bool {
+		if by == "day" || by == "hour" {
+			return gs[i].Key < gs[j].Key
+		}
+		if gs[i].Mentions != gs[j].Mentions {
+			return gs[i].Mentions > gs[j].Mentions
+		}
+		return gs[i].Key < gs[j].Key
+	})
+}

@@ -1,0 +1,132 @@
+package report
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"switchboard/config"
+	"switchboard/domain"
+	"switchboard/store"
+)
+
+var t0 = time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+
+func fixture(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "sb.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	mk := func(id string, at time.Duration, team string, sentiment float64) domain.Mention {
+		return domain.Mention{Platform: domain.PlatformX, NativeID: id, Author: domain.Author{Handle: "@a" + id}, Text: "t",
+			CreatedAt: t0.Add(at), Sentiment: sentiment, State: domain.OperatorState{Team: team}}
+	}
+	ms := []domain.Mention{
+		mk("1", 0, "support", -0.6),
+		mk("2", time.Hour, "support", 0),
+		mk("3", 2*time.Hour, "support", 0),
+		mk("4", 3*time.Hour, "billing", 0.5),
+		mk("5", 4*time.Hour, "", 0),
+		mk("6", -48*time.Hour, "support", -0.9), // before the window
+	}
+	ms[0].State.RespondedAt, ms[0].State.Status, ms[0].State.ResolvedAt = t0.Add(10*time.Minute), domain.StatusDone, t0.Add(time.Hour)
+	ms[1].State.RespondedAt = t0.Add(90 * time.Minute)
+	ms[3].State.RespondedAt = t0.Add(8 * time.Hour)
+	ms[4].State.FYI = true
+	if _, err := st.Ingest(ms); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func i(n int64) *int64 { return &n }
+
+func eq(a, b *int64) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
+
+// TestReportByTeamAgainstHandFigures: every figure of a small fixture,
+// computed by hand in the comments.
+func TestReportByTeamAgainstHandFigures(t *testing.T) {
+	st := fixture(t)
+	r, err := Build(st, Options{Since: t0.Add(-time.Hour), Until: t0.Add(10 * time.Hour), Now: t0.Add(10 * time.Hour), By: "team"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Group{
+		// 3 mentions; responded after 10m and 30m; nearest rank: p50 = 1st of 2, p90 = 2nd;
+		// #1 resolved after 1h; #3 waited 8h > 4h; 1 of 3 negative
+		{Key: "support", Mentions: 3, Responded: 2, ResponseRate: 0.6667, FirstResponseP50S: i(600), FirstResponseP90S: i(1800),
+			Resolved: 1, ResolutionP50S: i(3600), Overdue: 1, NegativeShare: 0.3333},
+		// ties on volume go by key: "(none)" sorts first. FYI: no clock, never overdue
+		{Key: None, Mentions: 1},
+		// answered after 5h, past the 4h target
+		{Key: "billing", Mentions: 1, Responded: 1, ResponseRate: 1, FirstResponseP50S: i(18000), FirstResponseP90S: i(18000), Overdue: 1},
+	}
+	if len(r.Groups) != len(want) {
+		t.Fatalf("groups: %+v", r.Groups)
+	}
+	for k, w := range want {
+		g := r.Groups[k]
+		if g.Key != w.Key || g.Mentions != w.Mentions || g.Responded != w.Responded || g.ResponseRate != w.ResponseRate ||
+			!eq(g.FirstResponseP50S, w.FirstResponseP50S) || !eq(g.FirstResponseP90S, w.FirstResponseP90S) || g.Resolved != w.Resolved ||
+			!eq(g.ResolutionP50S, w.ResolutionP50S) || g.Overdue != w.Overdue || g.NegativeShare != w.NegativeShare {
+			t.Errorf("group %d = %+v\nwant %+v", k, g, w)
+		}
+	}
+	// total: firsts 600, 1800, 18000: p50 = 2nd of 3, p90 = 3rd
+	tot := r.Total
+	if tot.Mentions != 5 || tot.Responded != 3 || tot.ResponseRate != 0.6 || !eq(tot.FirstResponseP50S, i(1800)) ||
+		!eq(tot.FirstResponseP90S, i(18000)) || tot.Overdue != 2 || tot.NegativeShare != 0.2 || tot.Resolved != 1 {
+		t.Errorf("total = %+v", tot)
+	}
+	if r.BusinessHours || r.Since != "2026-11-30T07:00:00Z" {
+		t.Errorf("report header: %+v", r)
+	}
+}
+
+func TestReportWindowsAndEmptyGroups(t *testing.T) {
+	st := fixture(t)
+	// a window holding nothing: no groups, a zero total with null percentiles
+	r, err := Build(st, Options{Since: t0.Add(100 * time.Hour), Until: t0.Add(101 * time.Hour), By: "tag", Now: t0})
+	if err != nil || len(r.Groups) != 0 || r.Total.Mentions != 0 || r.Total.FirstResponseP50S != nil {
+		t.Fatalf("empty window: %+v %v", r, err)
+	}
+	// until is inclusive to the second; both mentions in it were made at
+	// 08:00, two days apart: one hour of day
+	r, _ = Build(st, Options{Since: t0.Add(-49 * time.Hour), Until: t0, By: "hour", Now: t0, Loc: time.UTC})
+	if len(r.Groups) != 1 || r.Groups[0].Key != "08" || r.Groups[0].Mentions != 2 {
+		t.Fatalf("by hour: %+v", r.Groups)
+	}
+	if _, err := Build(st, Options{Since: t0, Until: t0.Add(-time.Hour)}); err == nil {
+		t.Fatal("a window that ends before it starts")
+	}
+	if _, err := Build(st, Options{By: "mood"}); err == nil {
+		t.Fatal("--by mood accepted")
+	}
+}
+
+func TestReportCountsBusinessHours(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "sb.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	friday := time.Date(2026, 12, 4, 16, 50, 0, 0, time.UTC)
+	m := domain.Mention{Platform: "x", NativeID: "1", Author: domain.Author{Handle: "@a"}, Text: "t", CreatedAt: friday,
+		State: domain.OperatorState{Team: "support", RespondedAt: friday.Add(64*time.Hour + 20*time.Minute)}} // Monday 09:10
+	if _, err := st.Ingest([]domain.Mention{m}); err != nil {
+		t.Fatal(err)
+	}
+	ic := config.Inbox{TeamClocks: map[string]config.TeamClock{"support": {Clock: config.Clock{Normal: time.Hour},
+		Hours: &config.Hours{Days: "mon-fri", From: "09:00", To: "17:00", Zone: "UTC"}}}}
+	pol, err := ic.SLA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := Build(st, Options{Since: friday.Add(-time.Hour), Until: friday.Add(100 * time.Hour), Clock: pol, Now: friday.Add(100 * time.Hour)})
+	// 10 minutes on Friday, 10 on Monday: 20 minutes, inside the 1h target
+	if !r.BusinessHours || !eq(r.Total.FirstResponseP50S, i(1200)) || r.Total.Overdue != 0 {
+		t.Fatalf("business hours: %+v", r)
+	}
+}
