@@ -229,6 +229,9 @@ func Parse(data []byte, file string) (*Config, error) {
 			return nil, fmt.Errorf("%sline %d: brand.keywords: empty keyword", pre, itemLine(&doc, "brand", "keywords", i))
 		}
 	}
+	if err := checkNotify(c.Notify); err != nil {
+		return nil, fmt.Errorf("%s%v", pre, err)
+	}
 	return c, nil
 }
 

@@ -13,4 +13,6 @@ type Sections struct {
 	Crisis Crisis `yaml:"crisis"`
 	// Keys remaps the terminal UI's keys (keys.go).
 	Keys Keys `yaml:"keys"`
+	// Notify is the outgoing webhooks (notify.go).
+	Notify []NotifyTarget `yaml:"notify"`
 }

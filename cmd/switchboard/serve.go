@@ -171,6 +171,7 @@ func runServe(ctx context.Context, g *globals, so serveOptions) error {
 		senders = append(senders, c.conn)
 	}
 	sender := env.newOutbox(svcCtx, senders)
+	env.startNotifier(svcCtx, logf)
 	services.Add(3)
 	go func() { defer services.Done(); _ = sender.Run(svcCtx) }()
 	go func() { defer services.Done(); wakeSnoozed(svcCtx, s) }()

@@ -60,6 +60,7 @@ func runTUI(cmd *cobra.Command, g *globals) error {
 		senders = append(senders, c.conn)
 	}
 	env.startOutbox(ctx, senders)
+	env.startNotifier(ctx, func(string, ...any) {})
 	return runTUIOn(ctx, env, g.theme)
 }
 
