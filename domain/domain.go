@@ -297,6 +297,7 @@ const (
 	EventFYI        EventKind = "fyi"      // value "fyi" (no reply needed, no clock) or "needs-reply"
 	EventMerge      EventKind = "merge"    // value: the conversation's key ("" splits it off)
 	EventImportMark EventKind = "import"
+	EventSavedReply EventKind = "saved_reply" // a saved reply added, changed or removed
 )
 
 // Event is one operator action, appended to the audit log in the same
@@ -535,4 +536,22 @@ func (d Draft) ApprovalRoles() []string {
 		return nil
 	}
 	return strings.Split(d.ApprovalRole, ",")
+}
+
+// SavedReply is an answer kept ready in the team's library: like a policy
+// pack's template (with {{fields}}), but written by the team, for a team,
+// a language and platforms, and counted as it is used.
+type SavedReply struct {
+	ID        string   `json:"id"`
+	Title     string   `json:"title"`
+	Text      string   `json:"text"`
+	Team      string   `json:"team,omitempty"`
+	Lang      string   `json:"lang,omitempty"`
+	Platforms []string `json:"platforms,omitempty"`
+	// Tags suggest it for mentions carrying any of them.
+	Tags      []string  `json:"tags,omitempty"`
+	Uses      int       `json:"uses"`
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }

@@ -125,3 +125,43 @@ func Templates(pack *policy.Pack, p domain.Platform) []policy.Template {
 	}
 	return out
 }
+
+// SavedBlocked is what the pack blocks in saved reply r (each field
+// filled with its own name), checked as a public reply on its first
+// platform in its language: a library entry that could never be sent is
+// refused when it is saved. Approval findings are not blocks here (an
+// apology may rightly need legal when it is used).
+func SavedBlocked(pack *policy.Pack, r domain.SavedReply) []policy.Finding {
+	t := policy.Template{Text: r.Text}
+	vals := map[string]string{}
+	for _, f := range t.Fields() {
+		vals[f] = f
+	}
+	text, _ := t.Render(vals)
+	ctx := policy.Context{Platform: "generic", Visibility: domain.VisibilityPublic, Reply: true, Lang: r.Lang}
+	if len(r.Platforms) > 0 {
+		ctx.Platform = domain.Platform(r.Platforms[0])
+	}
+	var out []policy.Finding
+	for _, f := range pack.Check(text, ctx) {
+		if f.Blocking() && f.Severity != policy.Approval {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// SavedTemplates are the saved replies usable on platform p, as templates
+// (ids "saved:r1" …), most used first.
+func SavedTemplates(rs []domain.SavedReply, p domain.Platform) []policy.Template {
+	var out []policy.Template
+	for _, r := range rs {
+		if len(r.Platforms) == 0 || slices.Contains(r.Platforms, string(p)) {
+			out = append(out, policy.Template{ID: SavedPrefix + r.ID, Title: r.Title, Text: r.Text, Platforms: r.Platforms, Lang: r.Lang})
+		}
+	}
+	return out
+}
+
+// SavedPrefix starts the template id of a saved reply.
+const SavedPrefix = "saved:"

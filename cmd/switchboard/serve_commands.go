@@ -34,7 +34,7 @@ func readOnlyCommand(args []string) bool {
 // themselves (the key decides who acts; the store checks what they may):
 // `reply`, `drafts` and `mentions`.
 func actingCommand(args []string) bool {
-	return args[0] == "reply" || args[0] == "drafts" || args[0] == "mentions"
+	return args[0] == "reply" || args[0] == "drafts" || args[0] == "mentions" || args[0] == "replies"
 }
 
 // teamActor is who changed the team file: an admin's SSH command sets it

@@ -138,6 +138,7 @@ type Model struct {
 	refused  string         // why this author may not be answered at all (an impostor)
 	post     bool           // a post on the brand's account on m.Platform, answering no one
 	tpls     []policy.Template
+	saved    map[string]domain.SavedReply // the saved replies among tpls, by template id
 	picker   *picker // ctrl+t: choosing a template
 	asker    *asker  // then filling its fields in turn
 	initial  string  // text to start the public reply with, instead of a template
@@ -178,6 +179,15 @@ type (
 func New(s pane.Session, m domain.Mention, o Options) *Model {
 	o.defaults()
 	c := &Model{sess: s, o: o, keys: NewKeyMap(s.Keys), m: m, sides: [2]*side{{}, {}}, tpls: reply.Templates(o.Pack, m.Platform)}
+	if s.Store != nil {
+		if rs, err := s.Store.SavedReplies(); err == nil && len(rs) > 0 {
+			c.saved = map[string]domain.SavedReply{}
+			for _, r := range rs {
+				c.saved[reply.SavedPrefix+r.ID] = r
+			}
+			c.tpls = append(reply.SavedTemplates(rs, m.Platform), c.tpls...)
+		}
+	}
 	if !reply.CanPrivate(m.Platform) {
 		c.mode = public
 	}
@@ -276,7 +286,7 @@ func (c *Model) fillTemplate() {
 	if len(c.tpls) == 0 {
 		return
 	}
-	t := newPicker(c.tpls, c.m.Lang).all[0]
+	t := newPicker(c.tpls, c.m.Lang, c.boost).all[0]
 	known := c.fields(t)
 	for _, f := range t.Fields() {
 		if _, ok := known[f]; !ok {
@@ -331,7 +341,32 @@ func (c *Model) useTemplate() tea.Cmd {
 	c.asker = nil
 	c.sides[c.mode].ed.SetText(a.text())
 	c.say("template: "+a.t.Title, false)
-	return c.edited(c.mode)
+	cmd := c.edited(c.mode)
+	if r, ok := c.saved[a.t.ID]; ok && c.sess.Store != nil {
+		st := c.sess.Store
+		c.say("saved reply: "+a.t.Title, false)
+		return tea.Batch(cmd, func() tea.Msg { _ = st.ReplyUsed(r.ID); return nil })
+	}
+	return cmd
+}
+
+// boost ranks templates for this mention: saved replies for its tags and
+// its team first, then by use; the pack's templates after them.
+func (c *Model) boost(t policy.Template) int {
+	r, ok := c.saved[t.ID]
+	if !ok {
+		return 0
+	}
+	score := 1 + min(r.Uses, 1000)
+	for _, tag := range r.Tags {
+		if c.m.State.HasTag(tag) {
+			score += 1_000_000
+		}
+	}
+	if r.Team != "" && r.Team == c.m.State.Team {
+		score += 10_000
+	}
+	return score
 }
 
 // fields are the template values the composer knows (the author); the
@@ -710,7 +745,7 @@ func (c *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 			c.say("the policy pack has no template for "+string(c.m.Platform), true)
 			return nil
 		}
-		c.picker = newPicker(c.tpls, c.m.Lang)
+		c.picker = newPicker(c.tpls, c.m.Lang, c.boost)
 		return nil
 	case key.Matches(k, c.keys.NewDraft):
 		open := len(c.others)

@@ -531,3 +531,32 @@ func TestHoldingStatementIsAPostOnTheBrandAccount(t *testing.T) {
 		t.Fatalf("the post became a reply: %+v", ds)
 	}
 }
+
+// A saved reply for the mention's tag comes first in the picker, fills
+// in like a template, and counts its use.
+func TestSavedReplySuggestedForTheMentionsTags(t *testing.T) {
+	m := kim
+	m.State.Tags = []string{"billing"}
+	st := newStore(t, m)
+	if _, err := st.SaveReply("ana", domain.SavedReply{Title: "Double charge", Text: "Hi {{author}}, we refund double charges within 3 days.", Lang: "en", Tags: []string{"billing"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SaveReply("ana", domain.SavedReply{Title: "Shipping delay", Text: "Hi {{author}}, parcels are late this week.", Lang: "en", Tags: []string{"shipping"}}); err != nil {
+		t.Fatal(err)
+	}
+	h, c := open(t, st, "ana", m)
+	h.keys("ctrl+t")
+	v := ansi.Strip(c.View())
+	i, j, k := strings.Index(v, "Double charge · saved:r1"), strings.Index(v, "Shipping delay"), strings.Index(v, "outage-ack")
+	if i < 0 || j < 0 || k < 0 || i > j || i > k {
+		t.Fatalf("the saved reply for billing is not first:\n%s", v)
+	}
+	h.typeText("double")
+	h.keys("enter")
+	if got := c.Text(false); got != "Hi Kim, we refund double charges within 3 days." {
+		t.Fatalf("text %q", got)
+	}
+	if r, _ := st.SavedReply("r1"); r.Uses != 1 {
+		t.Fatalf("uses %d, want 1", r.Uses)
+	}
+}

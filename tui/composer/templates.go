@@ -24,9 +24,11 @@ type picker struct {
 	shown []policy.Template
 }
 
-func newPicker(tpls []policy.Template, lang string) *picker {
+func newPicker(tpls []policy.Template, lang string, boost func(policy.Template) int) *picker {
 	all := slices.Clone(tpls)
-	// the mention's language first, then templates for any language
+	// the mention's language first, then templates for any language;
+	// within those, the ones boost favours (saved replies for the
+	// mention's tags and team, the most used)
 	rank := func(t policy.Template) int {
 		switch {
 		case lang != "" && t.Lang == lang:
@@ -36,7 +38,12 @@ func newPicker(tpls []policy.Template, lang string) *picker {
 		}
 		return 2
 	}
-	slices.SortStableFunc(all, func(a, b policy.Template) int { return cmp.Compare(rank(a), rank(b)) })
+	slices.SortStableFunc(all, func(a, b policy.Template) int {
+		if c := cmp.Compare(rank(a), rank(b)); c != 0 || boost == nil {
+			return c
+		}
+		return cmp.Compare(boost(b), boost(a))
+	})
 	in := newInput("filter › ")
 	in.Placeholder = "type to filter by title, text, language"
 
