@@ -139,9 +139,9 @@ type Model struct {
 	post     bool           // a post on the brand's account on m.Platform, answering no one
 	tpls     []policy.Template
 	saved    map[string]domain.SavedReply // the saved replies among tpls, by template id
-	picker   *picker // ctrl+t: choosing a template
-	asker    *asker  // then filling its fields in turn
-	initial  string  // text to start the public reply with, instead of a template
+	picker   *picker                      // ctrl+t: choosing a template
+	asker    *asker                       // then filling its fields in turn
+	initial  string                       // text to start the public reply with, instead of a template
 	notice   string
 	bad      bool
 	w, h     int
