@@ -102,9 +102,11 @@ func TestNotificationsSurviveAKill(t *testing.T) {
 		t.Fatalf("second reply: %+v", r)
 	}
 	wait("the second request", func() bool { s, h := got(); return s == 2 && h == 2 })
+	mu.Lock()
 	if hook[0] == hook[1] {
 		t.Errorf("two events share a delivery id %q", hook[0])
 	}
+	mu.Unlock()
 
 	// notify test sends at once; an unknown target is a usage error
 	r := runEnv(t, env, "", "notify", "test", "pager", "--config", cfg)

@@ -602,8 +602,17 @@ func (c *Model) fix() tea.Cmd {
 }
 
 func (c *Model) fixable(s *side) (policy.Finding, bool) {
+	if s.checked != s.checkSeq && c.o.Pack != nil {
+		// the findings are for older text and the debounced check has not
+		// run yet: a check takes microseconds, so run it now rather than
+		// answer "nothing to fix" about text the operator can see
+		i := c.mode
+		ctx := c.policyContext(i)
+		text := s.ed.Text()
+		s.findings, s.count, s.checked = c.o.Pack.Check(text, ctx), c.o.Pack.LengthFor(ctx.Platform, ctx.Visibility, text), s.checkSeq
+	}
 	if s.checked != s.checkSeq {
-		return policy.Finding{}, false // findings are for older text
+		return policy.Finding{}, false
 	}
 	for _, f := range s.findings {
 		if f.Blocking() && f.Severity != policy.Approval {
