@@ -1,0 +1,141 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	crisiscore "switchboard/crisis"
+	"switchboard/domain"
+	"switchboard/store"
+	"switchboard/tui/crisis"
+)
+
+// These tests drive the whole app at 80×24, the size a new user's
+// terminal opens at, with texts longer than a line: every word of them
+// must be reachable on some screen (wrapped, or in a region that scrolls
+// with a hint saying so), never cut off for good.
+
+// longText is a sentence of about n cells whose words are tagged with
+// tag, so a test can tell which of them reached the screen.
+func longText(tag string, n int) string {
+	var words []string
+	for i := 0; len(strings.Join(words, " ")) < n; i++ {
+		words = append(words, fmt.Sprintf("%sw%d", tag, i))
+	}
+	return strings.Join(words, " ")
+}
+
+// screens collects the plain screens a test has seen.
+type screens struct {
+	h   *harness
+	all []string
+}
+
+func (s *screens) look() string {
+	s.h.t.Helper()
+	scr := s.h.screen()
+	checkSize(s.h.t, scr, 80, 24)
+	plain := ansi.Strip(scr)
+	s.all = append(s.all, plain)
+	return plain
+}
+
+func (s *screens) press(n int, keys ...string) {
+	for range n {
+		s.h.keys(keys...)
+		s.look()
+	}
+}
+
+// missing lists the words of text no screen showed.
+func (s *screens) missing(text string) []string {
+	seen := strings.Join(s.all, "\n")
+	var out []string
+	for _, w := range strings.Fields(text) {
+		if !strings.Contains(seen, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func checkSize(t *testing.T, screen string, w, h int) {
+	t.Helper()
+	lines := strings.Split(screen, "\n")
+	if len(lines) != h {
+		t.Fatalf("%d lines, want %d:\n%s", len(lines), h, ansi.Strip(screen))
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			t.Fatalf("line %d is %d wide, more than %d: %q", i, ansi.StringWidth(l), w, ansi.Strip(l))
+		}
+	}
+}
+
+// TestIncidentChecklistAndTimelineReadable80x24: long checklist items
+// wrap, the column scrolls past them to roles and the war room with a
+// "↓ more" hint, and long timeline notes wrap and scroll with pgup.
+func TestIncidentChecklistAndTimelineReadable80x24(t *testing.T) {
+	h := newHarnessWith(t, store.Options{}, seed(6), Options{Crisis: crisis.Factory(crisis.Options{Location: time.UTC})}, 80, 24)
+	inc, err := crisiscore.Declare(h.st, nil, "ana", store.IncidentSpec{Title: "Checkout loops back to the cart for every customer paying by card on the mobile app",
+		Scenario: domain.ScenarioReputation, Severity: domain.Sev2, Lead: "ana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items, notes []string
+	for i := range 4 {
+		items = append(items, longText(fmt.Sprintf("c%d", i), 110))
+		if _, err := h.st.AddChecklistItem("ana", inc.ID, items[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 6 {
+		notes = append(notes, longText(fmt.Sprintf("n%d", i), 140))
+		if _, err := h.st.IncidentNote("ana", inc.ID, notes[i], false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.settle()
+	h.keys("2")
+	h.until("the incident on the board", func() bool { return strings.Contains(h.screen(), "1 open incident") })
+	// the board's cards are cut to their column: the line under the
+	// board shows the card under the cursor whole
+	board := &screens{h: h}
+	board.look()
+	if miss := board.missing(inc.Title); len(miss) > 0 {
+		t.Errorf("the board never shows the whole title of the card under the cursor, missing %q:\n%s", miss, board.all[0])
+	}
+	h.keys("enter")
+	h.until("the incident view", func() bool { return strings.Contains(ansi.Strip(h.screen()), "Checklist") })
+	s := &screens{h: h}
+	first := s.look()
+	for _, want := range []string{"more lines below (↓/j)", "earlier (pgup)", "card on the mobile app"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("the incident view lacks %q:\n%s", want, first)
+		}
+	}
+	s.press(30, "j")
+	if last := s.all[len(s.all)-1]; !strings.Contains(last, "more lines above (↑/k)") || !strings.Contains(last, "security:") {
+		t.Errorf("j past the checklist should scroll to the roles, with a hint:\n%s", last)
+	}
+	s.press(20, "pgup")
+	if last := s.all[len(s.all)-1]; !strings.Contains(last, "newer (pgdown)") || !strings.Contains(last, "declared") {
+		t.Errorf("pgup should reach the first timeline entry, with a hint of newer ones:\n%s", last)
+	}
+	for i, text := range append(items, notes...) {
+		if miss := s.missing(text); len(miss) > 0 {
+			t.Errorf("text %d: words never shown: %q", i, miss)
+		}
+	}
+	// back up, the cursor returns to the checklist and ticks what it shows
+	s.press(30, "k")
+	h.keys("space")
+	got, _ := h.st.Incident(inc.ID)
+	if !got.Checklist[0].Done {
+		t.Fatalf("k back to the top and space should tick the first item: %+v", got.Checklist[0])
+	}
+}
