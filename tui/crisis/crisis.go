@@ -712,14 +712,14 @@ func (m *Model) moveLeft(down bool) {
 	case down:
 		if m.leftMoreBelow(lay) {
 			v.sel = n
-			v.lscroll = min(maxTop(len(lay.left), lay.bodyH), top+step)
+			v.lscroll = min(pane.MaxTop(len(lay.left), lay.bodyH), top+step)
 			return
 		}
 	case v.sel >= n && top > 0:
 		v.lscroll = max(0, top-step)
 		if n > 0 {
 			last := lay.items[n-1]
-			if from, to := window(len(lay.left), lay.bodyH, v.lscroll); from <= last[0] && last[1] <= to {
+			if from, to := pane.Window(len(lay.left), lay.bodyH, v.lscroll); from <= last[0] && last[1] <= to {
 				v.sel = n - 1
 			}
 		}

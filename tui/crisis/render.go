@@ -134,7 +134,7 @@ func (m *Model) boardDetail(st *themes.Styles, now time.Time) []string {
 		}
 		text := fmt.Sprintf("%s · %s · %s · declared %s ago · %s · %s · enter opens it", inc.Title, inc.Status, inc.Scenario,
 			crisis.Age(now.Sub(inc.CreatedAt)), lead, words.Plural(len(inc.Mentions), "linked mention"))
-		lines = wrapIndent("▸ "+sevLabel(st, inc.Severity)+" "+st.Detail.Title.Render(inc.ID)+" ", text, m.w, st.Inbox.Dim)
+		lines = pane.WrapIndent("▸ "+sevLabel(st, inc.Severity)+" "+st.Detail.Title.Render(inc.ID)+" ", text, m.w, st.Inbox.Dim)
 	} else if g, ok := m.currentAlert(); ok {
 		a := g.Lead
 		text := string(a.Kind)
@@ -157,7 +157,7 @@ func (m *Model) boardDetail(st *themes.Styles, now time.Time) []string {
 			text += " · " + words.Plural(len(g.Alerts), "signal") + ": " + g.Kinds()
 		}
 		text += " · raised " + a.RaisedAt.In(m.opts.Location).Format("01-02 15:04") + " · enter declares"
-		lines = wrapIndent("▸ "+st.Crisis.Alert.Render("▲")+" ", text, m.w, st.Inbox.Dim)
+		lines = pane.WrapIndent("▸ "+st.Crisis.Alert.Render("▲")+" ", text, m.w, st.Inbox.Dim)
 	}
 	if len(lines) > boardDetailLines {
 		lines = lines[:boardDetailLines]
@@ -296,22 +296,6 @@ func alertLines(st *themes.Styles, a detect.Alert, w int, active bool) []string 
 	}
 }
 
-// wrapIndent wraps untrusted text s to w cells in style: the first line
-// starts with first, the others with as many spaces as first is wide.
-func wrapIndent(first, s string, w int, style lipgloss.Style) []string {
-	ind := lipgloss.Width(first)
-	lines := strings.Split(safetext.Wrap(s, max(1, w-ind)), "\n")
-	for i, l := range lines {
-		l = style.Render(strings.TrimRight(l, " "))
-		if i == 0 {
-			lines[i] = first + l
-		} else {
-			lines[i] = strings.Repeat(" ", ind) + l
-		}
-	}
-	return lines
-}
-
 // maxTitleLines bounds the incident title at the top of its view (t
 // shows all of it).
 const maxTitleLines = 3
@@ -340,7 +324,7 @@ func (m *Model) layoutIncident() *incLayout {
 	now := m.sess.Now()
 	lay := &incLayout{}
 	prefix := st.Detail.Title.Render("‹ "+inc.ID+" ") + sevLabel(st, inc.Severity) + st.Detail.Title.Render(" "+string(inc.Status)+" · ")
-	head := wrapIndent(prefix, inc.Title, m.w, st.Detail.Title)
+	head := pane.WrapIndent(prefix, inc.Title, m.w, st.Detail.Title)
 	if len(head) > maxTitleLines {
 		head = head[:maxTitleLines]
 		head[maxTitleLines-1] = ansi.Truncate(head[maxTitleLines-1], m.w-1, "") + st.Detail.Title.Render("…")
@@ -351,7 +335,7 @@ func (m *Model) layoutIncident() *incLayout {
 	if strings.Contains(rem, "overdue") {
 		remS = st.Crisis.Overdue.Render("⏰ " + rem)
 	}
-	subs := wrapIndent("", sub, m.w, st.Inbox.Dim)
+	subs := pane.WrapIndent("", sub, m.w, st.Inbox.Dim)
 	if rem != "" {
 		if last := len(subs) - 1; lipgloss.Width(subs[last])+2+lipgloss.Width(remS) <= m.w {
 			subs[last] += "  " + remS
@@ -369,7 +353,7 @@ func (m *Model) layoutIncident() *incLayout {
 	lay.tlH = max(3, lay.bodyH-len(v.vol.All)-3)
 	for i, e := range v.tl {
 		at := e.At.In(m.opts.Location).Format("15:04")
-		for _, l := range wrapIndent(" "+st.Detail.Event.Render(at+" "), safetext.Line(e.Actor)+" "+safetext.Line(e.Text), lay.rightW-1, st.Detail.Event) {
+		for _, l := range pane.WrapIndent(" "+st.Detail.Event.Render(at+" "), safetext.Line(e.Actor)+" "+safetext.Line(e.Text), lay.rightW-1, st.Detail.Event) {
 			lay.tl = append(lay.tl, l)
 			lay.tlEntry = append(lay.tlEntry, i)
 		}
@@ -400,20 +384,20 @@ func (m *Model) leftLines(st *themes.Styles, inc domain.Incident, w int) ([]stri
 			style = st.Mark.Done
 		}
 		from := len(left)
-		for _, l := range wrapIndent(" "+box+" ", it.Text, w, lipgloss.NewStyle()) {
+		for _, l := range pane.WrapIndent(" "+box+" ", it.Text, w, lipgloss.NewStyle()) {
 			left = append(left, style.Render(fit(l, w)))
 		}
 		items = append(items, [2]int{from, len(left)})
 	}
 	left = append(left, "", st.Detail.Section.Render("Roles"))
-	left = append(left, wrapIndent(" lead: ", orNone(inc.Lead), w, lipgloss.NewStyle())...)
+	left = append(left, pane.WrapIndent(" lead: ", orNone(inc.Lead), w, lipgloss.NewStyle())...)
 	for _, r := range domain.IncidentRoles {
-		left = append(left, wrapIndent(" "+r+": ", orNone(inc.Roles[r]), w, lipgloss.NewStyle())...)
+		left = append(left, pane.WrapIndent(" "+r+": ", orNone(inc.Roles[r]), w, lipgloss.NewStyle())...)
 	}
 	left = append(left, "")
 	left = append(left, m.warRoomLines(st, inc, w)...)
 	left = append(left, "")
-	left = append(left, wrapIndent("", fmt.Sprintf("Linked mentions (%d) · m shows them in the inbox", len(inc.Mentions)), w, st.Detail.Section)...)
+	left = append(left, pane.WrapIndent("", fmt.Sprintf("Linked mentions (%d) · m shows them in the inbox", len(inc.Mentions)), w, st.Detail.Section)...)
 	for i, mm := range v.mentions {
 		if i == 5 {
 			left = append(left, st.Inbox.Dim.Render(fmt.Sprintf(" … %d more (m)", len(inc.Mentions)-5)))
@@ -424,63 +408,21 @@ func (m *Model) leftLines(st *themes.Styles, inc domain.Incident, w int) ([]stri
 	return left, items
 }
 
-// window is the part of n lines a region of h lines shows from line top:
-// [from, to), with a line for "↑ more" when top > 0 and one for "↓ more"
-// when lines are left below.
-func window(n, h, top int) (from, to int) {
-	if n <= h {
-		return 0, n
-	}
-	room := h
-	if top > 0 {
-		room--
-	}
-	to = min(n, top+max(1, room))
-	if to < n && to-top > 1 {
-		to--
-	}
-	return top, to
-}
-
-// maxTop is the smallest top from which a region of h lines shows the
-// last of n lines.
-func maxTop(n, h int) int {
-	top := 0
-	for {
-		if _, to := window(n, h, top); to >= n {
-			return top
-		}
-		top++
-	}
-}
-
 // leftTop is where the left column starts: v.lscroll, moved as little
 // as it takes to show the selected checklist item whole.
 func (m *Model) leftTop(lay *incLayout) int {
 	v := m.view
 	n, h := len(lay.left), lay.bodyH
-	top := max(0, min(v.lscroll, maxTop(n, h)))
 	if v.sel < len(lay.items) {
 		it := lay.items[v.sel]
-		if from, _ := window(n, h, top); it[0] < from {
-			top = it[0]
-			if top == 1 { // the title is all there is above
-				top = 0
-			}
-		}
-		for top < maxTop(n, h) {
-			if _, to := window(n, h, top); to >= it[1] || it[0] <= top {
-				break
-			}
-			top++
-		}
+		return pane.Reveal(n, h, v.lscroll, it[0], it[1])
 	}
-	return top
+	return max(0, min(v.lscroll, pane.MaxTop(n, h)))
 }
 
 // leftMoreBelow reports lines of the left column below what it shows.
 func (m *Model) leftMoreBelow(lay *incLayout) bool {
-	_, to := window(len(lay.left), lay.bodyH, m.leftTop(lay))
+	_, to := pane.Window(len(lay.left), lay.bodyH, m.leftTop(lay))
 	return to < len(lay.left)
 }
 
@@ -489,12 +431,12 @@ func (m *Model) leftMoreBelow(lay *incLayout) bool {
 func (m *Model) tlWindow(lay *incLayout) (from, to int, above, below bool) {
 	n, h := len(lay.tl), lay.tlH-1 // under the section title
 	top := max(0, m.tlMaxScroll(lay)-m.view.scroll)
-	from, to = window(n, h, top)
+	from, to = pane.Window(n, h, top)
 	return from, to, from > 0, to < n
 }
 
 // tlMaxScroll is how far the timeline scrolls up: to its first line.
-func (m *Model) tlMaxScroll(lay *incLayout) int { return maxTop(len(lay.tl), lay.tlH-1) }
+func (m *Model) tlMaxScroll(lay *incLayout) int { return pane.MaxTop(len(lay.tl), lay.tlH-1) }
 
 func (m *Model) incidentView() string {
 	st := m.sess.Styles
@@ -509,7 +451,7 @@ func (m *Model) incidentView() string {
 	bodyH, leftW, rightW := lay.bodyH, lay.leftW, lay.rightW
 
 	top := m.leftTop(lay)
-	from, to := window(len(lay.left), bodyH, top)
+	from, to := pane.Window(len(lay.left), bodyH, top)
 	var left []string
 	if from > 0 {
 		left = append(left, st.Inbox.Dim.Render(fmt.Sprintf(" ↑ %s above (%s)", words.Plural(from, "more line"), m.keys.Up.Help().Key)))
@@ -553,7 +495,7 @@ func boolInt(b bool) int {
 func (m *Model) warRoomLines(st *themes.Styles, inc domain.Incident, w int) []string {
 	if m.opts.WarRoom == nil {
 		return append([]string{st.Detail.Section.Render("War room")},
-			wrapIndent(" ", m.sess.Actor+" · this terminal only (switchboard serve shares the war room)", w, lipgloss.NewStyle())...)
+			pane.WrapIndent(" ", m.sess.Actor+" · this terminal only (switchboard serve shares the war room)", w, lipgloss.NewStyle())...)
 	}
 	out := []string{st.Detail.Section.Render(fmt.Sprintf("War room (%d online)", len(m.room)))}
 	if len(m.room) == 0 {
@@ -584,7 +526,7 @@ func (m *Model) warRoomLines(st *themes.Styles, inc domain.Incident, w int) []st
 		if h := held[mb.Operator]; len(h) > 0 {
 			line += " · " + strings.Join(h, ", ") + " here"
 		}
-		out = append(out, wrapIndent(" ● ", line, w, lipgloss.NewStyle())...)
+		out = append(out, pane.WrapIndent(" ● ", line, w, lipgloss.NewStyle())...)
 	}
 	return out
 }
