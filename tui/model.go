@@ -646,7 +646,17 @@ func (m *Model) footer() string {
 		return st.Footer.Toast.Render(text)
 	}
 	keys := append([]key.Binding{m.keys.Help, m.keys.Quit}, m.focused().ShortHelp()...)
-	return m.help.ShortHelpView(keys)
+	// help's own cut leaves the line whole when its "…" would not fit
+	return cutLine(m.help.ShortHelpView(keys), m.w)
+}
+
+// cutLine cuts a line of key help that is wider than w, ending it with
+// "…" (? shows every key).
+func cutLine(s string, w int) string {
+	if lipgloss.Width(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, w, "…")
 }
 
 // placeholder stands in for a pane another part of switchboard supplies.

@@ -10,8 +10,10 @@ import (
 
 	crisiscore "switchboard/crisis"
 	"switchboard/domain"
+	"switchboard/policy"
 	"switchboard/store"
 	"switchboard/tui/crisis"
+	"switchboard/tui/policypane"
 )
 
 // These tests drive the whole app at 80×24, the size a new user's
@@ -33,6 +35,9 @@ func longText(tag string, n int) string {
 type screens struct {
 	h   *harness
 	all []string
+	// from and to, when set, keep only those cells of each line: the
+	// column under test, not another that shows the same text
+	from, to int
 }
 
 func (s *screens) look() string {
@@ -40,6 +45,13 @@ func (s *screens) look() string {
 	scr := s.h.screen()
 	checkSize(s.h.t, scr, 80, 24)
 	plain := ansi.Strip(scr)
+	if s.to > 0 {
+		lines := strings.Split(plain, "\n")
+		for i, l := range lines {
+			lines[i] = ansi.TruncateLeft(ansi.Truncate(l, s.to, ""), s.from, "")
+		}
+		plain = strings.Join(lines, "\n")
+	}
 	s.all = append(s.all, plain)
 	return plain
 }
@@ -137,5 +149,64 @@ func TestIncidentChecklistAndTimelineReadable80x24(t *testing.T) {
 	got, _ := h.st.Incident(inc.ID)
 	if !got.Checklist[0].Done {
 		t.Fatalf("k back to the top and space should tick the first item: %+v", got.Checklist[0])
+	}
+}
+
+// longPack is a policy pack whose rules have long messages and cites:
+// rule i matches the word "flagI" and its message and cite are tagged mI
+// and cI.
+func longPack(t *testing.T, n int) (*policy.Pack, []string) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("id: long-texts\nversion: \"1\"\nowner: a-very-long-owner-address-for-the-team@example.com\nreview_by: \"2099-01-31\"\nrules:\n")
+	var texts []string
+	for i := range n {
+		msg, cite := longText(fmt.Sprintf("m%d", i), 120), longText(fmt.Sprintf("k%d", i), 90)
+		texts = append(texts, msg, cite)
+		fmt.Fprintf(&b, "  - id: rule-%d\n    kind: deny\n    area: tone\n    severity: warn\n    terms: [flag%d]\n    message: %q\n    cite: %q\n    examples: {bad: [\"a flag%d here\"]}\n", i, i, msg, cite, i)
+	}
+	p, errs := policy.Parse([]byte(b.String()), "long.yaml")
+	if len(errs) > 0 {
+		t.Fatalf("pack: %v", errs)
+	}
+	return p, texts
+}
+
+// TestPolicyFindingsReadable80x24: in the policy pane at 80×24 the
+// selected finding shows its whole message and cite, wrapped; the list
+// says how many findings are above and below, and n reaches each.
+func TestPolicyFindingsReadable80x24(t *testing.T) {
+	pack, texts := longPack(t, 6)
+	h := newHarnessWith(t, store.Options{}, seed(3), Options{Policy: policypane.Factory(policypane.Options{Pack: pack, Source: "long.yaml"})}, 80, 24)
+	h.keys("3", "enter")
+	h.typeText("flag0 flag1 flag2 flag3 flag4 flag5")
+	h.keys("esc")
+	h.until("the findings", func() bool { return strings.Contains(h.screen(), "6 warn") })
+	s := &screens{h: h, to: 44} // the findings, not the rules beside them
+	first := s.look()
+	if !strings.Contains(first, "more findings below (n)") {
+		t.Errorf("the findings list should say more are below:\n%s", first)
+	}
+	s.press(5, "n")
+	if last := s.all[len(s.all)-1]; !strings.Contains(last, "more findings above (N)") {
+		t.Errorf("the findings list should say more are above:\n%s", last)
+	}
+	for i, text := range texts {
+		if miss := s.missing(text); len(miss) > 0 {
+			t.Errorf("text %d: words never shown: %q", i, miss)
+		}
+	}
+	// the rules beside them: every message and cite wrapped, the column
+	// scrolled with j and pgdown, saying what is left below
+	rules := &screens{h: h, from: 47, to: 80}
+	if first := rules.look(); !strings.Contains(first, "more lines below (↓/j)") {
+		t.Errorf("the rules column should say more is below:\n%s", first)
+	}
+	rules.press(3, "j")
+	rules.press(10, "pgdown")
+	for i, text := range texts {
+		if miss := rules.missing(text); len(miss) > 0 {
+			t.Errorf("rules column, text %d: words never shown: %q", i, miss)
+		}
 	}
 }
