@@ -12,6 +12,7 @@ import (
 	"switchboard/domain"
 	"switchboard/policy"
 	"switchboard/store"
+	"switchboard/tui/composer"
 	"switchboard/tui/crisis"
 	"switchboard/tui/policypane"
 )
@@ -207,6 +208,32 @@ func TestPolicyFindingsReadable80x24(t *testing.T) {
 	for i, text := range texts {
 		if miss := rules.missing(text); len(miss) > 0 {
 			t.Errorf("rules column, text %d: words never shown: %q", i, miss)
+		}
+	}
+}
+
+// TestComposerFindingsReadable80x24: the composer at 80×24 lists the
+// findings a line each, the selected one in full with its cite; ctrl+o
+// selects the next, and a line says how many more there are.
+func TestComposerFindingsReadable80x24(t *testing.T) {
+	pack, texts := longPack(t, 10)
+	h := newHarnessWith(t, store.Options{}, seed(3), Options{Composer: composer.Factory(composer.Options{Pack: pack, Debounce: time.Millisecond, SaveEvery: time.Millisecond})}, 80, 24)
+	h.keys("r")
+	h.until("the composer", func() bool { return strings.Contains(ansi.Strip(h.screen()), "Reply to") })
+	h.typeText("flag0 flag1 flag2 flag3 flag4 flag5 flag6 flag7 flag8 flag9")
+	h.until("the findings", func() bool { return strings.Contains(ansi.Strip(h.screen()), "rule-0") })
+	s := &screens{h: h}
+	first := s.look()
+	if !strings.Contains(first, "more findings · ctrl+o shows the next") {
+		t.Errorf("the composer should say more findings are below:\n%s", first)
+	}
+	s.press(9, "ctrl+o")
+	if last := s.all[len(s.all)-1]; !strings.Contains(last, "↑") || !strings.Contains(last, "more findings · ctrl+o") {
+		t.Errorf("at the last finding the composer should say more are above:\n%s", last)
+	}
+	for i, text := range texts {
+		if miss := s.missing(text); len(miss) > 0 {
+			t.Errorf("text %d: words never shown: %q", i, miss)
 		}
 	}
 }
