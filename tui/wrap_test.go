@@ -237,3 +237,16 @@ func TestComposerFindingsReadable80x24(t *testing.T) {
 		}
 	}
 }
+
+// TestInboxRowsFitTheWidth: a list row is as wide as the terminal, not a
+// cell wider (the text column left no room for its own space).
+func TestInboxRowsFitTheWidth(t *testing.T) {
+	for _, w := range []int{60, 80, 100, 120, 160} {
+		h := newHarness(t, seed(6), nil, "dark", w, 24)
+		for i, l := range strings.Split(h.screen(), "\n") {
+			if ansi.StringWidth(l) > w {
+				t.Errorf("at %d columns line %d is %d wide: %q", w, i, ansi.StringWidth(l), ansi.Strip(l))
+			}
+		}
+	}
+}

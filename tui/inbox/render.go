@@ -54,7 +54,7 @@ func layout(w int, want []string) columns {
 		zero("assignee", &c.assignee)
 		zero("tags", &c.tags)
 	}
-	fixed := 2 + c.sentiment
+	fixed := 2 + c.sentiment + 1 // the cursor mark; the text's space after it
 	for _, x := range []int{c.age, c.platform, c.author, c.status, c.clock, c.assignee, c.tags} {
 		if x > 0 {
 			fixed += x + 1
