@@ -104,6 +104,7 @@ type Model struct {
 
 	w, h     int
 	showHelp bool
+	helpTop  int // the full help's first line, when it scrolls
 	palette  *palette
 	toast    pane.ToastMsg
 	toastSeq int
@@ -463,7 +464,9 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		m.quitting = true
 		return tea.Quit
 	case key.Matches(k, m.keys.Help):
-		m.showHelp = !m.showHelp
+		m.showHelp, m.helpTop = !m.showHelp, 0
+		return nil
+	case m.showHelp && m.helpKey(k):
 		return nil
 	case key.Matches(k, m.keys.Palette):
 		m.palette = newPalette(m.commands())
@@ -522,17 +525,7 @@ func (m *Model) render() string {
 	}
 	footer := m.footer()
 	if m.showHelp {
-		full := m.help.FullHelpView(m.focused().FullHelp()) + "\n" + m.help.ShortHelpView(m.keys.Global())
-		// connector health with last success above the keys, when it fits
-		if c := m.connectorHelp(); c != "" && strings.Count(c+"\n"+full, "\n")+1 < m.bodyHeight() {
-			full = c + "\n" + full
-		}
-		fl := strings.Split(full, "\n")
-		bl := strings.Split(body, "\n")
-		if n := len(fl); n < len(bl) {
-			bl = append(bl[:len(bl)-n], fl...)
-			body = strings.Join(bl, "\n")
-		}
+		body = m.helpView(body)
 	}
 	return header + "\n" + body + "\n" + footer
 }
@@ -612,7 +605,7 @@ func healthMark(st *themes.Styles, name string, h connectors.Health, loc *time.L
 
 // connectorHelp is the full help's (`?`) line per connector: its health in
 // words with its last success ("news: ok, last success 10:04:05") and,
-// when it failed, the error, made safe and cut to the width.
+// when it failed, the error, made safe and wrapped to the width.
 func (m *Model) connectorHelp() string {
 	if len(m.health) == 0 {
 		return ""
@@ -631,7 +624,7 @@ func (m *Model) connectorHelp() string {
 		if h.LastError != "" && h.State != connectors.HealthOK {
 			line += " — " + safetext.Line(h.LastError)
 		}
-		lines = append(lines, safetext.Truncate(line, max(1, m.w), "…"))
+		lines = append(lines, pane.WrapIndent("", line, max(1, m.w), lipgloss.NewStyle())...)
 	}
 	return strings.Join(lines, "\n")
 }
