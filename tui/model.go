@@ -110,7 +110,6 @@ type Model struct {
 	toastSeq int
 	sub      *store.Subscription
 	live     bool
-	newCount int
 	health   map[string]connectors.Health
 	quitting bool
 	err      error
@@ -309,7 +308,6 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return m, nil
 		}
-		m.newCount += len(msg.u.New)
 		cmds := []tea.Cmd{m.broadcast(pane.StoreMsg{Update: msg.u}), m.waitUpdate()}
 		var sending, approvals bool
 		for _, c := range msg.u.Changes {
@@ -573,8 +571,9 @@ func (m *Model) header() string {
 	} else {
 		right = append(right, st.Header.Paused.Render("○ not live"))
 	}
-	if m.newCount > 0 {
-		right = append(right, st.Header.Badge.Render(fmt.Sprintf("+%d new", m.newCount)))
+	// the inbox's own count, so the header and the inbox agree
+	if l := m.Inbox().NewLabel(); l != "" {
+		right = append(right, st.Header.Badge.Render(l))
 	}
 	r := strings.Join(right, " ")
 	gap := m.w - lipgloss.Width(left) - lipgloss.Width(r)

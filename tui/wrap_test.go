@@ -250,3 +250,38 @@ func TestInboxRowsFitTheWidth(t *testing.T) {
 		}
 	}
 }
+
+// TestNewCountOneNumber80x24: the header's "N new" and the inbox's
+// "N new · N" are one number: the new mentions that belong in the view
+// shown, not every mention ingested; N shows them and both go.
+func TestNewCountOneNumber80x24(t *testing.T) {
+	h := newHarness(t, seed(6), nil, "dark", 80, 24)
+	h.keys("]", "]", "]", "]")
+	if !strings.Contains(ansi.Strip(h.screen()), "▸Negative") {
+		t.Fatalf("not on the Negative view:\n%s", ansi.Strip(h.screen()))
+	}
+	var fresh []domain.Mention
+	for i, s := range []float64{-0.7, 0.8, -0.5} {
+		m := seed(1)[0]
+		m.NativeID, m.Text, m.Sentiment, m.CreatedAt = fmt.Sprint("fresh-", i), fmt.Sprint("fresh mention ", i), s, fixed
+		fresh = append(fresh, m)
+	}
+	if _, err := h.st.Ingest(fresh); err != nil {
+		t.Fatal(err)
+	}
+	h.until("the new marker", func() bool { return strings.Contains(ansi.Strip(h.screen()), "new · N") })
+	h.settle()
+	lines := strings.Split(ansi.Strip(h.screen()), "\n")
+	if !strings.HasSuffix(strings.TrimSpace(lines[0]), "2 new") || !strings.Contains(lines[2], "2 new · N") {
+		t.Fatalf("header and status line should both count the 2 negative new mentions:\n%s", strings.Join(lines[:3], "\n"))
+	}
+	// in another pane the header still says what the inbox will show
+	h.keys("3")
+	if head := strings.SplitN(ansi.Strip(h.screen()), "\n", 2)[0]; !strings.HasSuffix(strings.TrimSpace(head), "2 new") {
+		t.Fatalf("header in pane 3: %q", head)
+	}
+	h.keys("1", "N")
+	if scr := ansi.Strip(h.screen()); strings.Contains(scr, " new") {
+		t.Fatalf("after N no new marker should be left:\n%s", scr)
+	}
+}

@@ -183,8 +183,8 @@ func (m *Model) statusLine(st *themes.Styles) string {
 	}
 	l := st.Inbox.Filter.Render(safetext.Truncate(strings.Join(left, " · "), max(0, m.w/2), "…"))
 	var right []string
-	if m.newCount > 0 {
-		right = append(right, st.Inbox.NewMarker.Render(fmt.Sprintf("%s new · N", thousands(m.newCount))))
+	if l := m.NewLabel(); l != "" {
+		right = append(right, st.Inbox.NewMarker.Render(l+" · "+m.keys.JumpNew.Help().Key))
 	}
 	if len(m.rows) > 0 && m.err == nil { // after a failed read the old position means nothing
 		pos := "?"
