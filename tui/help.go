@@ -161,7 +161,8 @@ func (m *Model) helpView(body string) string {
 		return strings.Join(bl, "\n")
 	}
 	hint := m.styles.Help.Desc
-	from, to := pane.Window(len(fl), h, m.helpTop)
+	// (another pane's help may be shorter than the one scrolled)
+	from, to := pane.Window(len(fl), h, min(m.helpTop, pane.MaxTop(len(fl), h)))
 	out := make([]string, 0, h)
 	if from > 0 {
 		out = append(out, hint.Render(fmt.Sprintf("↑ %s above · %s/%s scroll · ? or esc closes", words.Plural(from, "more line"), helpScroll.Up.Help().Key, helpScroll.PageUp.Help().Key)))
