@@ -506,3 +506,44 @@ func TestStepNameReads(t *testing.T) {
 		}
 	}
 }
+
+// TestPostMortemEvidenceShowsURLs: every evidence item names its mention's
+// URL, so a text cut to keep the list short can be read in full; a URL an
+// autolink cannot hold is escaped text, and a mention without one says so.
+func TestPostMortemEvidenceShowsURLs(t *testing.T) {
+	now := t0.Add(9 * time.Hour)
+	s := openStore(t, &now)
+	long := strings.Repeat("the checkout page loops back to the cart and nobody at support answers ", 4)
+	items := []domain.Mention{
+		{Platform: domain.PlatformX, NativeID: "1", URL: "https://x.example/acme_fan/status/1", Author: domain.Author{Handle: "@fan"}, Text: long, CreatedAt: t0.Add(8 * time.Hour)},
+		{Platform: domain.PlatformMastodon, NativeID: "2", URL: "https://social.example/@kim/2?a=<b>", Author: domain.Author{Handle: "@kim"}, Text: "short", CreatedAt: t0.Add(8*time.Hour + time.Minute)},
+		{Platform: domain.PlatformNews, NativeID: "3", Author: domain.Author{Handle: "paper"}, Text: "no link", CreatedAt: t0.Add(8*time.Hour + 2*time.Minute)},
+	}
+	res, err := s.Ingest(items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inc, err := Declare(s, nil, "ana", store.IncidentSpec{Title: "Checkout loop", Scenario: domain.ScenarioReputation, Severity: domain.Sev2, Lead: "ana", Mentions: res.IDs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := PostMortem(context.Background(), s, inc.ID, ReportOptions{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := r.Markdown()
+	_, ev, _ := strings.Cut(md, "## Evidence\n\n")
+	ev, _, _ = strings.Cut(ev, "\n\n")
+	lines := strings.Split(ev, "\n")
+	if len(lines) != 3 {
+		t.Fatalf("evidence:\n%s", ev)
+	}
+	for i, want := range []string{"· <https://x.example/acme_fan/status/1>", `· https://social.example/@kim/2?a=\<b\>`, "· no URL"} {
+		if !strings.HasSuffix(lines[i], want) {
+			t.Errorf("evidence line %d %q: want it to end %q", i, lines[i], want)
+		}
+	}
+	if !strings.Contains(lines[0], "…") {
+		t.Errorf("the long text should be cut (its URL has the rest): %q", lines[0])
+	}
+}

@@ -102,6 +102,22 @@ func md(s string) string {
 	return b.String()
 }
 
+// mdURL is a mention's URL for the post-mortem: an autolink (<…>, whose
+// text Markdown takes as it is, so it copies and opens) when it is a web
+// address with nothing an autolink cannot hold, else the address as
+// escaped text; "no URL" when the platform gave none.
+func mdURL(u string) string {
+	u = safetext.Line(strings.TrimSpace(u))
+	if u == "" {
+		return "no URL"
+	}
+	lower := strings.ToLower(u)
+	if (strings.HasPrefix(lower, "https://") || strings.HasPrefix(lower, "http://")) && !strings.ContainsAny(u, " <>\"\\`") {
+		return "<" + u + ">"
+	}
+	return md(u)
+}
+
 const stamp = "2006-01-02 15:04 UTC"
 
 // Markdown renders the post-mortem.
@@ -169,7 +185,8 @@ func (r *Report) Markdown() string {
 		p("No linked mentions.\n")
 	}
 	for _, ev := range r.Evidence {
-		p("- %s · %s · %s: %s\n", ev.CreatedAt.UTC().Format(stamp), md(ev.Key), md(ev.Author), md(safetext.Truncate(ev.Text, 140, "…")))
+		// the text is cut to keep the list short: the URL has all of it
+		p("- %s · %s · %s: %s · %s\n", ev.CreatedAt.UTC().Format(stamp), md(ev.Key), md(ev.Author), md(safetext.Truncate(ev.Text, 140, "…")), mdURL(ev.URL))
 	}
 	if n := len(inc.Mentions) - len(r.Evidence); n > 0 {
 		p("- … and %d more\n", n)

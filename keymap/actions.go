@@ -134,6 +134,7 @@ var actions = []Action{
 	{Name: "composer.new_draft", Keys: []string{"ctrl+n"}, Desc: "new draft", Doc: "start another draft on the mention"},
 	{Name: "composer.public", Keys: []string{"ctrl+p"}, Desc: "reply in public instead"},
 	{Name: "composer.close", Keys: []string{"esc"}, Desc: "save and close", Doc: "save and close"},
+	{Name: "composer.next_finding", Keys: []string{"ctrl+o"}, Desc: "next finding", Doc: "show the next finding in full"},
 
 	{Name: "outbox.up", Keys: []string{"up", "k"}, Desc: "up", Modes: list},
 	{Name: "outbox.down", Keys: []string{"down", "j"}, Desc: "down", Modes: list},

@@ -104,12 +104,12 @@ type Model struct {
 
 	w, h     int
 	showHelp bool
+	helpTop  int // the full help's first line, when it scrolls
 	palette  *palette
 	toast    pane.ToastMsg
 	toastSeq int
 	sub      *store.Subscription
 	live     bool
-	newCount int
 	health   map[string]connectors.Health
 	quitting bool
 	err      error
@@ -313,7 +313,6 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return m, nil
 		}
-		m.newCount += len(msg.u.New)
 		cmds := []tea.Cmd{m.broadcast(pane.StoreMsg{Update: msg.u}), m.waitUpdate()}
 		var sending, approvals bool
 		for _, c := range msg.u.Changes {
@@ -468,7 +467,9 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		m.quitting = true
 		return tea.Quit
 	case key.Matches(k, m.keys.Help):
-		m.showHelp = !m.showHelp
+		m.showHelp, m.helpTop = !m.showHelp, 0
+		return nil
+	case m.showHelp && m.helpKey(k):
 		return nil
 	case key.Matches(k, m.keys.Palette):
 		m.palette = newPalette(m.commands())
@@ -527,17 +528,7 @@ func (m *Model) render() string {
 	}
 	footer := m.footer()
 	if m.showHelp {
-		full := m.help.FullHelpView(m.focused().FullHelp()) + "\n" + m.help.ShortHelpView(m.keys.Global())
-		// connector health with last success above the keys, when it fits
-		if c := m.connectorHelp(); c != "" && strings.Count(c+"\n"+full, "\n")+1 < m.bodyHeight() {
-			full = c + "\n" + full
-		}
-		fl := strings.Split(full, "\n")
-		bl := strings.Split(body, "\n")
-		if n := len(fl); n < len(bl) {
-			bl = append(bl[:len(bl)-n], fl...)
-			body = strings.Join(bl, "\n")
-		}
+		body = m.helpView(body)
 	}
 	return header + "\n" + body + "\n" + footer
 }
@@ -585,8 +576,9 @@ func (m *Model) header() string {
 	} else {
 		right = append(right, st.Header.Paused.Render("○ not live"))
 	}
-	if m.newCount > 0 {
-		right = append(right, st.Header.Badge.Render(fmt.Sprintf("+%d new", m.newCount)))
+	// the inbox's own count, so the header and the inbox agree
+	if l := m.Inbox().NewLabel(); l != "" {
+		right = append(right, st.Header.Badge.Render(l))
 	}
 	r := strings.Join(right, " ")
 	gap := m.w - lipgloss.Width(left) - lipgloss.Width(r)
@@ -617,7 +609,7 @@ func healthMark(st *themes.Styles, name string, h connectors.Health, loc *time.L
 
 // connectorHelp is the full help's (`?`) line per connector: its health in
 // words with its last success ("news: ok, last success 10:04:05") and,
-// when it failed, the error, made safe and cut to the width.
+// when it failed, the error, made safe and wrapped to the width.
 func (m *Model) connectorHelp() string {
 	if len(m.health) == 0 {
 		return ""
@@ -636,7 +628,7 @@ func (m *Model) connectorHelp() string {
 		if h.LastError != "" && h.State != connectors.HealthOK {
 			line += " — " + safetext.Line(h.LastError)
 		}
-		lines = append(lines, safetext.Truncate(line, max(1, m.w), "…"))
+		lines = append(lines, pane.WrapIndent("", line, max(1, m.w), lipgloss.NewStyle())...)
 	}
 	return strings.Join(lines, "\n")
 }
@@ -651,7 +643,17 @@ func (m *Model) footer() string {
 		return st.Footer.Toast.Render(text)
 	}
 	keys := append([]key.Binding{m.keys.Help, m.keys.Quit}, m.focused().ShortHelp()...)
-	return m.help.ShortHelpView(keys)
+	// help's own cut leaves the line whole when its "…" would not fit
+	return cutLine(m.help.ShortHelpView(keys), m.w)
+}
+
+// cutLine cuts a line of key help that is wider than w, ending it with
+// "…" (? shows every key).
+func cutLine(s string, w int) string {
+	if lipgloss.Width(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, w, "…")
 }
 
 // placeholder stands in for a pane another part of switchboard supplies.

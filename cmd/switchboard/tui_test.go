@@ -275,3 +275,36 @@ func TestTUIHostileText(t *testing.T) {
 	}
 	s.keys("q")
 }
+
+// TestTUIAt80x24 runs the app in a terminal of 80×24, the size a new
+// user's opens at: ? shows every key of the inbox (groups that do not fit
+// side by side go below them), and an incident's checklist items wrap
+// instead of being cut, with the column scrolling past them.
+func TestTUIAt80x24(t *testing.T) {
+	bin := binary(t)
+	dir := t.TempDir()
+	db, in := filepath.Join(dir, "sb.db"), filepath.Join(dir, "in.jsonl")
+	writeJSONL(t, in, 6, func(i int) string { return fmt.Sprintf("the app is down again, order %d", i) })
+	if r := run(t, "", "import", "--db", db, in); r.code != 0 {
+		t.Fatalf("import: %s %s", r.stdout, r.stderr)
+	}
+	s := newTmux(t, fmt.Sprintf("env TERM=xterm-256color %s --db %s --theme mono", bin, db))
+	s.tmux("resize-window", "-t", "main", "-x", "80", "-y", "24")
+	s.waitFor("● live")
+	s.keys("?")
+	// the last group of the inbox's keys: cut off at 80 columns before
+	s.waitFor("ctrl+r reload")
+	s.keys("?", "2", "n")
+	s.text("Checkout loops back to the cart for every customer paying by card")
+	s.keys("Enter", "Enter", "Enter")
+	scr := s.waitFor("replying; do not argue in")
+	if !strings.Contains(scr, "more lines below") {
+		t.Fatalf("the incident's left column should say more is below:\n%s", scr)
+	}
+	for range 12 {
+		s.keys("j")
+	}
+	s.waitFor("War room")
+	s.keys("q")
+	waitQuit(t, s)
+}

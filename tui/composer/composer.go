@@ -32,6 +32,7 @@ import (
 	"switchboard/reply"
 	"switchboard/safetext"
 	"switchboard/store"
+	"switchboard/themes"
 	"switchboard/tui/pane"
 )
 
@@ -79,6 +80,8 @@ func Factory(o Options) func(pane.Session, pane.ComposeMsg) pane.Pane {
 // KeyMap is the composer's keys.
 type KeyMap struct {
 	Switch, Send, Fix, Template, NewDraft, Public, Close key.Binding
+	// NextFinding selects the next policy finding, shown in full.
+	NextFinding key.Binding
 }
 
 // DefaultKeyMap is the composer's keys as the README documents them.
@@ -96,6 +99,8 @@ func NewKeyMap(k keymap.Keys) KeyMap {
 		NewDraft: b("composer.new_draft"),
 		Public:   b("composer.public"),
 		Close:    b("composer.close"),
+		// the policy pane's key for it while editing
+		NextFinding: b("composer.next_finding"),
 	}
 }
 
@@ -118,6 +123,7 @@ type side struct {
 	checkSeq int
 	checked  int // the checkSeq the findings are for
 	findings []policy.Finding
+	sel      int // the finding shown in full (ctrl+o)
 	count    textlen.Count
 	sent     string // set once queued or sent for approval
 }
@@ -539,7 +545,7 @@ func (c *Model) onSendDone(msg sendDoneMsg) tea.Cmd {
 		c.say("not sent: "+msg.err.Error(), true)
 		return nil
 	case len(msg.blocked) > 0:
-		s.findings = msg.blocked
+		s.findings, s.sel = msg.blocked, 0
 		c.say("not sent: "+blockReason(msg.blocked), true)
 		return nil
 	case len(msg.asked) > 0:
@@ -653,6 +659,7 @@ func (c *Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		s := c.sides[msg.side]
 		if msg.seq == s.checkSeq {
 			s.findings, s.count, s.checked = msg.findings, msg.count, msg.seq
+			s.sel = min(s.sel, max(0, len(s.findings)-1))
 		}
 	case saveTickMsg:
 		c.sides[msg.side].tick = false
@@ -749,6 +756,11 @@ func (c *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		return c.send(c.mode)
 	case key.Matches(k, c.keys.Fix):
 		return c.fix()
+	case key.Matches(k, c.keys.NextFinding):
+		if n := len(s.findings); n > 0 {
+			s.sel = (s.sel + 1) % n
+		}
+		return nil
 	case key.Matches(k, c.keys.Template):
 		if len(c.tpls) == 0 {
 			c.say("the policy pack has no template for "+string(c.m.Platform), true)
@@ -812,7 +824,7 @@ func (c *Model) ShortHelp() []key.Binding {
 
 // FullHelp is every key.
 func (c *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{c.keys.Switch, c.keys.Send, c.keys.Fix, c.keys.Template, c.keys.NewDraft, c.keys.Public, c.keys.Close}}
+	return [][]key.Binding{{c.keys.Switch, c.keys.Send, c.keys.Fix, c.keys.NextFinding, c.keys.Template, c.keys.NewDraft, c.keys.Public, c.keys.Close}}
 }
 
 // Title names the pane.
@@ -874,13 +886,13 @@ func (c *Model) View() string {
 	if c.post {
 		title = "Post on the brand's " + string(c.m.Platform) + " account (a new post: it replies to no one)"
 	}
-	add(st.Dialog.Title.Render(safetext.Truncate(title, w, "…")))
+	add(pane.WrapIndent("", title, w, st.Dialog.Title)...)
 	for i, l := range strings.Split(safetext.Wrap(c.m.Text, max(10, w-4)), "\n") {
 		if c.post {
 			break
 		}
 		if i == 2 {
-			add(st.Detail.Event.Render("  …"))
+			add(st.Detail.Event.Render(safetext.Truncate("  … the rest: esc (the draft is kept), then enter on the mention", w, "…")))
 			break
 		}
 		add(st.Detail.Event.Render("  " + l))
@@ -942,23 +954,10 @@ func (c *Model) View() string {
 		add(st.Dialog.Hint.Render("  " + c.keys.Public.Help().Key + " replies in public instead"))
 	}
 	// findings and state, below the editor
-	var bottom []string
-	fixF, canFix := c.fixable(s)
-	shown := 0
-	for _, f := range s.findings {
-		if shown == 4 {
-			bottom = append(bottom, st.Dialog.Hint.Render(fmt.Sprintf("  … %d more", len(s.findings)-shown)))
-			break
-		}
-		shown++
-		bottom = append(bottom, c.findingLine(f, w, canFix && f == fixF))
-	}
-	if len(s.findings) == 0 && s.checked == s.checkSeq && c.loaded {
-		bottom = append(bottom, st.Health.OK.Render("✓ no policy findings"))
-	}
-	bottom = append(bottom, c.stateLine(s, w))
+	var after []string // under the findings
+	after = append(after, c.stateLine(s, w)...)
 	if n := len(c.others); n > 0 {
-		bottom = append(bottom, st.Dialog.Hint.Render(safetext.Truncate(words.Plural(n, "other open draft")+" on this mention: "+c.othersText(), w, "…")))
+		after = append(after, pane.WrapIndent("", words.Plural(n, "other open draft")+" on this mention: "+c.othersText(), w, st.Dialog.Hint)...)
 	}
 	if c.notice != "" {
 		style := st.Footer.Toast
@@ -966,8 +965,15 @@ func (c *Model) View() string {
 		if c.bad {
 			style, mark = st.Health.Bad, "✗ "
 		}
-		bottom = append(bottom, style.Render(safetext.Truncate(mark+c.notice, w, "…")))
+		after = append(after, pane.WrapIndent(style.Render(mark), c.notice, w, style)...)
 	}
+	// the findings get what the editor (at least minEditor lines) leaves
+	room := max(1, h-len(top)-2-minEditor-len(after))
+	bottom := c.findingLines(s, w, room)
+	if len(s.findings) == 0 && s.checked == s.checkSeq && c.loaded {
+		bottom = append(bottom, st.Health.OK.Render("✓ no policy findings"))
+	}
+	bottom = append(bottom, after...)
 	edH := max(2, h-len(top)-len(bottom)-2)
 	rule := st.Detail.Label.Render(strings.Repeat("─", w))
 	var spans []span
@@ -999,32 +1005,104 @@ func (c *Model) View() string {
 	return out
 }
 
-func (c *Model) findingLine(f policy.Finding, w int, fixable bool) string {
+// minEditor is the fewest lines the editor keeps when findings, notices
+// and the state take the rest.
+const minEditor = 3
+
+// findingLines lists side s's findings in at most h lines: one line each,
+// cut to the width, but the selected one (ctrl+o) in full, its message
+// and cite wrapped; when they do not all fit, a line says how many more
+// there are and that ctrl+o shows them.
+func (c *Model) findingLines(s *side, w, h int) []string {
+	if len(s.findings) == 0 {
+		return nil
+	}
 	st := c.sess.Styles
-	var mark string
-	var style lipgloss.Style
-	switch {
-	case f.Overridden:
-		mark, style = "· allowed", st.Dialog.Hint
-	case f.Severity == policy.Block:
-		mark, style = "✗ block", st.Health.Bad
-	case f.Severity == policy.Approval && f.Approved:
-		mark, style = "✓ approved", st.Health.OK
-	case f.Severity == policy.Approval:
-		mark, style = "◆ needs "+f.Role, st.Health.Warn
-	case f.Severity == policy.Warn:
-		mark, style = "! warn", st.Health.Warn
-	default:
-		mark, style = "i info", st.Dialog.Hint
+	fixF, canFix := c.fixable(s)
+	var lines []string
+	var owner []int
+	selStart, selEnd := 0, 0
+	for i, f := range s.findings {
+		mark, style := findingMark(st, f)
+		if len(s.findings) > 1 {
+			if i == s.sel {
+				mark = "▸ " + mark
+			} else {
+				mark = "  " + mark
+			}
+		}
+		line := safetext.Line(f.RuleID) + ": " + safetext.Line(f.Message)
+		if canFix && f == fixF {
+			line += "  [" + c.keys.Fix.Help().Key + " " + fixLabel(f) + "]"
+		}
+		var ls []string
+		if i == s.sel {
+			selStart = len(lines)
+			// hanging under the rule, the mark in the same style
+			ind := lipgloss.Width(mark) + 1
+			for j, l := range strings.Split(safetext.Wrap(mark+" "+line, max(10, w-ind)), "\n") {
+				if j > 0 {
+					l = strings.Repeat(" ", ind) + l
+				}
+				ls = append(ls, style.Render(strings.TrimRight(l, " ")))
+			}
+			if f.Cite != "" {
+				ls = append(ls, pane.WrapIndent(strings.Repeat(" ", lipgloss.Width(mark)+1)+st.Dialog.Hint.Render("cite: "), f.Cite, w, st.Dialog.Hint)...)
+			}
+		} else {
+			ls = []string{style.Render(safetext.Truncate(mark+" "+line, w, "…"))}
+		}
+		for _, l := range ls {
+			lines = append(lines, l)
+			owner = append(owner, i)
+		}
+		if i == s.sel {
+			selEnd = len(lines)
+		}
 	}
-	line := mark + " " + f.RuleID + ": " + safetext.Line(f.Message)
-	if fixable {
-		line += "  [" + c.keys.Fix.Help().Key + " " + fixLabel(f) + "]"
+	n := len(lines)
+	from, to := pane.Window(n, h, pane.Reveal(n, h, 0, selStart, selEnd))
+	hint := func(dir string, k int) string {
+		return st.Dialog.Hint.Render(safetext.Truncate(fmt.Sprintf("  %s %s · %s shows the next", dir, words.Plural(k, "more finding"), c.keys.NextFinding.Help().Key), w, "…"))
 	}
-	return style.Render(safetext.Truncate(line, w, "…"))
+	var out []string
+	if from > 0 {
+		above := owner[from]
+		if owner[from-1] == owner[from] {
+			above++
+		}
+		out = append(out, hint("↑", above))
+	}
+	out = append(out, lines[from:to]...)
+	if to < n {
+		below := len(s.findings) - 1 - owner[to-1]
+		if owner[to] == owner[to-1] {
+			below++
+		}
+		out = append(out, hint("↓", below))
+	}
+	return out
 }
 
-func (c *Model) stateLine(s *side, w int) string {
+// findingMark is a finding's mark and style: its severity in a word and
+// a symbol, or that it was allowed or approved.
+func findingMark(st *themes.Styles, f policy.Finding) (string, lipgloss.Style) {
+	switch {
+	case f.Overridden:
+		return "· allowed", st.Dialog.Hint
+	case f.Severity == policy.Block:
+		return "✗ block", st.Health.Bad
+	case f.Severity == policy.Approval && f.Approved:
+		return "✓ approved", st.Health.OK
+	case f.Severity == policy.Approval:
+		return "◆ needs " + f.Role, st.Health.Warn
+	case f.Severity == policy.Warn:
+		return "! warn", st.Health.Warn
+	}
+	return "i info", st.Dialog.Hint
+}
+
+func (c *Model) stateLine(s *side, w int) []string {
 	st := c.sess.Styles
 	var parts []string
 	d := s.draft
@@ -1051,14 +1129,14 @@ func (c *Model) stateLine(s *side, w int) string {
 		}
 	}
 	if s.saveErr != "" {
-		return st.Health.Bad.Render(safetext.Truncate("✗ "+s.saveErr, w, "…"))
+		return pane.WrapIndent(st.Health.Bad.Render("✗ "), s.saveErr, w, st.Health.Bad)
 	}
 	if b := s.blocking(); len(b) > 0 && s.checked == s.checkSeq {
 		parts = append(parts, "sending disabled: fix the block findings")
 	} else if roles := s.needsApproval(); len(roles) > 0 {
 		parts = append(parts, c.keys.Send.Help().Key+" asks "+strings.Join(roles, ", ")+" to approve")
 	}
-	return st.Dialog.Hint.Render(safetext.Truncate(strings.Join(parts, " · "), w, "…"))
+	return pane.WrapIndent("", strings.Join(parts, " · "), w, st.Dialog.Hint)
 }
 
 var _ pane.Pane = (*Model)(nil)

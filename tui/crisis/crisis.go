@@ -117,10 +117,13 @@ type incView struct {
 	tl       []crisis.Entry
 	vol      crisis.Volume
 	mentions []domain.Mention
-	sel      int // checklist cursor
-	scroll   int // timeline lines scrolled up from the end
-	loaded   bool
-	err      error
+	// sel is the checklist cursor; len(inc.Checklist) when j went past
+	// the last item to read the rest of the column
+	sel     int
+	lscroll int // the left column's first line (see leftTop)
+	scroll  int // timeline lines scrolled up from the newest
+	loaded  bool
+	err     error
 }
 
 type (
@@ -342,7 +345,7 @@ func (m *Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		m.readWarRoom()
 		if msg.err == nil {
 			m.view.inc, m.view.tl, m.view.vol, m.view.mentions = msg.inc, collapseLinks(msg.tl), msg.vol, msg.mentions
-			m.view.sel = min(m.view.sel, max(0, len(msg.inc.Checklist)-1))
+			m.view.sel = min(m.view.sel, len(msg.inc.Checklist))
 		}
 	case doneMsg:
 		var cmds []tea.Cmd
@@ -622,14 +625,21 @@ func (m *Model) onViewKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, km.Close):
 		m.view = nil
 		return nil
-	case key.Matches(k, km.Up):
-		v.sel = max(0, v.sel-1)
-	case key.Matches(k, km.Down):
-		v.sel = max(0, min(len(v.inc.Checklist)-1, v.sel+1))
-	case key.Matches(k, km.ScrollUp):
-		v.scroll = min(len(v.tl), v.scroll+5)
-	case key.Matches(k, km.ScrollDown):
-		v.scroll = max(0, v.scroll-5)
+	case key.Matches(k, km.Up), key.Matches(k, km.Down):
+		if v.loaded && v.err == nil {
+			m.moveLeft(key.Matches(k, km.Down))
+		}
+	case key.Matches(k, km.ScrollUp), key.Matches(k, km.ScrollDown):
+		if !v.loaded || v.err != nil {
+			return nil
+		}
+		lay := m.layoutIncident()
+		step, most := max(1, (lay.tlH-1)/2), m.tlMaxScroll(lay)
+		if key.Matches(k, km.ScrollUp) {
+			v.scroll = min(most, v.scroll+step)
+		} else {
+			v.scroll = max(0, min(most, v.scroll)-step)
+		}
 	case key.Matches(k, km.Tick):
 		if !v.loaded || v.sel >= len(v.inc.Checklist) {
 			return nil
@@ -685,6 +695,40 @@ func (m *Model) onViewKey(k tea.KeyPressMsg) tea.Cmd {
 		return m.onIncidentKey(k)
 	}
 	return nil
+}
+
+// moveLeft moves the checklist cursor a step; past the last item (or
+// with no checklist) it scrolls the left column (roles, war room, linked
+// mentions) half a page at a time, and back up to the last item.
+func (m *Model) moveLeft(down bool) {
+	v := m.view
+	n := len(v.inc.Checklist)
+	lay := m.layoutIncident()
+	step := max(1, lay.bodyH/2)
+	top := m.leftTop(lay)
+	switch {
+	case down && v.sel < n-1:
+		v.sel++
+	case down:
+		if m.leftMoreBelow(lay) {
+			v.sel = n
+			v.lscroll = min(pane.MaxTop(len(lay.left), lay.bodyH), top+step)
+			return
+		}
+	case v.sel >= n && top > 0:
+		v.lscroll = max(0, top-step)
+		if n > 0 {
+			last := lay.items[n-1]
+			if from, to := pane.Window(len(lay.left), lay.bodyH, v.lscroll); from <= last[0] && last[1] <= to {
+				v.sel = n - 1
+			}
+		}
+		return
+	default:
+		v.sel = max(0, min(n-1, v.sel-1))
+	}
+	lay = m.layoutIncident() // the selected item is drawn highlighted
+	v.lscroll = m.leftTop(lay)
 }
 
 func orNone(s string) string {

@@ -9,6 +9,7 @@ import (
 
 	"switchboard/safetext"
 	"switchboard/themes"
+	"switchboard/tui/pane"
 )
 
 // step names what a dialog's answer is for.
@@ -92,12 +93,19 @@ func (d *dialog) update(msg tea.Msg) (value string, done, cancelled bool, cmd te
 
 func (d *dialog) view(st *themes.Styles, w int) string {
 	inner := max(20, min(w-6, 72))
-	lines := []string{st.Dialog.Title.Render(safetext.Truncate(d.title, inner, "…"))}
+	lines := pane.WrapIndent("", d.title, inner, st.Dialog.Title)
 	if d.items != nil {
 		for i, it := range d.items {
 			line := safetext.Fit(it.label, inner-2)
 			if i == d.sel {
-				lines = append(lines, st.Dialog.ItemActive.Render("▸ "+line))
+				// the choice under the cursor whole, the others cut
+				for j, l := range pane.WrapIndent("", it.label, inner-2, lipgloss.NewStyle()) {
+					mark := "  "
+					if j == 0 {
+						mark = "▸ "
+					}
+					lines = append(lines, st.Dialog.ItemActive.Render(mark+safetext.Fit(l, inner-2)))
+				}
 			} else {
 				lines = append(lines, st.Dialog.Item.Render("  "+line))
 			}

@@ -93,7 +93,8 @@ func (m *Model) boardView() string {
 	if m.loadErr != nil {
 		head += " " + st.Inbox.Error.Render("✗ "+m.loadErr.Error())
 	}
-	bodyH := max(1, m.h-1)
+	detail := m.boardDetail(st, now)
+	bodyH := max(1, m.h-1-len(detail))
 	alertW := max(26, m.w/4)
 	if m.w < 80 {
 		alertW = max(20, m.w/3)
@@ -110,7 +111,62 @@ func (m *Model) boardView() string {
 	}
 	cols = append(cols, strings.TrimSuffix(strings.Repeat("│\n", bodyH), "\n"))
 	cols = append(cols, m.alertColumn(st, alertW, bodyH))
-	return fit(head, m.w) + "\n" + lipgloss.JoinHorizontal(lipgloss.Top, cols...)
+	out := fit(head, m.w) + "\n" + lipgloss.JoinHorizontal(lipgloss.Top, cols...)
+	for _, l := range detail {
+		out += "\n" + fit(l, m.w)
+	}
+	return out
+}
+
+// boardDetailLines is the height of the line under the board that shows
+// the card or alert under the cursor in full (cards are cut to their
+// column; a title longer than this shows whole in the incident view).
+const boardDetailLines = 2
+
+// boardDetail is the card or alert under the cursor, wrapped to the
+// width: what its card or row had to cut.
+func (m *Model) boardDetail(st *themes.Styles, now time.Time) []string {
+	var lines []string
+	if inc, ok := m.current(); ok {
+		lead := "lead " + inc.Lead
+		if inc.Lead == "" {
+			lead = "no lead"
+		}
+		text := fmt.Sprintf("%s · %s · %s · declared %s ago · %s · %s · enter opens it", inc.Title, inc.Status, inc.Scenario,
+			crisis.Age(now.Sub(inc.CreatedAt)), lead, words.Plural(len(inc.Mentions), "linked mention"))
+		lines = pane.WrapIndent("▸ "+sevLabel(st, inc.Severity)+" "+st.Detail.Title.Render(inc.ID)+" ", text, m.w, st.Inbox.Dim)
+	} else if g, ok := m.currentAlert(); ok {
+		a := g.Lead
+		text := string(a.Kind)
+		if a.Kind == detect.KindImpersonation {
+			if a.Suspect != nil {
+				text += " · " + a.Suspect.Handle
+			}
+			text += " · " + words.Plural(a.Mentions, "mention")
+		} else {
+			text += fmt.Sprintf(" · %s · %d vs %.1f expected · %.0f%% negative", a.Stream, a.Observed, a.Expected, 100*a.NegativeShare)
+		}
+		var terms []string
+		for _, c := range a.TopTerms {
+			terms = append(terms, c.Key)
+		}
+		if len(terms) > 0 {
+			text += " · " + strings.Join(terms, " ")
+		}
+		if len(g.Alerts) > 1 {
+			text += " · " + words.Plural(len(g.Alerts), "signal") + ": " + g.Kinds()
+		}
+		text += " · raised " + a.RaisedAt.In(m.opts.Location).Format("01-02 15:04") + " · enter declares"
+		lines = pane.WrapIndent("▸ "+st.Crisis.Alert.Render("▲")+" ", text, m.w, st.Inbox.Dim)
+	}
+	if len(lines) > boardDetailLines {
+		lines = lines[:boardDetailLines]
+		lines[boardDetailLines-1] = ansi.Truncate(lines[boardDetailLines-1], m.w-1, "") + st.Inbox.Dim.Render("…")
+	}
+	for len(lines) < boardDetailLines {
+		lines = append(lines, "")
+	}
+	return lines
 }
 
 func (m *Model) column(st *themes.Styles, c, w, h int, now time.Time) string {
@@ -240,31 +296,77 @@ func alertLines(st *themes.Styles, a detect.Alert, w int, active bool) []string 
 	}
 }
 
-func (m *Model) incidentView() string {
+// maxTitleLines bounds the incident title at the top of its view (t
+// shows all of it).
+const maxTitleLines = 3
+
+// incLayout is the incident view laid out for the pane's size: the keys
+// scroll it with the same numbers View draws.
+type incLayout struct {
+	head          []string
+	bodyH         int
+	leftW, rightW int
+	// left is the checklist, roles, war room and linked mentions, with
+	// the line range [from, to) of each checklist item.
+	left  []string
+	items [][2]int
+	// tl is the timeline wrapped to the right column, tlEntry the
+	// entry of each line; tlH the lines it has, its title included.
+	tl      []string
+	tlEntry []int
+	tlH     int
+}
+
+func (m *Model) layoutIncident() *incLayout {
 	st := m.sess.Styles
 	v := m.view
-	if !v.loaded {
-		return block([]string{st.Inbox.Dim.Render("loading " + v.id + "…")}, m.w, m.h)
-	}
-	if v.err != nil {
-		return block([]string{st.Inbox.Error.Render("✗ " + v.err.Error()), st.Inbox.Dim.Render("esc goes back to the board")}, m.w, m.h)
-	}
 	inc := v.inc
 	now := m.sess.Now()
-	head := st.Detail.Title.Render("‹ "+inc.ID+" ") + sevLabel(st, inc.Severity) + st.Detail.Title.Render(" "+string(inc.Status)+" · ") +
-		st.Detail.Title.Render(safetext.Line(inc.Title))
+	lay := &incLayout{}
+	prefix := st.Detail.Title.Render("‹ "+inc.ID+" ") + sevLabel(st, inc.Severity) + st.Detail.Title.Render(" "+string(inc.Status)+" · ")
+	head := pane.WrapIndent(prefix, inc.Title, m.w, st.Detail.Title)
+	if len(head) > maxTitleLines {
+		head = head[:maxTitleLines]
+		head[maxTitleLines-1] = ansi.Truncate(head[maxTitleLines-1], m.w-1, "") + st.Detail.Title.Render("…")
+	}
 	sub := fmt.Sprintf("%s · lead %s · declared %s ago · %s", inc.Scenario, orNone(inc.Lead), crisis.Age(now.Sub(inc.CreatedAt)), words.Plural(len(inc.Mentions), "linked mention"))
 	rem := crisis.Reminder(inc, v.tl, now)
 	remS := st.Inbox.Dim.Render(rem)
 	if strings.Contains(rem, "overdue") {
 		remS = st.Crisis.Overdue.Render("⏰ " + rem)
 	}
-	lines := []string{fit(head, m.w), fit(st.Inbox.Dim.Render(safetext.Line(sub))+"  "+remS, m.w)}
-	bodyH := max(1, m.h-len(lines))
-	leftW := max(30, m.w*2/5)
-	rightW := m.w - leftW - 1
+	subs := pane.WrapIndent("", sub, m.w, st.Inbox.Dim)
+	if rem != "" {
+		if last := len(subs) - 1; lipgloss.Width(subs[last])+2+lipgloss.Width(remS) <= m.w {
+			subs[last] += "  " + remS
+		} else {
+			subs = append(subs, remS)
+		}
+	}
+	for _, l := range append(head, subs...) {
+		lay.head = append(lay.head, fit(l, m.w))
+	}
+	lay.bodyH = max(1, m.h-len(lay.head))
+	lay.leftW = max(30, m.w*2/5)
+	lay.rightW = m.w - lay.leftW - 1
+	lay.left, lay.items = m.leftLines(st, inc, lay.leftW-1)
+	lay.tlH = max(3, lay.bodyH-len(v.vol.All)-3)
+	for i, e := range v.tl {
+		at := e.At.In(m.opts.Location).Format("15:04")
+		for _, l := range pane.WrapIndent(" "+st.Detail.Event.Render(at+" "), safetext.Line(e.Actor)+" "+safetext.Line(e.Text), lay.rightW-1, st.Detail.Event) {
+			lay.tl = append(lay.tl, l)
+			lay.tlEntry = append(lay.tlEntry, i)
+		}
+	}
+	return lay
+}
 
+// leftLines is the incident view's left column at width w: the checklist
+// (each item wrapped), roles, war room and linked mentions.
+func (m *Model) leftLines(st *themes.Styles, inc domain.Incident, w int) ([]string, [][2]int) {
+	v := m.view
 	var left []string
+	var items [][2]int
 	left = append(left, st.Detail.Section.Render("Checklist"))
 	if len(inc.Checklist) == 0 {
 		left = append(left, st.Inbox.Dim.Render(" no checklist"))
@@ -274,45 +376,102 @@ func (m *Model) incidentView() string {
 		if it.Done {
 			box = "[x]"
 		}
-		line := safetext.Truncate(" "+box+" "+it.Text, leftW-1, "…")
+		style := lipgloss.NewStyle()
 		switch {
 		case i == v.sel:
-			line = st.Crisis.CardActive.Render(fit(line, leftW-1))
+			style = st.Crisis.CardActive
 		case it.Done:
-			line = st.Mark.Done.Render(line)
+			style = st.Mark.Done
 		}
-		left = append(left, line)
+		from := len(left)
+		for _, l := range pane.WrapIndent(" "+box+" ", it.Text, w, lipgloss.NewStyle()) {
+			left = append(left, style.Render(fit(l, w)))
+		}
+		items = append(items, [2]int{from, len(left)})
 	}
 	left = append(left, "", st.Detail.Section.Render("Roles"))
-	left = append(left, fmt.Sprintf(" lead: %s", safetext.Line(orNone(inc.Lead))))
+	left = append(left, pane.WrapIndent(" lead: ", orNone(inc.Lead), w, lipgloss.NewStyle())...)
 	for _, r := range domain.IncidentRoles {
-		left = append(left, fmt.Sprintf(" %s: %s", r, safetext.Line(orNone(inc.Roles[r]))))
+		left = append(left, pane.WrapIndent(" "+r+": ", orNone(inc.Roles[r]), w, lipgloss.NewStyle())...)
 	}
 	left = append(left, "")
-	left = append(left, m.warRoomLines(st, inc, leftW-1)...)
-	left = append(left, "", st.Detail.Section.Render(fmt.Sprintf("Linked mentions (%d) · m shows them in the inbox", len(inc.Mentions))))
+	left = append(left, m.warRoomLines(st, inc, w)...)
+	left = append(left, "")
+	left = append(left, pane.WrapIndent("", fmt.Sprintf("Linked mentions (%d) · m shows them in the inbox", len(inc.Mentions)), w, st.Detail.Section)...)
 	for i, mm := range v.mentions {
 		if i == 5 {
-			left = append(left, st.Inbox.Dim.Render(fmt.Sprintf(" … %d more", len(inc.Mentions)-5)))
+			left = append(left, st.Inbox.Dim.Render(fmt.Sprintf(" … %d more (m)", len(inc.Mentions)-5)))
 			break
 		}
-		left = append(left, " "+safetext.Truncate(mm.Author.Handle+": "+mm.Text, leftW-2, "…"))
+		left = append(left, " "+safetext.Truncate(mm.Author.Handle+": "+mm.Text, w-1, "…"))
+	}
+	return left, items
+}
+
+// leftTop is where the left column starts: v.lscroll, moved as little
+// as it takes to show the selected checklist item whole.
+func (m *Model) leftTop(lay *incLayout) int {
+	v := m.view
+	n, h := len(lay.left), lay.bodyH
+	if v.sel < len(lay.items) {
+		it := lay.items[v.sel]
+		return pane.Reveal(n, h, v.lscroll, it[0], it[1])
+	}
+	return max(0, min(v.lscroll, pane.MaxTop(n, h)))
+}
+
+// leftMoreBelow reports lines of the left column below what it shows.
+func (m *Model) leftMoreBelow(lay *incLayout) bool {
+	_, to := pane.Window(len(lay.left), lay.bodyH, m.leftTop(lay))
+	return to < len(lay.left)
+}
+
+// tlWindow is the timeline lines shown, [from, to), scrolled v.scroll
+// lines up from the newest, and whether hints go above and below.
+func (m *Model) tlWindow(lay *incLayout) (from, to int, above, below bool) {
+	n, h := len(lay.tl), lay.tlH-1 // under the section title
+	top := max(0, m.tlMaxScroll(lay)-m.view.scroll)
+	from, to = pane.Window(n, h, top)
+	return from, to, from > 0, to < n
+}
+
+// tlMaxScroll is how far the timeline scrolls up: to its first line.
+func (m *Model) tlMaxScroll(lay *incLayout) int { return pane.MaxTop(len(lay.tl), lay.tlH-1) }
+
+func (m *Model) incidentView() string {
+	st := m.sess.Styles
+	v := m.view
+	if !v.loaded {
+		return block([]string{st.Inbox.Dim.Render("loading " + v.id + "…")}, m.w, m.h)
+	}
+	if v.err != nil {
+		return block([]string{st.Inbox.Error.Render("✗ " + v.err.Error()), st.Inbox.Dim.Render("esc goes back to the board")}, m.w, m.h)
+	}
+	lay := m.layoutIncident()
+	bodyH, leftW, rightW := lay.bodyH, lay.leftW, lay.rightW
+
+	top := m.leftTop(lay)
+	from, to := pane.Window(len(lay.left), bodyH, top)
+	var left []string
+	if from > 0 {
+		left = append(left, st.Inbox.Dim.Render(fmt.Sprintf(" ↑ %s above (%s)", words.Plural(from, "more line"), m.keys.Up.Help().Key)))
+	}
+	left = append(left, lay.left[from:to]...)
+	if to < len(lay.left) {
+		left = append(left, st.Inbox.Dim.Render(fmt.Sprintf(" ↓ %s below (%s)", words.Plural(len(lay.left)-to, "more line"), m.keys.Down.Help().Key)))
 	}
 
 	var right []string
 	right = append(right, st.Detail.Section.Render("Timeline"))
-	chartRows := len(v.vol.All)
-	tlH := max(3, bodyH-chartRows-3)
-	end := len(v.tl) - v.scroll
-	start := max(0, end-(tlH-1))
-	if start > 0 {
-		right = append(right, st.Inbox.Dim.Render(fmt.Sprintf(" ↑ %d earlier (pgup)", start)))
-		start++
+	tf, tt, above, below := m.tlWindow(lay)
+	if above {
+		right = append(right, st.Inbox.Dim.Render(fmt.Sprintf(" ↑ %d earlier (%s)", lay.tlEntry[tf]+boolInt(tf > 0 && lay.tlEntry[tf-1] == lay.tlEntry[tf]), m.keys.ScrollUp.Help().Key)))
 	}
-	for _, e := range v.tl[start:max(start, end)] {
-		right = append(right, " "+st.Detail.Event.Render(safetext.Truncate(e.Line(m.opts.Location), rightW-2, "…")))
+	right = append(right, lay.tl[tf:tt]...)
+	if below {
+		right = append(right, st.Inbox.Dim.Render(fmt.Sprintf(" ↓ %d newer (%s)", len(v.tl)-1-lay.tlEntry[tt-1]+boolInt(lay.tlEntry[tt] == lay.tlEntry[tt-1]), m.keys.ScrollDown.Help().Key)))
 	}
-	for len(right) < tlH {
+	for len(right) < lay.tlH {
 		right = append(right, "")
 	}
 	right = append(right, "", st.Detail.Section.Render("Volume · linked █ / all ░"))
@@ -320,7 +479,14 @@ func (m *Model) incidentView() string {
 		right = append(right, " "+st.Crisis.Spark.Render(l))
 	}
 	cols := lipgloss.JoinHorizontal(lipgloss.Top, block(left, leftW, bodyH), block(nil, 1, bodyH), block(right, rightW, bodyH))
-	return strings.Join(lines, "\n") + "\n" + cols
+	return strings.Join(lay.head, "\n") + "\n" + cols
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // warRoomLines is the "War room" block of the incident view: each
@@ -328,8 +494,8 @@ func (m *Model) incidentView() string {
 // they hold here. Without a shared server it names the local operator.
 func (m *Model) warRoomLines(st *themes.Styles, inc domain.Incident, w int) []string {
 	if m.opts.WarRoom == nil {
-		return []string{st.Detail.Section.Render("War room"),
-			safetext.Truncate(" "+m.sess.Actor+" · this terminal only (switchboard serve shares the war room)", w, "…")}
+		return append([]string{st.Detail.Section.Render("War room")},
+			pane.WrapIndent(" ", m.sess.Actor+" · this terminal only (switchboard serve shares the war room)", w, lipgloss.NewStyle())...)
 	}
 	out := []string{st.Detail.Section.Render(fmt.Sprintf("War room (%d online)", len(m.room)))}
 	if len(m.room) == 0 {
@@ -350,7 +516,7 @@ func (m *Model) warRoomLines(st *themes.Styles, inc domain.Incident, w int) []st
 			out = append(out, st.Inbox.Dim.Render(fmt.Sprintf(" … %d more", len(m.room)-maxRows)))
 			break
 		}
-		line := " ● " + mb.Operator + " · " + string(mb.Role)
+		line := mb.Operator + " · " + string(mb.Role)
 		if len(mb.Panes) > 0 {
 			line += " · " + strings.Join(mb.Panes, ", ")
 		}
@@ -360,7 +526,7 @@ func (m *Model) warRoomLines(st *themes.Styles, inc domain.Incident, w int) []st
 		if h := held[mb.Operator]; len(h) > 0 {
 			line += " · " + strings.Join(h, ", ") + " here"
 		}
-		out = append(out, safetext.Truncate(line, w, "…"))
+		out = append(out, pane.WrapIndent(" ● ", line, w, lipgloss.NewStyle())...)
 	}
 	return out
 }

@@ -466,6 +466,22 @@ func (m *Model) tabTotal(i int) (string, bool) {
 	return "", false
 }
 
+// NewCount is the number of new mentions: those that arrived, live,
+// since the list was last read and that belong in what it shows (the
+// view with its filter, or the search), not yet in the list; N (or
+// ctrl+r, or another view) shows them and starts again from 0. The
+// header shows the same number.
+func (m *Model) NewCount() int { return m.newCount }
+
+// NewLabel is NewCount as the header and the status line say it: "3 new",
+// or "" when there are none.
+func (m *Model) NewLabel() string {
+	if m.newCount <= 0 {
+		return ""
+	}
+	return thousands(m.newCount) + " new"
+}
+
 // Title implements pane.Pane.
 func (m *Model) Title() string { return "Inbox" }
 

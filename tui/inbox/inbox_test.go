@@ -362,7 +362,8 @@ func TestLayoutColumnsPerViewAndAuthorWidth(t *testing.T) {
 	if c.age != 0 || c.platform != 0 || c.status != 0 || c.sentiment != 0 || c.clock != 0 || c.assignee != 0 {
 		t.Fatalf("columns the view did not choose are shown: %+v", c)
 	}
-	if c.tags == 0 || c.author == 0 || c.text != 100-2-(c.author+1)-(c.tags+1) {
+	// the cursor mark, each column and its space, the text and its space: the width exactly
+	if c.tags == 0 || c.author == 0 || c.text != 100-2-(c.author+1)-(c.tags+1)-1 {
 		t.Fatalf("chosen columns: %+v", c)
 	}
 	if d := layout(70, nil); d.clock != 0 || d.assignee != 0 || d.tags != 0 {

@@ -54,7 +54,7 @@ func layout(w int, want []string) columns {
 		zero("assignee", &c.assignee)
 		zero("tags", &c.tags)
 	}
-	fixed := 2 + c.sentiment
+	fixed := 2 + c.sentiment + 1 // the cursor mark; the text's space after it
 	for _, x := range []int{c.age, c.platform, c.author, c.status, c.clock, c.assignee, c.tags} {
 		if x > 0 {
 			fixed += x + 1
@@ -183,8 +183,8 @@ func (m *Model) statusLine(st *themes.Styles) string {
 	}
 	l := st.Inbox.Filter.Render(safetext.Truncate(strings.Join(left, " · "), max(0, m.w/2), "…"))
 	var right []string
-	if m.newCount > 0 {
-		right = append(right, st.Inbox.NewMarker.Render(fmt.Sprintf("%s new · N", thousands(m.newCount))))
+	if l := m.NewLabel(); l != "" {
+		right = append(right, st.Inbox.NewMarker.Render(l+" · "+m.keys.JumpNew.Help().Key))
 	}
 	if len(m.rows) > 0 && m.err == nil { // after a failed read the old position means nothing
 		pos := "?"

@@ -49,3 +49,25 @@ func TestKeyPressReadsBackEveryKey(t *testing.T) {
 		}
 	}
 }
+
+func TestWindowKeepsRoomForHints(t *testing.T) {
+	for _, c := range []struct{ n, h, top, from, to int }{
+		{5, 10, 3, 0, 5},   // fits: all of it
+		{20, 10, 0, 0, 9},  // a "↓ more" line at the bottom
+		{20, 10, 5, 5, 13}, // "↑" and "↓" lines
+		{20, 10, 11, 11, 20},
+	} {
+		if from, to := Window(c.n, c.h, c.top); from != c.from || to != c.to {
+			t.Errorf("Window(%d, %d, %d) = %d, %d; want %d, %d", c.n, c.h, c.top, from, to, c.from, c.to)
+		}
+	}
+	if got := MaxTop(20, 10); got != 11 {
+		t.Errorf("MaxTop(20, 10) = %d, want 11", got)
+	}
+	if got := Reveal(20, 10, 0, 12, 14); got != 6 {
+		t.Errorf("Reveal of lines 12–14 from the top = %d, want 6", got)
+	}
+	if got := Reveal(20, 10, 8, 1, 2); got != 0 {
+		t.Errorf("Reveal of line 1 = %d, want 0 (no hint for one line)", got)
+	}
+}

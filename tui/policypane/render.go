@@ -13,6 +13,7 @@ import (
 	"switchboard/policy/textlen"
 	"switchboard/safetext"
 	"switchboard/themes"
+	"switchboard/tui/pane"
 )
 
 const sep = " │ "
@@ -34,11 +35,17 @@ func (m *Model) rightWidth() int {
 }
 
 func (m *Model) headerHeight() int {
-	if m.pack != nil && m.pack.ReviewOverdue(m.sess.Now()) {
-		return 2
+	if m.pack == nil {
+		return 1
 	}
-	return 1
+	n := len(m.header())
+	if m.reviewOverdue() {
+		n++
+	}
+	return n
 }
+
+func (m *Model) reviewOverdue() bool { return m.pack != nil && m.pack.ReviewOverdue(m.sess.Now()) }
 
 func (m *Model) bodyHeight() int { return max(1, m.h-m.headerHeight()) }
 
@@ -127,8 +134,8 @@ func (m *Model) View() string {
 		}
 		return m.frame(lines)
 	}
-	lines := []string{m.header()}
-	if m.headerHeight() == 2 {
+	lines := m.header()
+	if m.reviewOverdue() {
 		lines = append(lines, fit(st.Warning.Render(fmt.Sprintf("▲ REVIEW OVERDUE: this pack was due for review on %s — ask %s to review it",
 			m.pack.ReviewBy.Format("2006-01-02"), safetext.Line(orDash(m.pack.Owner)))), m.w))
 	}
@@ -163,7 +170,10 @@ func orDash(s string) string {
 	return s
 }
 
-func (m *Model) header() string {
+// header is the pack (id, version, owner, review date, source) and the
+// check context with the length counter, on one line or, when the pack's
+// part does not fit beside the counter, two.
+func (m *Model) header() []string {
 	st, p := m.st, m.pack
 	id := st.Detail.Title.Render(safetext.Line(orDash(p.ID)))
 	meta := fmt.Sprintf(" v%s · owner %s", safetext.Line(orDash(p.Version)), safetext.Line(orDash(p.Owner)))
@@ -182,13 +192,25 @@ func (m *Model) header() string {
 	}
 	ctx := st.Detail.Value.Render(fmt.Sprintf("%s · %s · %s", platformName(c.Platform), c.Visibility, kind))
 	right := ctx + "  " + m.counter()
-	gap := m.w - ansi.StringWidth(left) - ansi.StringWidth(right)
-	if gap < 1 {
-		left = ansi.Truncate(left, max(0, m.w-ansi.StringWidth(right)-1), "…")
-		gap = m.w - ansi.StringWidth(left) - ansi.StringWidth(right)
+	room := max(10, m.w-ansi.StringWidth(right)-1)
+	lines := []string{left}
+	if ansi.StringWidth(left) > room {
+		// the pack's id, owner, review date and source wrap onto a
+		// second line beside the context and counter
+		lines = strings.Split(ansi.Wrap(left, room, " "), "\n")
+		if len(lines) > maxHeaderLines {
+			lines = lines[:maxHeaderLines]
+			lines[maxHeaderLines-1] = ansi.Truncate(lines[maxHeaderLines-1], room-1, "") + st.Detail.Label.Render("…")
+		}
 	}
-	return left + strings.Repeat(" ", max(1, gap)) + right
+	gap := m.w - ansi.StringWidth(lines[0]) - ansi.StringWidth(right)
+	lines[0] += strings.Repeat(" ", max(1, gap)) + right
+	return lines
 }
+
+// maxHeaderLines bounds the pack's line at the top (switchboard policy
+// show has all of it).
+const maxHeaderLines = 2
 
 // counter is the platform's live length count, e.g. "241/280".
 func (m *Model) counter() string {
@@ -283,15 +305,24 @@ func (m *Model) summary() string {
 	return t
 }
 
-// findingLines lists the findings, the selected one opened up with the
-// offending text marked by carets, its fix and its cite; at most h lines,
-// scrolled so the selected finding shows.
+// findingLines lists the findings, one line each, the selected one
+// opened up in full: its message wrapped, the offending text marked by
+// carets, its fix and its cite; at most h lines, scrolled so the selected
+// finding shows, with a line saying how many findings are above or below.
 func (m *Model) findingLines(w, h int) []string {
 	if h <= 0 || len(m.findings) == 0 {
 		return nil
 	}
 	st := m.st
+	const indent = "      "
 	var lines []string
+	var owner []int // the finding of each line
+	add := func(i int, ls ...string) {
+		for _, l := range ls {
+			lines = append(lines, fit(l, w))
+			owner = append(owner, i)
+		}
+	}
 	selStart, selEnd := 0, 0
 	for i, f := range m.findings {
 		mark := "  "
@@ -299,20 +330,29 @@ func (m *Model) findingLines(w, h int) []string {
 			mark = st.Dialog.Title.Render("▸ ")
 			selStart = len(lines)
 		}
-		row := mark + fit(sevLabel(st, f.Severity), 10) + " " +
+		head := mark + fit(sevLabel(st, f.Severity), 10) + " " +
 			st.Detail.Label.Render(fmt.Sprintf("%d:%d", f.Line, f.Col)) + " " +
-			st.Detail.Title.Render(safetext.Line(f.RuleID)) + " " + st.Detail.Value.Render(safetext.Line(f.Message))
+			st.Detail.Title.Render(safetext.Line(f.RuleID))
+		msg := safetext.Line(f.Message)
+		note := ""
 		if f.Overridden {
-			row += st.Detail.Label.Render(" (overridden: " + safetext.Line(f.Reason) + ")")
+			note = " (overridden: " + safetext.Line(f.Reason) + ")"
 		} else if f.Severity == policy.Approval && f.Approved {
-			row += st.Detail.Label.Render(" (approved)")
+			note = " (approved)"
 		}
-		lines = append(lines, fit(row, w))
+		row := head + " " + st.Detail.Value.Render(msg) + st.Detail.Label.Render(note)
+		if i != m.sel || ansi.StringWidth(row) <= w {
+			add(i, row)
+		} else {
+			// too long for its line: the message under it, wrapped
+			add(i, head)
+			add(i, pane.WrapIndent(indent, msg+note, w, st.Detail.Value)...)
+		}
 		if i != m.sel {
 			continue
 		}
 		if ex, caret, ok := m.excerpt(f, w-6); ok {
-			lines = append(lines, fit("      "+ex, w), fit("      "+st.Finding.Block.Render(caret), w))
+			add(i, indent+ex, indent+st.Finding.Block.Render(caret))
 		}
 		if f.HasFix {
 			fix := safetext.Line(f.Fix)
@@ -321,22 +361,33 @@ func (m *Model) findingLines(w, h int) []string {
 			} else {
 				fix = "“" + fix + "”"
 			}
-			lines = append(lines, fit("      "+st.Detail.Label.Render("fix → ")+st.Mark.Positive.Render(fix)+st.Detail.Label.Render("  press f (ctrl+x while editing)"), w))
+			add(i, pane.WrapIndent(indent+st.Detail.Label.Render("fix → "), fix+"  press f (ctrl+x while editing)", w, st.Mark.Positive)...)
 		}
 		if f.Cite != "" {
-			lines = append(lines, fit("      "+st.Detail.Label.Render("cite: "+safetext.Line(f.Cite)), w))
+			add(i, pane.WrapIndent(indent+st.Detail.Label.Render("cite: "), f.Cite, w, st.Detail.Label)...)
 		}
 		selEnd = len(lines)
 	}
-	top := 0
-	if selEnd > h {
-		top = min(selStart, selEnd-h)
+	n := len(lines)
+	top := pane.Reveal(n, h, 0, selStart, selEnd)
+	from, to := pane.Window(n, h, top)
+	var out []string
+	if from > 0 {
+		above := owner[from]
+		if owner[from-1] == owner[from] {
+			above++
+		}
+		out = append(out, fit(st.Detail.Label.Render(fmt.Sprintf("  ↑ %s above (%s)", words.Plural(above, "more finding"), m.keys.PrevFinding.Help().Key)), w))
 	}
-	lines = lines[top:]
-	if len(lines) > h {
-		lines = lines[:h]
+	out = append(out, lines[from:to]...)
+	if to < n {
+		below := len(m.findings) - 1 - owner[to-1]
+		if owner[to] == owner[to-1] {
+			below++
+		}
+		out = append(out, fit(st.Detail.Label.Render(fmt.Sprintf("  ↓ %s below (%s)", words.Plural(below, "more finding"), m.keys.NextFinding.Help().Key)), w))
 	}
-	return lines
+	return out
 }
 
 // excerpt is the line of the draft around f's span, with the span styled,
@@ -389,7 +440,7 @@ func (m *Model) highlighted(w, h int) []string {
 	st := m.st
 	text := m.ta.Value()
 	if text == "" {
-		return []string{st.Placeholder.Render("(empty) press enter and type a draft to check it")}
+		return pane.WrapIndent("", "(empty) press enter and type a draft to check it", w, st.Placeholder)
 	}
 	if w < 4 {
 		return nil
@@ -492,9 +543,15 @@ func (m *Model) rightColumn(w, h int) []string {
 	if m.sideW != w || m.sideStyle != st {
 		body = nil // SetSize or a style change has not rebuilt it yet
 	}
-	top := min(m.scroll, max(0, len(body)-(h-1)))
-	for i := top; i < len(body) && len(lines) < h; i++ {
+	from, to := pane.Window(len(body), h-1, m.scroll)
+	if from > 0 {
+		lines = append(lines, fit(st.Detail.Label.Render(fmt.Sprintf(" ↑ %s above (%s)", words.Plural(from, "more line"), m.keys.Up.Help().Key)), w))
+	}
+	for i := from; i < to; i++ {
 		lines = append(lines, fit(body[i], w))
+	}
+	if to < len(body) {
+		lines = append(lines, fit(st.Detail.Label.Render(fmt.Sprintf(" ↓ %s below (%s)", words.Plural(len(body)-to, "more line"), m.keys.Down.Help().Key)), w))
 	}
 	for len(lines) < h {
 		lines = append(lines, strings.Repeat(" ", w))
@@ -503,8 +560,7 @@ func (m *Model) rightColumn(w, h int) []string {
 }
 
 func (m *Model) scrollBy(d int) {
-	n := len(m.side[m.tab]) - (m.bodyHeight() - 1)
-	m.scroll = max(0, min(m.scroll+d, max(0, n)))
+	m.scroll = max(0, min(m.scroll+d, pane.MaxTop(len(m.side[m.tab]), m.bodyHeight()-1)))
 }
 
 // buildSide renders the rules and the guidelines for the right column's
@@ -533,13 +589,13 @@ func (m *Model) ruleLines(w int) []string {
 				out = append(out, "    "+st.Detail.Value.Render(l))
 			}
 			if r.Cite != "" {
-				out = append(out, "    "+st.Detail.Label.Render("cite: "+safetext.Line(r.Cite)))
+				out = append(out, pane.WrapIndent("    "+st.Detail.Label.Render("cite: "), r.Cite, w, st.Detail.Label)...)
 			}
 			for _, b := range r.Examples.Bad {
-				out = append(out, "    "+st.Finding.Block.Render("✗ bad ")+" "+st.Detail.Body.Render(safetext.Line(b)))
+				out = append(out, pane.WrapIndent("    "+st.Finding.Block.Render("✗ bad ")+" ", b, w, st.Detail.Body)...)
 			}
 			for _, g := range r.Examples.Good {
-				out = append(out, "    "+st.Mark.Positive.Render("✓ good")+" "+st.Detail.Body.Render(safetext.Line(g)))
+				out = append(out, pane.WrapIndent("    "+st.Mark.Positive.Render("✓ good")+" ", g, w, st.Detail.Body)...)
 			}
 		}
 		out = append(out, "")
