@@ -15,10 +15,11 @@ var modes = map[string][]Mode{
 	"composer": {{Name: "edit", Capturing: true}},
 	// the queue, and the comment prompt of approve, reject and pause
 	"outbox": {{Name: "list"}, {Name: "prompt", Capturing: true}},
+	"reports": {{Name: "view"}},
 }
 
 // Panes are the panes in the order of the README's table.
-var Panes = []string{"global", "inbox", "crisis", "policy", "composer", "outbox"}
+var Panes = []string{"global", "inbox", "crisis", "policy", "composer", "outbox", "reports"}
 
 var (
 	board    = []string{"board"}
@@ -41,6 +42,7 @@ var actions = []Action{
 	{Name: "global.crisis", Keys: []string{"2"}, Desc: "crisis", Doc: "focus the crisis board"},
 	{Name: "global.policy", Keys: []string{"3"}, Desc: "policy", Doc: "focus the policy pane"},
 	{Name: "global.outbox", Keys: []string{"4"}, Desc: "outbox", Doc: "focus the outbox"},
+	{Name: "global.reports", Keys: []string{"5"}, Desc: "reports", Doc: "focus the reports"},
 
 	{Name: "inbox.up", Keys: []string{"up", "k"}, Desc: "up", Doc: "move up (in an open mention: scroll)"},
 	{Name: "inbox.down", Keys: []string{"down", "j"}, Desc: "down", Doc: "move down (in an open mention: scroll)"},
@@ -146,4 +148,10 @@ var actions = []Action{
 	{Name: "outbox.mine", Keys: []string{"m"}, Desc: "needs my approval ⇄ all", Modes: list, Doc: "needs my approval ⇄ all"},
 	{Name: "outbox.confirm", Keys: []string{"enter"}, Desc: "confirm", Modes: prompt, Doc: "confirm the comment"},
 	{Name: "outbox.back", Keys: []string{"esc"}, Desc: "back", Modes: prompt, Doc: "leave the prompt"},
+
+	{Name: "reports.window", Keys: []string{"w"}, Desc: "window", Doc: "next window: last 24 hours, 7 days, 30 days"},
+	{Name: "reports.by", Keys: []string{"b"}, Desc: "group by", Doc: "next grouping: team, assignee, tag, platform, day, hour"},
+	{Name: "reports.refresh", Keys: []string{"r", "ctrl+r"}, Desc: "refresh", Doc: "compute the figures again"},
+	{Name: "reports.down", Keys: []string{"down", "j"}, Help: "↓/j", Desc: "scroll down", Doc: "scroll down"},
+	{Name: "reports.up", Keys: []string{"up", "k"}, Help: "↑/k", Desc: "scroll up", Doc: "scroll up"},
 }

@@ -83,6 +83,8 @@ type Options struct {
 	// under the header says which file and what error, and that sending
 	// is held until it loads.
 	PolicyErr error
+	// Reports, when set, builds the Reports pane (key 5).
+	Reports pane.Factory
 	// SaveView, when set, saves a view from the inbox (S) in the config.
 	SaveView func(config.InboxView) error
 }
@@ -96,7 +98,9 @@ type Model struct {
 	sess   pane.Session
 	styles *themes.Styles
 	keys   KeyMap
-	help   help.Model
+	// reportsIdx is the Reports pane's index in panes (-1: none).
+	reportsIdx int
+	help       help.Model
 
 	panes   []pane.Pane
 	focus   int
@@ -182,7 +186,13 @@ func New(opts Options) (*Model, error) {
 	if opts.Outbox != nil {
 		m.panes = append(m.panes, opts.Outbox(m.sess))
 	}
-	m.keys.Pane4.SetEnabled(len(m.panes) > 3)
+	m.keys.Pane4.SetEnabled(opts.Outbox != nil)
+	m.reportsIdx = -1
+	if opts.Reports != nil {
+		m.reportsIdx = len(m.panes)
+		m.panes = append(m.panes, opts.Reports(m.sess))
+	}
+	m.keys.Pane5.SetEnabled(m.reportsIdx >= 0)
 	return m, nil
 }
 
@@ -486,6 +496,9 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, m.keys.Pane4):
 		m.focus = 3
 		return nil
+	case key.Matches(k, m.keys.Pane5):
+		m.focus = m.reportsIdx
+		return nil
 	}
 	return m.toFocused(k)
 }
@@ -544,7 +557,11 @@ func (m *Model) header() string {
 		left += " " + st.Header.Badge.Render(safetext.Truncate(brand, 20, "…"))
 	}
 	for i, p := range m.panes {
-		label := fmt.Sprintf("%d %s", i+1, p.Title())
+		n := i + 1
+		if i == m.reportsIdx {
+			n = 5 // its key, with or without an Outbox before it
+		}
+		label := fmt.Sprintf("%d %s", n, p.Title())
 		if b := p.Badge(); b != "" {
 			label += " " + b
 		}

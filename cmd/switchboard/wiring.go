@@ -18,6 +18,7 @@ import (
 	"switchboard/tui"
 	crisistui "switchboard/tui/crisis"
 	"switchboard/tui/policypane"
+	"switchboard/tui/reports"
 )
 
 // appEnv is what every terminal session of this process shares: the store,
@@ -140,6 +141,13 @@ func (e *appEnv) sessionOptions(ctx context.Context, actor, theme string, enviro
 	o.Escalate = crisistui.Escalate
 	e.composerHooks(&o)
 	o.SaveView = func(v config.InboxView) error { return e.saveView(actor, v) }
+	if cfg != nil {
+		if clock, err := cfg.Inbox.SLA(); err == nil {
+			o.Reports = reports.Factory(clock)
+		}
+	} else {
+		o.Reports = reports.Factory(nil)
+	}
 	if e.config != nil && e.config.Brand.Name != "" {
 		o.Brand = e.config.Brand.Name
 	}
