@@ -14,7 +14,7 @@ var modes = map[string][]Mode{
 	"policy":   {{Name: "browse"}, {Name: "edit", Capturing: true}},
 	"composer": {{Name: "edit", Capturing: true}},
 	// the queue, and the comment prompt of approve, reject and pause
-	"outbox": {{Name: "list"}, {Name: "prompt", Capturing: true}},
+	"outbox":  {{Name: "list"}, {Name: "prompt", Capturing: true}},
 	"reports": {{Name: "view"}},
 }
 
