@@ -59,8 +59,8 @@ func (p *Poller) FetchThread(ctx context.Context, m domain.Mention) (ThreadResul
 	now := p.opts.Now()
 	items := make([]domain.Mention, 0, len(th.Items))
 	for _, it := range th.Items {
-		if it.Platform != m.Platform {
-			continue // a connector answers for its own platform only
+		if it.Platform != m.Platform || it.NativeID == m.NativeID {
+			continue // its own platform only; m itself is stored already
 		}
 		if it.Connector == "" {
 			it.Connector = name
