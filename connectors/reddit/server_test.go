@@ -52,7 +52,7 @@ type fakeReddit struct {
 	noDM     map[string]string
 	seq      int
 	paths    []string
-	sent     []map[string]any // what compose and comment created, newest first
+	sent     []map[string]any     // what compose and comment created, newest first
 	trees    map[string]*fakeTree // comment trees by article id
 }
 
