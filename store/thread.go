@@ -102,6 +102,10 @@ type Thread struct {
 	Person string
 	// Messages are the window, in reading order.
 	Messages []ThreadMessage
+	// Ancestors are the messages the focus answers, from the first one
+	// down (none for direct messages): a window that does not reach back
+	// to them can show them above itself.
+	Ancestors []ThreadMessage
 	// MoreBefore and MoreAfter say the conversation goes on past the
 	// window's first and last message.
 	MoreBefore, MoreAfter bool
@@ -109,6 +113,9 @@ type Thread struct {
 	// conversation starts where the loop closes); Deep that they go on past
 	// MaxAncestors (it starts MaxAncestors messages up).
 	Cycle, Deep bool
+	// RootMissing says the conversation's first message is one others
+	// answer that is not in the store (worth asking the platform for).
+	RootMissing bool
 }
 
 // ThreadWindow says which part of a conversation to read.
@@ -141,9 +148,12 @@ func (s *Store) Thread(key string, w ThreadWindow) (Thread, error) {
 		if err != nil {
 			return err
 		}
-		th = Thread{Focus: key, DM: c.dm, Person: c.person, Cycle: c.cycle, Deep: c.deep}
+		th = Thread{Focus: key, DM: c.dm, Person: c.person, Cycle: c.cycle, Deep: c.deep, RootMissing: c.root.missing}
 		if !c.dm {
 			th.Root = c.root.key
+			for i := 1; i < len(focus); i++ {
+				th.Ancestors = append(th.Ancestors, c.message(focus[:i], key))
+			}
 		}
 		var at []*tnode
 		switch {

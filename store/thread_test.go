@@ -115,6 +115,9 @@ func TestThreadAssemblesAncestorsRepliesAndOurs(t *testing.T) {
 	if got := outline(th); got != "..mastodon:3\n..mastodon:90* (ours by ana)\n...mastodon:6\n" || !th.MoreBefore || !th.MoreAfter {
 		t.Fatalf("window: %s %+v", got, th)
 	}
+	if got := outline(Thread{Messages: th.Ancestors}); got != "mastodon:1\n.mastodon:2\n" {
+		t.Fatalf("ancestors of our reply:\n%s", got)
+	}
 	if _, err := s.Thread("mastodon:404", ThreadWindow{}); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("unknown key: %v", err)
 	}
@@ -140,7 +143,7 @@ func TestThreadMissingParentsCyclesAndSelfReplies(t *testing.T) {
 		reply(P, "31", "31", 1, "self"),
 	)
 	th := thread(t, s, "bluesky:12", ThreadWindow{Start: true, After: 10})
-	if got := outline(th); got != "bluesky:10 (missing)\n.bluesky:11\n.bluesky:12*\n" || th.Root != "bluesky:10" {
+	if got := outline(th); got != "bluesky:10 (missing)\n.bluesky:11\n.bluesky:12*\n" || th.Root != "bluesky:10" || !th.RootMissing {
 		t.Fatalf("missing parent:\n%s", got)
 	}
 	if m := th.Messages[0]; m.Mention != nil || m.Ours != nil {
