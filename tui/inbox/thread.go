@@ -96,7 +96,7 @@ func (m *Model) reloadThread() tea.Cmd {
 		return m.loadThread()
 	}
 	t := d.thread
-	return m.readThread(0, store.ThreadWindow{At: t.msgs[0].Key, After: len(t.msgs) + 1})
+	return m.readThread(0, store.ThreadWindow{At: t.msgs[0].Key, After: min(len(t.msgs)+1, threadMax)})
 }
 
 func (m *Model) readThread(dir int, w store.ThreadWindow) tea.Cmd {

@@ -13,6 +13,7 @@ import (
 	"switchboard/connectors"
 	"switchboard/domain"
 	"switchboard/store"
+	"switchboard/tui/pane"
 )
 
 func threadStore(t *testing.T) *store.Store {
@@ -104,6 +105,17 @@ func TestDetailShowsTheConversation(t *testing.T) {
 		if strings.Contains(l, "▶") && l == ansi.Strip(l) {
 			t.Fatalf("the mention's line is not highlighted: %q", l)
 		}
+	}
+	// a reply arriving while it is open shows in its place
+	r, err := st.Ingest([]domain.Mention{{Platform: domain.PlatformMastodon, NativeID: "106", InReplyTo: "102", Kind: domain.KindReply,
+		Author: domain.Author{Handle: "@eli@example.social"}, Text: "did that work?", CreatedAt: now.Add(-30 * time.Minute)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, cmd := m.Update(pane.StoreMsg{Update: store.Update{New: r.IDs}})
+	run(m, cmd)
+	if got := section(m); len(got) != 8 || got[5] != "        30m  @eli@example.social: did that work?" {
+		t.Fatalf("after a reply came:\n%s", strings.Join(got, "\n"))
 	}
 	// a mention alone in its conversation has no section
 	m = newModel(t, openStore(t, 1), Options{Views: []config.InboxView{{Name: "all"}}})
