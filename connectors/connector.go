@@ -148,3 +148,24 @@ func Retryable(err error) bool {
 	return errors.Is(err, ErrRateLimited) || errors.Is(err, ErrUnavailable) ||
 		errors.Is(err, context.DeadlineExceeded)
 }
+
+// ThreadFetcher is implemented by connectors that can fetch a mention's
+// conversation from the platform, so that a thread opened on a reply
+// shows what it answers (and, stored, shows it offline afterwards).
+type ThreadFetcher interface {
+	// FetchThread returns the posts of m's conversation that the platform
+	// gives: m's ancestors up to the conversation's first post, and the
+	// replies it returns with them. Each is a mention with InReplyTo set
+	// (Kind reply or comment; the first post Kind mention), platform text
+	// as it came (untrusted). A direct message has no thread: nothing.
+	FetchThread(ctx context.Context, m domain.Mention) (Thread, error)
+}
+
+// Thread is what a ThreadFetcher found.
+type Thread struct {
+	Items []domain.Mention
+	// Missing are the native ids of posts the conversation answers that
+	// the platform did not give: deleted, removed, not visible to the
+	// account, or out of its reach.
+	Missing []string
+}

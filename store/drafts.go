@@ -685,6 +685,11 @@ func (w *txw) putDraft(d *domain.Draft, old domain.DraftState) error {
 	if err := w.tx.Bucket(bDrafts).Put(u64(seq), b); err != nil {
 		return err
 	}
+	if key := remoteKey(*d); key != "" { // a thread finds our reply by it
+		if err := w.tx.Bucket(bDraftRemote).Put([]byte(key), u64(seq)); err != nil {
+			return err
+		}
+	}
 	w.extra = append(w.extra, Change{Kind: "draft", ID: d.ID})
 	return nil
 }

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"strings"
+
 	"switchboard/domain"
 )
 
@@ -27,6 +29,13 @@ const (
 	IndexWord     = "word"
 	// IndexConversation lists the mentions merged into one conversation.
 	IndexConversation = "conversation"
+	// IndexReplyTo lists the replies to a message by the key of the
+	// message they answer (platform:parent id): a thread's replies are
+	// found without a scan.
+	IndexReplyTo = "reply_to"
+	// IndexDM lists the direct messages of one person on one platform
+	// (platform:handle, the handle folded to lower case).
+	IndexDM = "dm"
 )
 
 var indexes = []*index{
@@ -63,6 +72,45 @@ var indexes = []*index{
 		}
 		return []string{m.State.Conversation}
 	}},
+	// a store made before threads gets these two buckets at open, filled
+	// from its records (see backfillIndexes)
+	{name: IndexReplyTo, bucket: []byte("ix_reply_to"), counted: false, values: func(m *domain.Mention) []string {
+		if k := ParentKey(m); k != "" {
+			return []string{k}
+		}
+		return nil
+	}},
+	{name: IndexDM, bucket: []byte("ix_dm"), counted: false, values: func(m *domain.Mention) []string {
+		if m.Kind != domain.KindDM {
+			return nil
+		}
+		return []string{DMPerson(m)}
+	}},
+}
+
+// ParentKey is the key of the message m answers ("" for none): its
+// platform and in_reply_to id.
+func ParentKey(m *domain.Mention) string {
+	if m.InReplyTo == "" {
+		return ""
+	}
+	return domain.MentionKey(m.Platform, ixValue(m.InReplyTo))
+}
+
+// DMPerson names the direct-message conversation m belongs to: one per
+// person and platform (platform:handle, the handle without "@" and in
+// lower case).
+func DMPerson(m *domain.Mention) string {
+	h := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(m.Author.Handle), "@"))
+	return string(m.Platform) + ":" + ixValue(h)
+}
+
+// ixValue keeps an index value free of the zero byte that ends it.
+func ixValue(s string) string {
+	if strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	return strings.ReplaceAll(s, "\x00", "\uFFFD")
 }
 
 func indexByName(name string) *index {

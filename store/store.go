@@ -219,7 +219,11 @@ func (s *Store) init() error {
 		})
 	}
 	return s.db.Update(func(tx *bolt.Tx) error {
+		missing := map[string]bool{}
 		for _, name := range allBuckets() {
+			if tx.Bucket(name) == nil {
+				missing[string(name)] = true
+			}
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("store: create bucket %s: %w", name, err)
 			}
@@ -228,9 +232,57 @@ func (s *Store) init() error {
 		if m.Get(keySchema) == nil {
 			return m.Put(keySchema, u64(SchemaVersion))
 		}
-		return checkSchema(m)
+		if err := checkSchema(m); err != nil {
+			return err
+		}
+		return backfill(tx, func(b []byte) bool { return missing[string(b)] })
 	})
 }
+
+// backfill fills the buckets a store written by an older binary did not
+// have (created empty just now) from the records they derive from, in the
+// transaction that created them: an index added by a later feature is
+// complete from the first open, and `db check` finds it so.
+func backfill(tx *bolt.Tx, isNew func(bucket []byte) bool) error {
+	var fill []*index
+	for _, ix := range indexes {
+		// a counted index has counters too; every counted index is as old
+		// as the store format, so only the flat ones are ever added
+		if !ix.counted && isNew(ix.bucket) {
+			fill = append(fill, ix)
+		}
+	}
+	if len(fill) > 0 {
+		err := tx.Bucket(bMentions).ForEach(func(tk, v []byte) error {
+			m, err := decodeMention(tk, v)
+			if err != nil {
+				return nil // db check reports a damaged record; it has no entries to add
+			}
+			for _, ix := range fill {
+				b := tx.Bucket(ix.bucket)
+				for _, val := range ix.values(m) {
+					if err := b.Put(ixkey(val, tk), nil); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("store: fill new indexes: %w", err)
+		}
+	}
+	for _, f := range extraBackfills {
+		if err := f(tx, isNew); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// extraBackfills fill feature files' buckets that were just created (see
+// backfill).
+var extraBackfills []func(tx *bolt.Tx, isNew func(bucket []byte) bool) error
 
 func checkSchema(m *bolt.Bucket) error {
 	v := m.Get(keySchema)

@@ -22,6 +22,7 @@ import (
 
 	"switchboard/config"
 	"switchboard/connectors"
+	"switchboard/domain"
 	"switchboard/policy"
 	"switchboard/presence"
 	"switchboard/safetext"
@@ -87,6 +88,10 @@ type Options struct {
 	Reports pane.Factory
 	// SaveView, when set, saves a view from the inbox (S) in the config.
 	SaveView func(config.InboxView) error
+	// FetchThread, when set, asks a mention's platform for its
+	// conversation and stores it (the inbox's detail view, when the thread
+	// answers a message that is not in the store).
+	FetchThread func(ctx context.Context, m domain.Mention) (connectors.ThreadResult, error)
 }
 
 // CloseMsg closes an overlay pane (the composer).
@@ -177,7 +182,7 @@ func New(opts Options) (*Model, error) {
 	in, err := inbox.New(m.sess, inbox.Options{SLA: pol,
 		Teams: ic.Teams, Operators: ic.Operators, Team: opts.Team, Clock: ic.Clock,
 		Views: ic.Views, BuiltinViews: ic.ShowBuiltinViews(), SaveView: opts.SaveView,
-		BrandName: brand, BrandHandles: opts.Config.Brand.Handles,
+		BrandName: brand, BrandHandles: opts.Config.Brand.Handles, FetchThread: opts.FetchThread,
 	})
 	if err != nil {
 		return nil, err

@@ -20,7 +20,7 @@ import (
 // they only read the store.
 func readOnlyCommand(args []string) bool {
 	switch args[0] {
-	case "export", "incident", "alerts", "report":
+	case "export", "incident", "alerts", "report", "thread":
 		return true
 	case "outbox":
 		return len(args) > 1 && args[1] == "list"
@@ -72,8 +72,8 @@ func (t *teamActor) take() string {
 // Any operator may write and review replies — `reply` and `drafts` — as
 // themselves, with what their role and approves: list allow, and run the
 // read-only commands on the live store —
-// `export`, `incident list|show|export`, `alerts`, `outbox list` and
-// `db stats` — with the same flags as on the host, except those that name
+// `export`, `thread`, `incident list|show|export`, `alerts`, `outbox list`
+// and `db stats` — with the same flags as on the host, except those that name
 // files (the server's store and config are used).
 func sshCommands(reg *operators.Registry, path string, actor *teamActor, env *appEnv) sshserver.CommandFunc {
 	st := env.store
@@ -117,7 +117,7 @@ func sshCommands(reg *operators.Registry, path string, actor *teamActor, env *ap
 			return 0
 		}
 		if args[0] != "operators" || len(args) < 2 {
-			return fail(2, "over ssh, connect without a command for the app, or run one of: mentions list|show|tag|untag|assign|route|snooze|close|reopen|note … | reply MENTION … | drafts list|show|approve|reject|queue | export [filters] | incident list|show ID|export ID | alerts | outbox list | db stats | db backup > FILE (admin) | operators list|add|remove (admin)")
+			return fail(2, "over ssh, connect without a command for the app, or run one of: mentions list|show|tag|untag|assign|route|snooze|close|reopen|note … | reply MENTION … | drafts list|show|approve|reject|queue | thread KEY | export [filters] | incident list|show ID|export ID | alerts | outbox list | db stats | db backup > FILE (admin) | operators list|add|remove (admin)")
 		}
 		if err := reg.Authorize(info.Operator.Name, domain.PermAdmin); err != nil {
 			return fail(1, "%v", err)

@@ -114,6 +114,7 @@ func (e *appEnv) sessionOptions(ctx context.Context, actor, theme string, enviro
 	}
 	if e.poller != nil {
 		o.Health = e.poller.Health
+		o.FetchThread = e.poller.FetchThread
 	}
 	if e.team != nil {
 		o.Team = func() (names, teams []string) {

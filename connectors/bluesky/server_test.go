@@ -58,6 +58,8 @@ type fakePDS struct {
 	// account's post records, so that a lookup can find them
 	messages map[string][]fakeMessage
 	posts    []fakePost
+	// threads are getPostThread's answers by uri (none: NotFound)
+	threads map[string]any
 }
 
 type fakeMessage struct{ id, sender, text string }
@@ -315,6 +317,8 @@ func (f *fakePDS) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, map[string]any{"uri": uri, "cid": "bafyreply"})
 	case "com.atproto.repo.listRecords":
 		f.listRecords(w, q)
+	case "app.bsky.feed.getPostThread":
+		f.getPostThread(w, q)
 	default:
 		t.Errorf("unexpected call %s", nsid)
 		xerr(w, 501, "MethodNotImplemented", "Method Not Implemented")

@@ -463,12 +463,17 @@ func (c *Connector) do(ctx context.Context, method, path string, body io.Reader,
 	case code == http.StatusTooManyRequests:
 		rl, _ := connectors.RateLimitFromHeaders(resp.Header, connectors.StyleMastodon, now)
 		return nil, nil, &connectors.RateLimitError{Reset: rl.Reset, Msg: "mastodon " + c.host}
+	case code == http.StatusNotFound:
+		return nil, nil, fmt.Errorf("mastodon %s: %w: %w (HTTP %d: %s)", c.host, connectors.ErrPermanent, errNotFound, code, serverError(b))
 	case code >= 500 || code == http.StatusRequestTimeout:
 		return nil, nil, fmt.Errorf("mastodon %s: %w (HTTP %d)", c.host, connectors.ErrUnavailable, code)
 	default:
 		return nil, nil, fmt.Errorf("mastodon %s: %w (HTTP %d: %s)", c.host, connectors.ErrPermanent, code, serverError(b))
 	}
 }
+
+// errNotFound marks an HTTP 404: the status (or account) is not there.
+var errNotFound = errors.New("not found")
 
 // serverError is the server's {"error": …} message, made safe and short.
 func serverError(b []byte) string {

@@ -478,10 +478,15 @@ func classify(status int, body []byte, rl connectors.RateLimit) error {
 		return fmt.Errorf("%w: reddit answered %d: %s", connectors.ErrAuth, status, msg)
 	case status >= 500:
 		return fmt.Errorf("%w: reddit answered %d: %s", connectors.ErrUnavailable, status, msg)
+	case status == http.StatusNotFound:
+		return fmt.Errorf("%w: %w: reddit answered %d: %s", connectors.ErrPermanent, errNotFound, status, msg)
 	default:
 		return fmt.Errorf("%w: reddit answered %d: %s", connectors.ErrPermanent, status, msg)
 	}
 }
+
+// errNotFound marks an HTTP 404: the post or comment is not there.
+var errNotFound = errors.New("not found")
 
 // accessToken returns a valid token, asking /api/v1/access_token for one
 // with the password grant when needed.

@@ -52,7 +52,8 @@ type fakeReddit struct {
 	noDM     map[string]string
 	seq      int
 	paths    []string
-	sent     []map[string]any // what compose and comment created, newest first
+	sent     []map[string]any     // what compose and comment created, newest first
+	trees    map[string]*fakeTree // comment trees by article id
 }
 
 func (f *fakeReddit) record(kind string, d map[string]any) {
@@ -219,6 +220,8 @@ func (f *fakeReddit) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		f.record("t4", map[string]any{"dest": p.Get("to"), "subject": p.Get("subject"), "body": p.Get("text")})
 		f.json(w, 200, map[string]any{"json": map[string]any{"errors": []any{}}})
+	case strings.HasPrefix(r.URL.Path, "/comments/"):
+		f.commentTree(w, strings.TrimPrefix(r.URL.Path, "/comments/"), q)
 	case r.URL.Path == "/message/sent":
 		f.sentListing(w, "t4")
 	case r.URL.Path == "/user/"+testUser+"/comments":

@@ -112,56 +112,10 @@ func DecodeMentions(body []byte, fetched time.Time) (MentionsPage, error) {
 	out := MentionsPage{NewestID: w.Meta.NewestID, NextToken: w.Meta.NextToken}
 	out.Items = make([]domain.Mention, 0, len(w.Data))
 	for i, t := range w.Data {
-		if !isID(t.ID) {
-			return bad("post %d has no valid id", i)
+		m, err := decodeTweet(i, t, users, fetched)
+		if err != nil {
+			return MentionsPage{}, fmt.Errorf("%w: x mentions: %v", connectors.ErrBadPayload, err)
 		}
-		if t.Text == nil || len(*t.Text) > maxTextBytes || !utf8.ValidString(*t.Text) {
-			return bad("post %s has missing, oversized or invalid text", t.ID)
-		}
-		if !isID(t.AuthorID) {
-			return bad("post %s has no valid author_id", t.ID)
-		}
-		created, err := time.Parse(time.RFC3339Nano, t.CreatedAt)
-		if err != nil || created.Year() < 2006 {
-			return bad("post %s has no valid created_at", t.ID)
-		}
-		if (t.ConversationID != "" && !isID(t.ConversationID)) || (t.InReplyToUser != "" && !isID(t.InReplyToUser)) {
-			return bad("post %s has an invalid conversation or reply id", t.ID)
-		}
-		if len(t.Lang) > 35 || !printableASCII(t.Lang) {
-			return bad("post %s has an invalid lang", t.ID)
-		}
-		m := domain.Mention{
-			Platform:  domain.PlatformX,
-			NativeID:  t.ID,
-			Kind:      domain.KindMention,
-			Text:      *t.Text,
-			Lang:      t.Lang,
-			CreatedAt: created.UTC(),
-			FetchedAt: fetched,
-			Thread:    t.ConversationID,
-			Author:    domain.Author{ID: t.AuthorID},
-		}
-		for _, r := range append(t.RefTweets, t.RefPosts...) {
-			if !isID(r.ID) {
-				return bad("post %s references an invalid id", t.ID)
-			}
-			if r.Type == "replied_to" {
-				m.Kind = domain.KindReply
-				m.InReplyTo = r.ID
-			}
-		}
-		who := "i"
-		if u, ok := users[t.AuthorID]; ok {
-			m.Author.Handle = u.Username
-			m.Author.Name = u.Name
-			m.Author.Verified = u.Verified
-			if u.PublicMetrics != nil {
-				m.Author.Followers = u.PublicMetrics.Followers
-			}
-			who = url.PathEscape(u.Username)
-		}
-		m.URL = "https://x.com/" + who + "/status/" + t.ID
 		if out.NewestID == "" || idLess(out.NewestID, t.ID) {
 			out.NewestID = t.ID
 		}
@@ -178,6 +132,62 @@ func DecodeMentions(body []byte, fetched time.Time) (MentionsPage, error) {
 		return MentionsPage{}, fmt.Errorf("%w: x mentions: %s", connectors.ErrPermanent, out.Problems[0])
 	}
 	return out, nil
+}
+
+// decodeTweet checks one post (the i-th of its list) and turns it into a
+// mention, its author from users.
+func decodeTweet(i int, t wireTweet, users map[string]wireUser, fetched time.Time) (domain.Mention, error) {
+	if !isID(t.ID) {
+		return domain.Mention{}, fmt.Errorf("post %d has no valid id", i)
+	}
+	if t.Text == nil || len(*t.Text) > maxTextBytes || !utf8.ValidString(*t.Text) {
+		return domain.Mention{}, fmt.Errorf("post %s has missing, oversized or invalid text", t.ID)
+	}
+	if !isID(t.AuthorID) {
+		return domain.Mention{}, fmt.Errorf("post %s has no valid author_id", t.ID)
+	}
+	created, err := time.Parse(time.RFC3339Nano, t.CreatedAt)
+	if err != nil || created.Year() < 2006 {
+		return domain.Mention{}, fmt.Errorf("post %s has no valid created_at", t.ID)
+	}
+	if (t.ConversationID != "" && !isID(t.ConversationID)) || (t.InReplyToUser != "" && !isID(t.InReplyToUser)) {
+		return domain.Mention{}, fmt.Errorf("post %s has an invalid conversation or reply id", t.ID)
+	}
+	if len(t.Lang) > 35 || !printableASCII(t.Lang) {
+		return domain.Mention{}, fmt.Errorf("post %s has an invalid lang", t.ID)
+	}
+	m := domain.Mention{
+		Platform:  domain.PlatformX,
+		NativeID:  t.ID,
+		Kind:      domain.KindMention,
+		Text:      *t.Text,
+		Lang:      t.Lang,
+		CreatedAt: created.UTC(),
+		FetchedAt: fetched,
+		Thread:    t.ConversationID,
+		Author:    domain.Author{ID: t.AuthorID},
+	}
+	for _, r := range append(t.RefTweets, t.RefPosts...) {
+		if !isID(r.ID) {
+			return domain.Mention{}, fmt.Errorf("post %s references an invalid id", t.ID)
+		}
+		if r.Type == "replied_to" {
+			m.Kind = domain.KindReply
+			m.InReplyTo = r.ID
+		}
+	}
+	who := "i"
+	if u, ok := users[t.AuthorID]; ok {
+		m.Author.Handle = u.Username
+		m.Author.Name = u.Name
+		m.Author.Verified = u.Verified
+		if u.PublicMetrics != nil {
+			m.Author.Followers = u.PublicMetrics.Followers
+		}
+		who = url.PathEscape(u.Username)
+	}
+	m.URL = "https://x.com/" + who + "/status/" + t.ID
+	return m, nil
 }
 
 func printableASCII(s string) bool {

@@ -18,6 +18,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"switchboard/config"
+	"switchboard/connectors"
 	"switchboard/detect"
 	"switchboard/domain"
 	"switchboard/internal/words"
@@ -55,6 +56,10 @@ type Options struct {
 	// mention whose author's display name imitates trust shows a warning.
 	BrandName    string
 	BrandHandles []string
+	// FetchThread, when set, asks the platform for a mention's
+	// conversation and stores it: the detail view calls it when the
+	// thread answers a message that is not in the store.
+	FetchThread func(ctx context.Context, m domain.Mention) (connectors.ThreadResult, error)
 }
 
 // View is one tab of the inbox.
@@ -126,6 +131,8 @@ type Model struct {
 	dlg    *dialog
 	detail *detailState
 	reqSeq int
+	// threadFetched is when each conversation was last asked of its platform
+	threadFetched map[string]time.Time
 }
 
 type detailState struct {
@@ -141,6 +148,8 @@ type detailState struct {
 	// the brand (then no reply goes to them)
 	trust    []string
 	impostor *store.Impostor
+	// thread is the mention's conversation (thread.go)
+	thread *threadView
 }
 
 // Messages of this pane's commands; stale ones (old gen or req) are dropped.
@@ -571,6 +580,10 @@ func (m *Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 			m.detail.trust, m.detail.impostor = msg.trust, msg.impostor
 		}
 		return m, nil
+	case threadMsg:
+		return m, m.onThread(msg)
+	case threadFetchedMsg:
+		return m, m.onThreadFetched(msg)
 	case pane.StoreMsg:
 		return m, m.onStore(msg.Update)
 	case tea.MouseWheelMsg:
@@ -763,16 +776,16 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 			return nil
 		case key.Matches(k, km.Down):
 			m.detail.scroll++
-			return nil
+			return m.threadScrolled(false)
 		case key.Matches(k, km.Up):
 			m.detail.scroll = max(0, m.detail.scroll-1)
-			return nil
+			return m.threadScrolled(true)
 		case key.Matches(k, km.PageDown):
 			m.detail.scroll += max(1, m.h/2)
-			return nil
+			return m.threadScrolled(false)
 		case key.Matches(k, km.PageUp):
 			m.detail.scroll = max(0, m.detail.scroll-m.h/2)
-			return nil
+			return m.threadScrolled(true)
 		}
 	}
 	switch {
@@ -950,7 +963,7 @@ func (m *Model) openDetail() tea.Cmd {
 	m.detail = &detailState{req: m.reqSeq, id: c.ID}
 	cc := *c
 	m.detail.m = &cc
-	return m.loadDetail()
+	return tea.Batch(m.loadDetail(), m.loadThread())
 }
 
 func (m *Model) loadDetail() tea.Cmd {
@@ -1436,6 +1449,9 @@ func (m *Model) onStore(u store.Update) tea.Cmd {
 		if _, sel := m.selected[id]; inWindow[id] || sel {
 			ids = append(ids, id)
 		}
+	}
+	if m.detail != nil && (len(u.New) > 0 || len(u.Changed) > 0 || slices.ContainsFunc(u.Changes, func(c store.Change) bool { return c.Kind == "draft" })) {
+		cmds = append(cmds, m.reloadThread()) // a reply came, one was sent, a message changed
 	}
 	if m.detail != nil && (slices.Contains(u.Changed, m.detail.id) || slices.ContainsFunc(u.Changes, func(c store.Change) bool { return c.Kind == store.ChangeImpostor })) {
 		cmds = append(cmds, m.loadDetail())

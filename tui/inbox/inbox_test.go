@@ -59,7 +59,7 @@ func run(m *Model, cmd tea.Cmd) {
 		return
 	}
 	switch msg.(type) {
-	case pageMsg, countsMsg, refreshedMsg, actionMsg, detailMsg, newMatchedMsg, matchedMsg:
+	case pageMsg, countsMsg, refreshedMsg, actionMsg, detailMsg, newMatchedMsg, matchedMsg, threadMsg, threadFetchedMsg:
 		_, next := m.Update(msg)
 		run(m, next)
 	}

@@ -446,12 +446,12 @@ func (m *Model) detailView(st *themes.Styles) string {
 			add(" " + st.Detail.Body.Render(l))
 		}
 		add("")
-		if d.parent != nil {
-			add(st.Detail.Section.Render("In reply to"))
-			add(st.Detail.Event.Render(safetext.Truncate(d.parent.Author.Handle+": "+d.parent.Text, w, "…")))
-			add("")
-		} else if r.InReplyTo != "" {
-			field("reply to", r.InReplyTo+" (not in the store)")
+		if t := d.thread; t != nil {
+			t.top = len(lines)
+		}
+		add(m.threadSection(st, w)...) // the conversation (thread.go)
+		if t := d.thread; t != nil {
+			t.lines = len(lines) - t.top
 		}
 		add(st.Detail.Section.Render("State"))
 		s := r.State
