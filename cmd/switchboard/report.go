@@ -21,7 +21,7 @@ import (
 func init() { addCommand(newReportCmd) }
 
 func newReportCmd(g *globals) *cobra.Command {
-	var since, until, by, q, format string
+	var since, until, by, q, format, incident string
 	cmd := &cobra.Command{
 		Use:   "report [--since T] [--until T] [--by team|assignee|tag|platform|day|hour] [--query Q] [--format table|json|csv|md]",
 		Short: "How the team is doing: volume, response rate and times, overdue, negative share",
@@ -68,6 +68,13 @@ e-mail or a wiki, with the volume by day as a text chart.`,
 				return err
 			}
 			defer st.Close()
+			if incident != "" {
+				f, err := report.IncidentFigures(st, incident, now)
+				if err != nil {
+					return notFound(err, incident)
+				}
+				return writeIncidentFigures(cmd.OutOrStdout(), f, format)
+			}
 			r, err := report.Build(st, o)
 			if err != nil {
 				return failf("report: %v", err)
@@ -99,10 +106,43 @@ e-mail or a wiki, with the volume by day as a text chart.`,
 	cmd.Flags().StringVar(&by, "by", "", "group by team, assignee, tag, platform, day or hour")
 	cmd.Flags().StringVarP(&q, "query", "q", "", "only the mentions this query matches")
 	cmd.Flags().StringVar(&format, "format", "table", "table, json, csv or md")
+	cmd.Flags().StringVar(&incident, "incident", "", "how incident ID went: time to acknowledge, first statement and resolve; volume against the week before")
 	cmd.RegisterFlagCompletionFunc("by", fixedCompletion(report.Groupings...))
 	cmd.RegisterFlagCompletionFunc("format", fixedCompletion("table", "json", "csv", "md"))
 	return cmd
 }
+
+func writeIncidentFigures(w io.Writer, f report.Incident, format string) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(f)
+	}
+	prefix := ""
+	if format == "md" {
+		fmt.Fprintf(w, "# %s: %s (%s)\n\n", f.ID, md1(f.Title), f.Severity)
+		prefix = "- "
+	} else {
+		fmt.Fprintf(w, "%s %s (%s, %s)\n", f.ID, safetext.Line(f.Title), f.Severity, f.Status)
+	}
+	line := func(k, v string) { fmt.Fprintf(w, "%s%-22s %s\n", prefix, k, v) }
+	line("started", f.Start+" (its first mention)")
+	line("acknowledged after", secs(&f.AcknowledgedS))
+	line("first statement after", orText(secs(f.FirstStatementS), "none sent yet"))
+	line("resolved after", orText(secs(f.ResolvedS), "still open"))
+	line("mentions", fmt.Sprintf("%d (%.1f an hour; the week before %.1f)", f.Mentions, f.PerHour, f.BeforePerHour))
+	line("negative share", fmt.Sprintf("%s (the week before %s)", pct(f.NegativeShare), pct(f.BeforeNegativeShare)))
+	return nil
+}
+
+func orText(s, alt string) string {
+	if s == "–" {
+		return alt
+	}
+	return s
+}
+
+func md1(s string) string { return strings.NewReplacer("*", "\\*", "_", "\\_", "`", "\\`", "\n", " ").Replace(safetext.Line(s)) }
 
 func withBy(o report.Options, by string) report.Options { o.By = by; return o }
 

@@ -45,6 +45,9 @@ func TestReportFormats(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "MENTIONS") || !strings.Contains(r.stdout, "total") {
 		t.Fatalf("table: %+v", r)
 	}
+	if r := run(t, "", "report", "--incident", "INC-9", "--db", db); r.code != 1 || !strings.Contains(r.stderr, "INC-9") {
+		t.Errorf("report --incident of no incident: %+v", r)
+	}
 	for _, bad := range [][]string{{"--by", "mood"}, {"--format", "pdf"}, {"--query", "colour:red"}, {"--since", "yesterday"}} {
 		if r := run(t, "", append([]string{"report", "--db", db}, bad...)...); r.code != 2 {
 			t.Errorf("report %v: exit %d, want 2", bad, r.code)
