@@ -142,7 +142,9 @@ func orText(s, alt string) string {
 	return s
 }
 
-func md1(s string) string { return strings.NewReplacer("*", "\\*", "_", "\\_", "`", "\\`", "\n", " ").Replace(safetext.Line(s)) }
+func md1(s string) string {
+	return strings.NewReplacer("*", "\\*", "_", "\\_", "`", "\\`", "\n", " ").Replace(safetext.Line(s))
+}
 
 func withBy(o report.Options, by string) report.Options { o.By = by; return o }
 
