@@ -29,6 +29,8 @@ type txw struct {
 	ops map[*index][]ixop
 	// extra lets feature files publish their own changes.
 	extra []Change
+	// event index keys not written yet (see appendEvent)
+	evTarget, evActor [][]byte
 }
 
 // update runs fn in one write transaction and publishes the result.
@@ -75,6 +77,9 @@ func diskError(err error) error {
 }
 
 func (w *txw) flush() error {
+	if err := w.flushEvents(); err != nil {
+		return err
+	}
 	for ix, ops := range w.ops {
 		b := w.tx.Bucket(ix.bucket)
 		// keys of a value arrive in time order, at the end of its range:
@@ -156,6 +161,9 @@ func (w *txw) addIndex(m *domain.Mention, tk []byte) {
 func (w *txw) reindex(old, m *domain.Mention, tk []byte) {
 	ost, nst := storedStatus(old), storedStatus(m)
 	for _, ix := range indexes {
+		if !ix.counted && ix.name == IndexWord && sameWords(old, m) {
+			continue // the words of an uncounted index did not move
+		}
 		ov, nv := ix.values(old), ix.values(m)
 		for _, v := range ov {
 			if !slices.Contains(nv, v) {
@@ -174,6 +182,12 @@ func (w *txw) reindex(old, m *domain.Mention, tk []byte) {
 			}
 		}
 	}
+}
+
+// sameWords reports whether a and b have the same word index entries.
+func sameWords(a, b *domain.Mention) bool {
+	return a.Text == b.Text && a.Author.Handle == b.Author.Handle && a.Author.Name == b.Author.Name &&
+		dayOf(a.CreatedAt.Unix()) == dayOf(b.CreatedAt.Unix())
 }
 
 // putMention writes the record.
@@ -216,19 +230,44 @@ func (w *txw) appendEvent(ev domain.Event) (domain.Event, error) {
 	if err := b.Put(u64(seq), data); err != nil {
 		return ev, err
 	}
-	if err := w.tx.Bucket(bEvTarget).Put(evIndexKey(ev.Target, seq), nil); err != nil {
-		return ev, err
-	}
-	if err := w.tx.Bucket(bEvActor).Put(evIndexKey(ev.Actor, seq), nil); err != nil {
-		return ev, err
-	}
+	// the target and actor index keys are written sorted at flush: the
+	// targets of a bulk action arrive in any order, and bbolt inserts
+	// into a node's sorted slice, which is quadratic for many keys in
+	// reverse order (30 s for 100,000 new keys)
+	w.evTarget = append(w.evTarget, evIndexKey(ev.Target, seq))
+	w.evActor = append(w.evActor, evIndexKey(ev.Actor, seq))
 	w.events = append(w.events, ev)
 	return ev, nil
+}
+
+// flushEvents writes the event index keys appendEvent collected.
+func (w *txw) flushEvents() error {
+	for _, x := range []struct {
+		bucket []byte
+		keys   *[][]byte
+	}{{bEvTarget, &w.evTarget}, {bEvActor, &w.evActor}} {
+		keys := *x.keys
+		if len(keys) == 0 {
+			continue
+		}
+		slices.SortFunc(keys, bytes.Compare)
+		b := w.tx.Bucket(x.bucket)
+		for _, k := range keys {
+			if err := b.Put(k, nil); err != nil {
+				return err
+			}
+		}
+		*x.keys = keys[:0]
+	}
+	return nil
 }
 
 // lastEvent is the newest audit event about target, written before this
 // transaction or in it.
 func (w *txw) lastEvent(target string) (domain.Event, bool) {
+	if w.flushEvents() != nil {
+		return domain.Event{}, false
+	}
 	c := w.tx.Bucket(bEvTarget).Cursor()
 	prefix := append([]byte(target), 0)
 	k, _ := c.Seek(append(append([]byte(nil), prefix...), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))
