@@ -29,7 +29,6 @@ var (
 	bNoticeRead   = []byte("notice_read")   // operator 0 "upto" → seq(8); operator 0 seq(8) → nil; operator 0 "pref" → mode
 	bNoticeDedupe = []byte("notice_dedupe") // recipient 0 key → seq(8)
 	keyNoticeLog  = []byte("notices_log")   // the audit-log position the notices were derived to
-	keyNoticeClk  = []byte("notices_clock") // the time breach warnings were evaluated to (unix nanos)
 )
 
 func init() { extraBuckets = append(extraBuckets, bNotices, bNoticeFor, bNoticeRead, bNoticeDedupe) }
@@ -440,25 +439,5 @@ func (s *Store) NoticesLog() (uint64, error) {
 // to (when events that gave none were read).
 func (s *Store) SetNoticesLog(pos uint64) error {
 	_, err := s.update(func(w *txw) error { return w.tx.Bucket(bMeta).Put(keyNoticeLog, u64(pos)) })
-	return err
-}
-
-// NoticesClock is the time breach warnings were evaluated to (zero: never).
-func (s *Store) NoticesClock() (time.Time, error) {
-	var t time.Time
-	err := s.view(func(tx *bolt.Tx) error {
-		if v := tx.Bucket(bMeta).Get(keyNoticeClk); len(v) == 8 {
-			t = time.Unix(0, int64(getU64(v))).UTC()
-		}
-		return nil
-	})
-	return t, err
-}
-
-// SetNoticesClock records the time breach warnings were evaluated to.
-func (s *Store) SetNoticesClock(t time.Time) error {
-	_, err := s.update(func(w *txw) error {
-		return w.tx.Bucket(bMeta).Put(keyNoticeClk, u64(uint64(t.UnixNano())))
-	})
 	return err
 }
