@@ -334,7 +334,7 @@ func TestRestartNeitherLosesNorRepeats(t *testing.T) {
 	f.apply("ana", "x:1", domain.EventAssign, "vera")
 	f.sync()
 	f.apply("ana", "x:2", domain.EventAssign, "vera") // logged while no deriver runs
-	f.d = f.deriver()                                // starts where the last one stopped
+	f.d = f.deriver()                                 // starts where the last one stopped
 	f.sync()
 	if ns := f.notices("vera"); len(ns) != 2 {
 		t.Fatalf("vera: %+v", ns)
