@@ -9,6 +9,8 @@ import (
 // KeyMap is the root's global keys; each pane has its own KeyMap.
 type KeyMap struct {
 	Quit, ForceQuit, Help, Palette, Pane1, Pane2, Pane3, Pane4 key.Binding
+	// Notifications opens the notification centre.
+	Notifications key.Binding
 }
 
 // DefaultKeyMap is the global keys as the README documents them.
@@ -27,11 +29,12 @@ func NewKeyMap(k keymap.Keys) KeyMap {
 		Pane2:     b("global.crisis"),
 		Pane3:     b("global.policy"),
 		// Pane4 is the Outbox; New disables it when the session has none.
-		Pane4: b("global.outbox"),
+		Pane4:         b("global.outbox"),
+		Notifications: b("global.notifications"),
 	}
 }
 
 // Global lists the global keys for help.
 func (k KeyMap) Global() []key.Binding {
-	return []key.Binding{k.Pane1, k.Pane2, k.Pane3, k.Pane4, k.Palette, k.Help, k.Quit}
+	return []key.Binding{k.Pane1, k.Pane2, k.Pane3, k.Pane4, k.Notifications, k.Palette, k.Help, k.Quit}
 }
