@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -296,18 +297,27 @@ func (s *Store) Notices(op string, limit int) ([]Notice, int, error) {
 }
 
 // UnreadNotices counts operator op's unread notices and gives the newest
-// notice's seq (0 when none).
+// notice's seq (0 when none). It reads only the notices after the
+// operator's read position.
 func (s *Store) UnreadNotices(op string) (unread int, newest uint64, err error) {
 	err = s.view(func(tx *bolt.Tx) error {
 		if tx.Bucket(bNotices) == nil {
 			return nil
 		}
 		marks := readMarksOf(tx, op)
-		for _, seq := range mergedNotices(tx, op, 0) {
+		count := func(seq uint64) bool {
 			newest = max(newest, seq)
+			if seq <= marks.upto {
+				return false // older ones are read
+			}
 			if !marks.read(seq) {
 				unread++
 			}
+			return true
+		}
+		noticeWalk(tx, op, count)
+		if op != NoticeEveryone {
+			noticeWalk(tx, NoticeEveryone, count)
 		}
 		return nil
 	})
@@ -315,7 +325,7 @@ func (s *Store) UnreadNotices(op string) (unread int, newest uint64, err error) 
 }
 
 // NoticesAfter are operator op's notices newer than seq after, oldest
-// first, at most limit, with their read marks.
+// first, at most limit (the newest of them), with their read marks.
 func (s *Store) NoticesAfter(op string, after uint64, limit int) ([]Notice, error) {
 	var out []Notice
 	err := s.view(func(tx *bolt.Tx) error {
@@ -324,16 +334,25 @@ func (s *Store) NoticesAfter(op string, after uint64, limit int) ([]Notice, erro
 			return nil
 		}
 		marks := readMarksOf(tx, op)
-		seqs := mergedNotices(tx, op, 0)
-		for i := len(seqs) - 1; i >= 0 && len(out) < limit; i-- {
-			if seqs[i] <= after {
-				continue
+		var seqs []uint64
+		newer := func(seq uint64) bool {
+			if seq <= after {
+				return false
 			}
+			seqs = append(seqs, seq)
+			return true
+		}
+		noticeWalk(tx, op, newer)
+		if op != NoticeEveryone {
+			noticeWalk(tx, NoticeEveryone, newer)
+		}
+		slices.Sort(seqs)
+		for _, seq := range seqs[max(0, len(seqs)-limit):] {
 			var n Notice
-			if err := json.Unmarshal(b.Get(u64(seqs[i])), &n); err != nil {
-				return fmt.Errorf("store: damaged notice %d: %w", seqs[i], err)
+			if err := json.Unmarshal(b.Get(u64(seq)), &n); err != nil {
+				return fmt.Errorf("store: damaged notice %d: %w", seq, err)
 			}
-			n.Read = marks.read(seqs[i])
+			n.Read = marks.read(seq)
 			out = append(out, n)
 		}
 		return nil

@@ -98,3 +98,22 @@ func TestNoticesKeepTheNewestPerRecipient(t *testing.T) {
 		t.Fatal("a kept notice was added twice")
 	}
 }
+
+// BenchmarkUnreadNotices is a session's look at its notices after a
+// change: the operator's and the team's, both full (MaxNotices each).
+func BenchmarkUnreadNotices(b *testing.B) {
+	s := openTemp(b, Options{})
+	var batch []Notice
+	for i := 0; i < MaxNotices; i++ {
+		batch = append(batch, Notice{For: "ana", Kind: NoticeAssigned, Title: fmt.Sprint(i)}, Notice{For: NoticeEveryone, Kind: NoticeAlert, Title: fmt.Sprint(i)})
+	}
+	if _, err := s.AddNotices(batch, 0); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		if n, _, err := s.UnreadNotices("ana"); err != nil || n != 2*MaxNotices {
+			b.Fatal(n, err)
+		}
+	}
+}
