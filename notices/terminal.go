@@ -17,7 +17,7 @@ const (
 )
 
 // Modes are the modes in the order a session's toggle walks them.
-var Modes = []string{ModeOff, ModeBell, ModeOSC9, ModeOSC777}
+var Modes = store.NoticeModes
 
 // Next is the mode after m in the toggle's order.
 func Next(m string) string {

@@ -160,10 +160,9 @@ func TestTerminalNotificationsOnlyWhenChosen(t *testing.T) {
 	h.keys(":")
 	h.typeText("terminal notifications")
 	h.keys("enter")
-	if h.m.TerminalMode() != "osc777" {
-		t.Fatalf("palette toggle: mode %q", h.m.TerminalMode())
+	if h.m.TerminalMode() != "osc777" || h.m.CentreOpen() {
+		t.Fatalf("palette toggle: mode %q, centre open %v", h.m.TerminalMode(), h.m.CentreOpen())
 	}
-	h.keys("esc")
 	addNotice(t, h, urgent)
 	h.until("the OSC 777", func() bool { return len(h.raw) > 0 })
 	if !strings.HasPrefix(h.raw[0], "\x1b]777;notify;switchboard;ben assigned you x:1000") {

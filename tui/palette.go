@@ -178,11 +178,15 @@ func (m *Model) onPaletteKey(k tea.KeyPressMsg) tea.Cmd {
 			m.focus = c.pane
 			m.centre = nil
 		}
-		var open tea.Cmd
 		if c.pane == paneCentre && m.centre == nil {
-			open = m.openCentre()
+			// the centre's action from anywhere (the terminal toggle,
+			// mark all read): run it without leaving the centre open
+			m.centre = &centre{}
+			cmd := m.onKey(c.press)
+			m.centre = nil
+			return cmd
 		}
-		return tea.Batch(open, m.onKey(c.press))
+		return m.onKey(c.press)
 	}
 	var cmd tea.Cmd
 	before := p.input.Value()
