@@ -34,6 +34,8 @@ import (
 //	      sort: due
 //	      columns: [age, author, text, status, clock, assignee]
 //	  builtin_views: true         # false: only the views above
+//	  breach_warning: 10m         # notify the assignee this long before a breach
+//	  terminal_notifications: off # bell, osc9, osc777: urgent notices in the terminal
 //	  rules:
 //	    - name: outage
 //	      match: {keywords: [outage, down], sentiment_below: -0.3}
@@ -52,7 +54,29 @@ type Inbox struct {
 	// BuiltinViews (default true) keeps the built-in views before Views.
 	BuiltinViews *bool  `yaml:"builtin_views"`
 	Rules        []Rule `yaml:"rules"`
+	// BreachWarning is how long before a mention assigned to an operator
+	// breaches its response target the notification centre warns them
+	// (default 10m).
+	BreachWarning time.Duration `yaml:"breach_warning"`
+	// TerminalNotifications is how urgent notifications reach the
+	// terminal by default: off (default), bell, osc9 or osc777. Each
+	// operator can change it in a session.
+	TerminalNotifications string `yaml:"terminal_notifications"`
 }
+
+// DefaultBreachWarning is the breach warning's lead when the config gives none.
+const DefaultBreachWarning = 10 * time.Minute
+
+// Warning is the breach warning's lead.
+func (i Inbox) Warning() time.Duration {
+	if i.BreachWarning <= 0 {
+		return DefaultBreachWarning
+	}
+	return i.BreachWarning
+}
+
+// TerminalModes are the values of inbox.terminal_notifications.
+var TerminalModes = []string{"off", "bell", "osc9", "osc777"}
 
 // Clock is the first-response target per priority; zero means the default
 // (urgent 15m, high 1h, normal 4h, low 24h).
@@ -230,6 +254,12 @@ func (i *Inbox) UnmarshalYAML(n *yaml.Node) error {
 	*i = Inbox(p)
 	if !validThemes[i.Theme] {
 		return fmt.Errorf("line %d: inbox.theme %q: want auto, dark, light, high-contrast or mono", n.Line, i.Theme)
+	}
+	if i.BreachWarning < 0 || i.BreachWarning > 24*time.Hour {
+		return fmt.Errorf("line %d: inbox.breach_warning: %s is not a duration between 0 and 24h", n.Line, i.BreachWarning)
+	}
+	if i.TerminalNotifications != "" && !slices.Contains(TerminalModes, i.TerminalNotifications) {
+		return fmt.Errorf("line %d: inbox.terminal_notifications %q: want %s", n.Line, i.TerminalNotifications, strings.Join(TerminalModes, ", "))
 	}
 	for _, d := range []time.Duration{i.Clock.Urgent, i.Clock.High, i.Clock.Normal, i.Clock.Low} {
 		if d < 0 || d > 30*24*time.Hour {

@@ -43,6 +43,19 @@ func TestInboxSection(t *testing.T) {
 	}
 }
 
+func TestInboxNotificationFields(t *testing.T) {
+	cfg, err := Parse([]byte("inbox:\n  breach_warning: 5m\n  terminal_notifications: osc777\n"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Inbox.Warning() != 5*time.Minute || cfg.Inbox.TerminalNotifications != "osc777" {
+		t.Fatalf("%+v", cfg.Inbox)
+	}
+	if (Inbox{}).Warning() != 10*time.Minute {
+		t.Fatal("the default warning is 10m")
+	}
+}
+
 func TestInboxSectionErrors(t *testing.T) {
 	for _, tc := range []struct{ yaml, want string }{
 		{"inbox:\n  colour: red\n", `line 2: inbox: unknown field "colour"`},
@@ -53,6 +66,8 @@ func TestInboxSectionErrors(t *testing.T) {
 		{"inbox:\n  views:\n    - name: A\n    - name: A\n", `line 4: inbox.views: view "A" is defined twice`},
 		{"inbox:\n  views:\n    - name: A\n      sort: random\n", `sort "random"`},
 		{"inbox:\n  rules:\n    - name: r\n      match: {sentiment_above: 3}\n      set: {team: a}\n", `between -1 and 1`},
+		{"inbox:\n  terminal_notifications: loud\n", `inbox.terminal_notifications "loud": want off, bell, osc9, osc777`},
+		{"inbox:\n  breach_warning: 48h\n", `inbox.breach_warning: 48h0m0s is not a duration between 0 and 24h`},
 	} {
 		_, err := Parse([]byte(tc.yaml), "")
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -16,10 +16,12 @@ var modes = map[string][]Mode{
 	// the queue, and the comment prompt of approve, reject and pause
 	"outbox":  {{Name: "list"}, {Name: "prompt", Capturing: true}},
 	"reports": {{Name: "view"}},
+	// the notification centre's list (global.notifications opens it)
+	"notifications": {{Name: "list"}},
 }
 
 // Panes are the panes in the order of the README's table.
-var Panes = []string{"global", "inbox", "crisis", "policy", "composer", "outbox", "reports"}
+var Panes = []string{"global", "inbox", "crisis", "policy", "composer", "outbox", "reports", "notifications"}
 
 var (
 	board    = []string{"board"}
@@ -43,6 +45,7 @@ var actions = []Action{
 	{Name: "global.policy", Keys: []string{"3"}, Desc: "policy", Doc: "focus the policy pane"},
 	{Name: "global.outbox", Keys: []string{"4"}, Desc: "outbox", Doc: "focus the outbox"},
 	{Name: "global.reports", Keys: []string{"5"}, Desc: "reports", Doc: "focus the reports"},
+	{Name: "global.notifications", Keys: []string{"!"}, Desc: "notifications", Doc: "open or close the notification centre (the header counts the unread)"},
 
 	{Name: "inbox.up", Keys: []string{"up", "k"}, Desc: "up", Doc: "move up (in an open mention: scroll)"},
 	{Name: "inbox.down", Keys: []string{"down", "j"}, Desc: "down", Doc: "move down (in an open mention: scroll)"},
@@ -154,4 +157,11 @@ var actions = []Action{
 	{Name: "reports.refresh", Keys: []string{"r", "ctrl+r"}, Desc: "refresh", Doc: "compute the figures again"},
 	{Name: "reports.down", Keys: []string{"down", "j"}, Help: "↓/j", Desc: "scroll down", Doc: "scroll down"},
 	{Name: "reports.up", Keys: []string{"up", "k"}, Help: "↑/k", Desc: "scroll up", Doc: "scroll up"},
+	{Name: "notifications.up", Keys: []string{"up", "k"}, Desc: "up"},
+	{Name: "notifications.down", Keys: []string{"down", "j"}, Desc: "down"},
+	{Name: "notifications.open", Keys: []string{"enter"}, Desc: "open", Doc: "jump to what it is about (the mention, draft, incident or alert) and mark it read"},
+	{Name: "notifications.read", Keys: []string{"space"}, Desc: "mark read", Doc: "mark the notification read"},
+	{Name: "notifications.read_all", Keys: []string{"R"}, Desc: "mark all read", Doc: "mark every notification read"},
+	{Name: "notifications.terminal", Keys: []string{"t"}, Desc: "terminal notifications", Doc: "terminal notifications for this session: off → bell → OSC 9 → OSC 777 (remembered for your next sessions)"},
+	{Name: "notifications.close", Keys: []string{"esc"}, Desc: "close", Doc: "close the notification centre"},
 }

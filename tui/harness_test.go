@@ -31,6 +31,9 @@ type harness struct {
 	m    *Model
 	st   *store.Store
 	msgs chan tea.Msg
+	// raw is what the model wrote to the terminal unrendered (tea.Raw:
+	// the bell, OSC notifications)
+	raw []string
 }
 
 func seed(n int) []domain.Mention {
@@ -128,6 +131,10 @@ func (h *harness) settle() {
 				for _, c := range b {
 					h.run(c)
 				}
+				continue
+			}
+			if r, ok := msg.(tea.RawMsg); ok {
+				h.raw = append(h.raw, fmt.Sprint(r.Msg))
 				continue
 			}
 			if msg != nil {

@@ -46,7 +46,11 @@ func (m *Model) helpLines() []string {
 		lines = append(lines, strings.Split(lipgloss.JoinHorizontal(lipgloss.Top, row...), "\n")...)
 		row, rowW = nil, 0
 	}
-	for _, g := range m.focused().FullHelp() {
+	groups := m.focused().FullHelp()
+	if m.centre != nil {
+		groups = m.noticeKeys.full()
+	}
+	for _, g := range groups {
 		col := m.columnHelp(g)
 		if col == "" {
 			continue

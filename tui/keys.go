@@ -10,6 +10,8 @@ import (
 type KeyMap struct {
 	Quit, ForceQuit, Help, Palette, Pane1, Pane2, Pane3, Pane4 key.Binding
 	Pane5                                                      key.Binding
+	// Notifications opens the notification centre.
+	Notifications key.Binding
 }
 
 // DefaultKeyMap is the global keys as the README documents them.
@@ -30,11 +32,12 @@ func NewKeyMap(k keymap.Keys) KeyMap {
 		// Pane4 is the Outbox; New disables it when the session has none.
 		Pane4: b("global.outbox"),
 		// Pane5 is Reports; New disables it when the session has none.
-		Pane5: b("global.reports"),
+		Pane5:         b("global.reports"),
+		Notifications: b("global.notifications"),
 	}
 }
 
 // Global lists the global keys for help.
 func (k KeyMap) Global() []key.Binding {
-	return []key.Binding{k.Pane1, k.Pane2, k.Pane3, k.Pane4, k.Pane5, k.Palette, k.Help, k.Quit}
+	return []key.Binding{k.Pane1, k.Pane2, k.Pane3, k.Pane4, k.Pane5, k.Notifications, k.Palette, k.Help, k.Quit}
 }

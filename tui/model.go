@@ -7,6 +7,7 @@
 package tui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"switchboard/config"
 	"switchboard/connectors"
 	"switchboard/domain"
+	"switchboard/notices"
 	"switchboard/policy"
 	"switchboard/presence"
 	"switchboard/safetext"
@@ -92,6 +94,10 @@ type Options struct {
 	// conversation and stores it (the inbox's detail view, when the thread
 	// answers a message that is not in the store).
 	FetchThread func(ctx context.Context, m domain.Mention) (connectors.ThreadResult, error)
+	// TerminalNotifications is how urgent notifications reach this
+	// session's terminal (off, bell, osc9, osc777) until the operator
+	// chooses otherwise; "" is the config's inbox.terminal_notifications.
+	TerminalNotifications string
 }
 
 // CloseMsg closes an overlay pane (the composer).
@@ -130,6 +136,17 @@ type Model struct {
 	// can give (the Outbox's "Needs my approval"), for the header;
 	// approveSeq drops stale counts.
 	toApprove, approveSeq int
+
+	// the notification centre (notices.go): its keys, the list when it
+	// is open, the header's unread count, the newest notice seen (newer
+	// urgent ones ring the terminal in termMode)
+	noticeKeys   NoticeKeyMap
+	centre       *centre
+	unread       int
+	noticeNewest uint64
+	noticeReady  bool
+	noticeSeq    int
+	termMode     string
 }
 
 type (
@@ -167,7 +184,8 @@ func New(opts Options) (*Model, error) {
 		return nil, fmt.Errorf("unknown theme %q (want %s)", opts.Theme, strings.Join(themes.Names, ", "))
 	}
 	keys := opts.Config.Keys.Actions
-	m := &Model{opts: opts, keys: NewKeyMap(keys), help: help.New()}
+	m := &Model{opts: opts, keys: NewKeyMap(keys), help: help.New(), noticeKeys: NewNoticeKeyMap(keys)}
+	m.termMode = cmp.Or(opts.TerminalNotifications, opts.Config.Inbox.TerminalNotifications, notices.ModeOff)
 	m.setStyles(themes.New(themes.Resolve(opts.Theme, true, opts.Environ), true))
 	m.sess = pane.Session{Ctx: opts.Ctx, Store: opts.Store, Actor: opts.Actor, Styles: m.styles, Now: opts.Now, Keys: keys}
 	ic := opts.Config.Inbox
@@ -239,7 +257,7 @@ func (m *Model) Toast() (string, bool) { return m.toast.Text, m.toast.Error }
 func (m *Model) Init() tea.Cmd {
 	m.sub = m.opts.Store.Subscribe()
 	m.live = true
-	cmds := []tea.Cmd{m.waitUpdate(), m.loadSending(), m.loadToApprove()}
+	cmds := []tea.Cmd{m.waitUpdate(), m.loadSending(), m.loadToApprove(), m.loadNotices()}
 	if m.opts.Theme == "" || m.opts.Theme == themes.Auto {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -340,7 +358,17 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if approvals || msg.u.Resync {
 			cmds = append(cmds, m.loadToApprove())
 		}
+		if m.noticeChange(msg.u) {
+			cmds = append(cmds, m.loadNotices())
+		}
 		return m, tea.Batch(cmds...)
+	case noticesMsg:
+		return m, m.onNotices(msg)
+	case noticeDoneMsg:
+		if msg.err != nil {
+			return m, pane.ToastError(msg.err.Error())
+		}
+		return m, nil
 	case pane.ToastMsg:
 		m.toast = msg
 		m.toastSeq++
@@ -474,10 +502,15 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		m.quitting = true
 		return tea.Quit
 	}
+	if m.centre != nil {
+		return m.onCentreKey(k)
+	}
 	if m.focused().Capturing() {
 		return m.toFocused(k)
 	}
 	switch {
+	case key.Matches(k, m.keys.Notifications):
+		return m.openCentre()
 	case key.Matches(k, m.keys.Quit):
 		m.quitting = true
 		return tea.Quit
@@ -540,6 +573,10 @@ func (m *Model) render() string {
 		header += "\n" + m.presenceLine()
 	}
 	body := m.focused().View()
+	if m.centre != nil {
+		box := m.centreView(m.styles, m.w, m.bodyHeight())
+		body = pane.Overlay(body, box, m.w, m.bodyHeight(), 0)
+	}
 	if m.palette != nil {
 		box := m.palette.view(m.styles, m.w, m.bodyHeight())
 		body = pane.Overlay(body, box, m.w, m.bodyHeight(), (m.bodyHeight()-lipgloss.Height(box))/4)
@@ -592,6 +629,9 @@ func (m *Model) header() string {
 	}
 	if m.toApprove > 0 {
 		right = append(right, st.Health.Warn.Render(fmt.Sprintf("◆ %d to approve", m.toApprove)))
+	}
+	if m.unread > 0 {
+		right = append(right, st.Health.Warn.Bold(true).Render(fmt.Sprintf("✉ %d unread", m.unread)))
 	}
 	if m.live {
 		right = append(right, st.Header.Live.Render("● live"))
@@ -664,7 +704,11 @@ func (m *Model) footer() string {
 		}
 		return st.Footer.Toast.Render(text)
 	}
-	keys := append([]key.Binding{m.keys.Help, m.keys.Quit}, m.focused().ShortHelp()...)
+	short := m.focused().ShortHelp()
+	if m.centre != nil {
+		short = m.noticeKeys.short()
+	}
+	keys := append([]key.Binding{m.keys.Help, m.keys.Quit}, short...)
 	// help's own cut leaves the line whole when its "…" would not fit
 	return cutLine(m.help.ShortHelpView(keys), m.w)
 }

@@ -67,6 +67,9 @@ func (m *Model) commands() []command {
 	if m.overlay != nil {
 		focused = "composer"
 	}
+	if m.centre != nil {
+		m.noticeCommands(add, paneCentre)
+	}
 	for _, group := range m.focused().FullHelp() {
 		for _, b := range group {
 			add(b, focused, title, -1)
@@ -80,6 +83,7 @@ func (m *Model) commands() []command {
 	if m.overlay != nil {
 		return out // the composer is open: only its own actions
 	}
+	m.noticeCommands(add, paneCentre)
 	for i, p := range m.panes {
 		if i == m.focus {
 			continue
@@ -172,6 +176,15 @@ func (m *Model) onPaletteKey(k tea.KeyPressMsg) tea.Cmd {
 		c := vis[min(p.sel, len(vis)-1)]
 		if c.pane >= 0 && c.pane < len(m.panes) {
 			m.focus = c.pane
+			m.centre = nil
+		}
+		if c.pane == paneCentre && m.centre == nil {
+			// the centre's action from anywhere (the terminal toggle,
+			// mark all read): run it without leaving the centre open
+			m.centre = &centre{}
+			cmd := m.onKey(c.press)
+			m.centre = nil
+			return cmd
 		}
 		return m.onKey(c.press)
 	}

@@ -172,7 +172,9 @@ func runServe(ctx context.Context, g *globals, so serveOptions) error {
 	}
 	sender := env.newOutbox(svcCtx, senders)
 	env.startNotifier(svcCtx, logf)
-	services.Add(3)
+	deriver := env.newNotices("", logf)
+	services.Add(4)
+	go func() { defer services.Done(); _ = deriver.Run(svcCtx) }()
 	go func() { defer services.Done(); _ = sender.Run(svcCtx) }()
 	go func() { defer services.Done(); wakeSnoozed(svcCtx, s) }()
 	go func() {

@@ -73,6 +73,7 @@ func runTUIOn(ctx context.Context, env *appEnv, theme string) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	env.startNotices(ctx, me, func(string, ...any) {})
 	m, err := tui.New(env.sessionOptions(ctx, me, theme, os.Environ()))
 	if err != nil {
 		return err

@@ -66,6 +66,9 @@ type Outbox struct {
 	comment []rune
 	w, h    int
 	seq     int
+	// want is a draft to put the cursor on once the list has loaded (a
+	// notification's jump)
+	want string
 }
 
 // OutboxFactory returns the pane factory for tui.Options.Outbox.
@@ -152,7 +155,14 @@ func (o *Outbox) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		if msg.seq == o.seq {
 			o.items, o.mentions, o.findings, o.pause, o.err = msg.items, msg.mentions, msg.findings, msg.pause, msg.err
 			o.cur = min(o.cur, max(0, len(o.items)-1))
+			if want := o.want; want != "" && msg.err == nil {
+				o.want = ""
+				return o, o.show(want)
+			}
 		}
+	case pane.OpenDraftMsg:
+		o.input, o.mine, o.want = "", false, msg.ID
+		return o, o.load()
 	case pane.StoreMsg:
 		if msg.Update.Resync {
 			return o, o.load()
@@ -171,6 +181,24 @@ func (o *Outbox) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		return o, o.onKey(msg)
 	}
 	return o, nil
+}
+
+// show puts the cursor on draft id, or says where it went.
+func (o *Outbox) show(id string) tea.Cmd {
+	for i, d := range o.items {
+		if d.ID == id {
+			o.cur = i
+			return nil
+		}
+	}
+	st := o.sess.Store
+	return func() tea.Msg {
+		d, err := st.Draft(id)
+		if err != nil {
+			return pane.ToastMsg{Text: id + ": " + err.Error(), Error: true}
+		}
+		return pane.ToastMsg{Text: id + " is " + string(d.State) + " now: the Outbox lists it no more"}
+	}
 }
 
 func (o *Outbox) selected() (domain.Draft, bool) {

@@ -364,16 +364,41 @@ func (m *Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		}
 	case EscalateMsg:
 		return m, m.startEscalate(msg.Mentions)
+	case pane.OpenIncidentMsg:
+		m.dlg = nil
+		return m, m.open(msg.ID)
+	case pane.ShowAlertMsg:
+		return m, m.showAlert(msg.ID)
 	case tea.KeyPressMsg:
 		return m, m.onKey(msg)
 	}
 	return m, nil
 }
 
+// showAlert puts the board's cursor on the alert group holding alert id
+// (a notification's jump); the alert may be gone (closed, dismissed).
+func (m *Model) showAlert(id string) tea.Cmd {
+	m.dlg, m.view = nil, nil
+	for i, g := range m.groups {
+		if slices.Contains(g.IDs(), id) {
+			m.col, m.row = len(columns), i
+			return nil
+		}
+	}
+	m.col, m.row = len(columns), 0
+	m.clamp()
+	return pane.Toast("that alert is no longer open (closed or dismissed): the open ones are in the alerts column")
+}
+
 // relevant reports whether an update may change what the pane shows.
 func (m *Model) relevant(u store.Update) bool {
-	if u.Resync || len(u.Changes) > 0 {
+	if u.Resync {
 		return true
+	}
+	for _, c := range u.Changes {
+		if c.Kind != store.ChangeNotice {
+			return true
+		}
 	}
 	for _, ev := range u.Events {
 		switch ev.Kind {

@@ -586,6 +586,10 @@ func (m *Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		return m, m.onThreadFetched(msg)
 	case pane.StoreMsg:
 		return m, m.onStore(msg.Update)
+	case pane.OpenMentionMsg:
+		return m, m.OpenMention(msg.Key)
+	case mentionByKeyMsg:
+		return m, m.onMentionByKey(msg)
 	case tea.MouseWheelMsg:
 		if m.dlg == nil && m.detail == nil {
 			if msg.Button == tea.MouseWheelUp {

@@ -30,3 +30,31 @@ func (m *Model) ShowMentions(expr string) tea.Cmd {
 	m.rebuildSource()
 	return tea.Batch(m.reload(), m.loadCounts())
 }
+
+// mentionByKeyMsg is the mention OpenMention asked for.
+type mentionByKeyMsg struct {
+	key string
+	m   domain.Mention
+	err error
+}
+
+// OpenMention opens the mention with key in the detail view, whatever
+// view the list shows (esc goes back to it): a notification's jump.
+func (m *Model) OpenMention(key string) tea.Cmd {
+	st := m.sess.Store
+	return func() tea.Msg {
+		mm, err := st.GetByKey(key)
+		return mentionByKeyMsg{key: key, m: mm, err: err}
+	}
+}
+
+func (m *Model) onMentionByKey(msg mentionByKeyMsg) tea.Cmd {
+	if msg.err != nil {
+		return pane.ToastError(msg.key + ": " + msg.err.Error())
+	}
+	m.dlg = nil
+	m.reqSeq++
+	mm := msg.m
+	m.detail = &detailState{req: m.reqSeq, id: mm.ID, m: &mm}
+	return m.loadDetail()
+}

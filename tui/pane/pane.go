@@ -187,3 +187,17 @@ func Overlay(body, box string, w, h, y int) string {
 	}
 	return strings.Join(bl, "\n")
 }
+
+// OpenMentionMsg asks the inbox to open one mention (by key) in its
+// detail view: a notification's jump.
+type OpenMentionMsg struct{ Key string }
+
+// OpenDraftMsg asks the Outbox to put its cursor on a draft.
+type OpenDraftMsg struct{ ID string }
+
+// OpenIncidentMsg asks the crisis board to open an incident.
+type OpenIncidentMsg struct{ ID string }
+
+// ShowAlertMsg asks the crisis board to put its cursor on an alert in the
+// alerts column.
+type ShowAlertMsg struct{ ID string }
