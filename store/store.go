@@ -72,6 +72,10 @@ type Options struct {
 	// here, in the core, not only by the keys a screen offers. Nil allows
 	// everything (a single local user).
 	Authorize func(actor string, p domain.Permission) error
+	// ContactTags, when set, gives the tags the config's contacts:
+	// section puts on the contact handle on platform p (they show with
+	// the operators' tags and only the config changes them).
+	ContactTags func(p domain.Platform, handle string) []string
 }
 
 // ErrForbidden wraps a refusal by Options.Authorize.
@@ -219,6 +223,8 @@ func (s *Store) init() error {
 		})
 	}
 	return s.db.Update(func(tx *bolt.Tx) error {
+		// a store written before contacts: build them from its mentions
+		backfill := tx.Bucket(bMeta) != nil && tx.Bucket(bContacts) == nil
 		for _, name := range allBuckets() {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("store: create bucket %s: %w", name, err)
@@ -228,7 +234,13 @@ func (s *Store) init() error {
 		if m.Get(keySchema) == nil {
 			return m.Put(keySchema, u64(SchemaVersion))
 		}
-		return checkSchema(m)
+		if err := checkSchema(m); err != nil {
+			return err
+		}
+		if backfill {
+			return s.backfillContacts(tx)
+		}
+		return nil
 	})
 }
 

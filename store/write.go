@@ -29,6 +29,8 @@ type txw struct {
 	ops map[*index][]ixop
 	// extra lets feature files publish their own changes.
 	extra []Change
+	// contactsTx holds the contacts the transaction changes (contacts.go).
+	contactsTx *contactTx
 }
 
 // update runs fn in one write transaction and publishes the result.
@@ -100,6 +102,9 @@ func (w *txw) flush() error {
 				return fmt.Errorf("store: index %s: %w", ix.name, err)
 			}
 		}
+	}
+	if err := w.flushContacts(); err != nil {
+		return err
 	}
 	cb := w.tx.Bucket(bCounts)
 	for ref, d := range w.counts {
