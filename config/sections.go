@@ -13,4 +13,6 @@ type Sections struct {
 	Crisis Crisis `yaml:"crisis"`
 	// Keys remaps the terminal UI's keys (keys.go).
 	Keys Keys `yaml:"keys"`
+	// Contacts tags authors by handle (contacts.go).
+	Contacts Contacts `yaml:"contacts"`
 }
