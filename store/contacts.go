@@ -1522,3 +1522,38 @@ func fmtSeen(t time.Time) string {
 	}
 	return t.Format(time.RFC3339)
 }
+
+// ContactEventText says in words what a contact's audit event did
+// ("linked into person g3", "tagged vip"); untrusted parts are not made
+// safe here.
+func ContactEventText(ev domain.Event) string {
+	switch ev.Kind {
+	case domain.EventLink:
+		switch {
+		case ev.After != "" && ev.Before != "":
+			return "moved from person " + ev.Before + " to " + ev.After
+		case ev.After != "":
+			return "linked into person " + ev.After
+		}
+		return "unlinked from person " + ev.Before
+	case domain.EventTag:
+		return "tagged " + ev.After
+	case domain.EventUntag:
+		return "removed tag " + ev.Before
+	case domain.EventNote:
+		return "noted: " + ev.After
+	case domain.EventUndo:
+		if ev.Field == "link" {
+			return "undid a link (person " + orNone(ev.Before) + " → " + orNone(ev.After) + ")"
+		}
+		return "undid " + ev.Field + ": " + orNone(ev.Before) + " → " + orNone(ev.After)
+	}
+	return ev.Field + ": " + orNone(ev.Before) + " → " + orNone(ev.After)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "∅"
+	}
+	return s
+}
