@@ -117,10 +117,10 @@ type Model struct {
 	// made for an older filter are dropped
 	filterSeq int
 
-	counts        store.Counts
-	exact         map[string]tabCount // see countsMsg
+	counts store.Counts
+	exact  map[string]tabCount // see countsMsg
 	// person is the open mention's person panel (person.go)
-	person *personState
+	person        *personState
 	countsLoading bool
 	countsDirty   bool
 
