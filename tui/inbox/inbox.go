@@ -117,12 +117,13 @@ type Model struct {
 	// made for an older filter are dropped
 	filterSeq int
 
-	counts store.Counts
-	exact  map[string]tabCount // see countsMsg
-	// person is the open mention's person panel (person.go)
-	person        *personState
+	counts        store.Counts
+	exact         map[string]tabCount // see countsMsg
 	countsLoading bool
 	countsDirty   bool
+
+	// person is the open mention's person panel (person.go)
+	person *personState
 
 	w, h   int
 	dlg    *dialog
