@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,13 +34,12 @@ import (
 
 var (
 	bContacts      = []byte("contacts")       // contact key → Contact JSON
-	bContactWeeks  = []byte("contact_weeks")  // monday(2) contact key → mentions(8) sentiment sum(8)
 	bContactGroups = []byte("contact_groups") // group 0 contact key → nil (sequence: group ids)
 	bContactNames  = []byte("contact_names")  // folded display name 0 contact key → nil
 )
 
 func init() {
-	extraBuckets = append(extraBuckets, bContacts, bContactWeeks, bContactGroups, bContactNames)
+	extraBuckets = append(extraBuckets, bContacts, bContactGroups, bContactNames)
 }
 
 // ChangeContact is the Change.Kind of a contact's tags, notes or links
@@ -88,6 +86,9 @@ type Contact struct {
 	// SentimentSum is the sum of the mentions' scores in thousandths, so
 	// that adding and taking away mentions is exact.
 	SentimentSum int64 `json:"sentiment_sum,omitempty"`
+	// Weeks are the mentions and their sentiment sum per week, oldest
+	// first: in the record, so that a card reads them with it.
+	Weeks []WeekCount `json:"weeks,omitempty"`
 	// What operators set.
 	Tags  []string      `json:"tags,omitempty"`
 	Notes []domain.Note `json:"notes,omitempty"`
@@ -126,12 +127,48 @@ func mondayOf(t time.Time) uint16 {
 	return uint16(d - (d+3)%7) // 1 Jan 1970 was a Thursday
 }
 
-// weekKey is a contact's week: the Monday first, so that a batch of
-// mentions writes one region of the bucket.
-func weekKey(key string, monday uint16) []byte {
-	k := make([]byte, 0, len(key)+2)
-	k = append(k, byte(monday>>8), byte(monday))
-	return append(k, key...)
+// WeekCount is one week of a contact: its Monday (days since 1970), how
+// many mentions and their sentiment sum in thousandths. In JSON it is
+// [monday, mentions, sum], to keep busy contacts' records small.
+type WeekCount struct {
+	Monday   uint16
+	Mentions int64
+	Sum      int64
+}
+
+// MarshalJSON writes [monday, mentions, sum].
+func (w WeekCount) MarshalJSON() ([]byte, error) {
+	return []byte("[" + strconv.Itoa(int(w.Monday)) + "," + strconv.FormatInt(w.Mentions, 10) + "," + strconv.FormatInt(w.Sum, 10) + "]"), nil
+}
+
+// UnmarshalJSON reads [monday, mentions, sum].
+func (w *WeekCount) UnmarshalJSON(b []byte) error {
+	var a [3]int64
+	if err := json.Unmarshal(b, &a); err != nil {
+		return err
+	}
+	if a[0] < 0 || a[0] > math.MaxUint16 {
+		return fmt.Errorf("week %d is out of range", a[0])
+	}
+	w.Monday, w.Mentions, w.Sum = uint16(a[0]), a[1], a[2]
+	return nil
+}
+
+// addWeek adds n mentions with sentiment sum to the week of monday.
+func addWeek(ws []WeekCount, monday uint16, n, sum int64) []WeekCount {
+	i, found := slices.BinarySearchFunc(ws, monday, func(w WeekCount, d uint16) int { return int(w.Monday) - int(d) })
+	if !found {
+		ws = slices.Insert(ws, i, WeekCount{Monday: monday})
+	}
+	ws[i].Mentions += n
+	ws[i].Sum += sum
+	if ws[i].Mentions <= 0 {
+		ws = slices.Delete(ws, i, i+1)
+	}
+	if len(ws) == 0 {
+		return nil
+	}
+	return ws
 }
 
 // authorIter walks the mentions of the contact c (key) in the author
@@ -165,19 +202,11 @@ type contactTx struct {
 	loaded map[string]*Contact // nil: known not to exist
 	dirty  map[string]bool
 	bounds map[string]bool // first/last seen to read again from the author index
-	weeks  map[weekRef]weekAgg
 }
-
-type weekRef struct {
-	key    string
-	monday uint16
-}
-
-type weekAgg struct{ n, sum int64 }
 
 func (w *txw) cx() *contactTx {
 	if w.contactsTx == nil {
-		w.contactsTx = &contactTx{loaded: map[string]*Contact{}, dirty: map[string]bool{}, bounds: map[string]bool{}, weeks: map[weekRef]weekAgg{}}
+		w.contactsTx = &contactTx{loaded: map[string]*Contact{}, dirty: map[string]bool{}, bounds: map[string]bool{}}
 	}
 	return w.contactsTx
 }
@@ -236,11 +265,7 @@ func (w *txw) contactAdd(m *domain.Mention) error {
 	if err := w.addName(key, c, m.Author.Name); err != nil {
 		return err
 	}
-	ref := weekRef{key, mondayOf(m.CreatedAt)}
-	a := w.cx().weeks[ref]
-	a.n++
-	a.sum += milli(m.Sentiment)
-	w.cx().weeks[ref] = a
+	c.Weeks = addWeek(c.Weeks, mondayOf(m.CreatedAt), 1, milli(m.Sentiment))
 	w.touch(key)
 	return nil
 }
@@ -259,11 +284,7 @@ func (w *txw) contactRemove(m *domain.Mention) error {
 	if t.Equal(c.FirstSeen) || t.Equal(c.LastSeen) {
 		w.cx().bounds[key] = true
 	}
-	ref := weekRef{key, mondayOf(m.CreatedAt)}
-	a := w.cx().weeks[ref]
-	a.n--
-	a.sum -= milli(m.Sentiment)
-	w.cx().weeks[ref] = a
+	c.Weeks = addWeek(c.Weeks, mondayOf(m.CreatedAt), -1, -milli(m.Sentiment))
 	w.touch(key)
 	return nil
 }
@@ -347,35 +368,6 @@ func (w *txw) flushContacts() error {
 			c.LastSeen = timekeyTime(tk)
 		}
 	}
-	wb := w.tx.Bucket(bContactWeeks)
-	refs := make([]weekRef, 0, len(cx.weeks))
-	for r := range cx.weeks {
-		refs = append(refs, r)
-	}
-	sort.Slice(refs, func(i, j int) bool {
-		if refs[i].monday != refs[j].monday {
-			return refs[i].monday < refs[j].monday
-		}
-		return refs[i].key < refs[j].key
-	})
-	for _, r := range refs {
-		d := cx.weeks[r]
-		if d.n == 0 && d.sum == 0 {
-			continue
-		}
-		k := weekKey(r.key, r.monday)
-		n, sum := decodeWeek(wb.Get(k))
-		n, sum = n+d.n, sum+d.sum
-		var err error
-		if n <= 0 {
-			err = wb.Delete(k)
-		} else {
-			err = wb.Put(k, encodeWeek(n, sum))
-		}
-		if err != nil {
-			return err
-		}
-	}
 	keys := make([]string, 0, len(cx.dirty))
 	for k := range cx.dirty {
 		keys = append(keys, k)
@@ -409,20 +401,6 @@ func (w *txw) flushContacts() error {
 		}
 	}
 	return nil
-}
-
-func encodeWeek(n, sum int64) []byte {
-	b := make([]byte, 16)
-	binary.BigEndian.PutUint64(b, uint64(n))
-	binary.BigEndian.PutUint64(b[8:], uint64(sum))
-	return b
-}
-
-func decodeWeek(b []byte) (n, sum int64) {
-	if len(b) != 16 {
-		return 0, 0
-	}
-	return int64(binary.BigEndian.Uint64(b)), int64(binary.BigEndian.Uint64(b[8:]))
 }
 
 // backfillContacts builds the contacts and the author index of a store
@@ -664,7 +642,7 @@ func (s *Store) ContactCard(key string, recent int) (Card, error) {
 		if card.Person, err = s.person(tx, c); err != nil {
 			return err
 		}
-		card.Weeks = readWeeks(tx, card.Contacts)
+		card.Weeks = readWeeks(card.Contacts)
 		if card.Recent, err = recentMentions(tx, card.Contacts, recent); err != nil {
 			return err
 		}
@@ -680,35 +658,16 @@ func (s *Store) CardOf(m *domain.Mention, recent int) (Card, error) {
 	return s.ContactCard(ContactKey(m.Platform, m.Author.Handle), recent)
 }
 
-func readWeeks(tx *bolt.Tx, cs []Contact) []WeekSentiment {
-	var out []WeekSentiment
-	b := tx.Bucket(bContactWeeks)
-	var first, last time.Time
+func readWeeks(cs []Contact) []WeekSentiment {
+	var all []WeekCount
 	for i := range cs {
-		if c := &cs[i]; c.Mentions > 0 {
-			if first.IsZero() || c.FirstSeen.Before(first) {
-				first = c.FirstSeen
-			}
-			if c.LastSeen.After(last) {
-				last = c.LastSeen
-			}
+		for _, wk := range cs[i].Weeks {
+			all = addWeek(all, wk.Monday, wk.Mentions, wk.Sum)
 		}
 	}
-	if first.IsZero() {
-		return nil
-	}
-	for d := mondayOf(first); d <= mondayOf(last); d += 7 {
-		var a weekAgg
-		for i := range cs {
-			n, sum := decodeWeek(b.Get(weekKey(cs[i].Key(), d)))
-			a.n, a.sum = a.n+n, a.sum+sum
-		}
-		if a.n > 0 {
-			out = append(out, WeekSentiment{Monday: time.Unix(int64(d)*86400, 0).UTC(), Mentions: int(a.n), Average: float64(a.sum) / 1000 / float64(a.n)})
-		}
-		if d > math.MaxUint16-7 {
-			break
-		}
+	out := make([]WeekSentiment, 0, len(all))
+	for _, a := range all {
+		out = append(out, WeekSentiment{Monday: time.Unix(int64(a.Monday)*86400, 0).UTC(), Mentions: int(a.Mentions), Average: float64(a.Sum) / 1000 / float64(a.Mentions)})
 	}
 	return out
 }
@@ -1381,13 +1340,10 @@ func (s *Store) ImportContacts(recs []ContactRecord) (int, error) {
 
 // contactCheck recounts the contacts from the mentions for Check.
 type contactCheck struct {
-	want  map[string]*Contact
-	weeks map[weekRef]weekAgg
+	want map[string]*Contact
 }
 
-func newContactCheck() *contactCheck {
-	return &contactCheck{want: map[string]*Contact{}, weeks: map[weekRef]weekAgg{}}
-}
+func newContactCheck() *contactCheck { return &contactCheck{want: map[string]*Contact{}} }
 
 func (cc *contactCheck) add(m *domain.Mention) {
 	key := ContactKey(m.Platform, m.Author.Handle)
@@ -1405,11 +1361,7 @@ func (cc *contactCheck) add(m *domain.Mention) {
 	if t.After(c.LastSeen) {
 		c.LastSeen = t
 	}
-	r := weekRef{key, mondayOf(m.CreatedAt)}
-	a := cc.weeks[r]
-	a.n++
-	a.sum += milli(m.Sentiment)
-	cc.weeks[r] = a
+	c.Weeks = addWeek(c.Weeks, mondayOf(m.CreatedAt), 1, milli(m.Sentiment))
 }
 
 func (cc *contactCheck) report(tx *bolt.Tx, report func(string, string, ...any)) {
@@ -1442,6 +1394,9 @@ func (cc *contactCheck) report(tx *bolt.Tx, report func(string, string, ...any))
 		if !c.LastSeen.Equal(want.LastSeen) {
 			report(where, "last seen is %s, the records give %s", fmtSeen(c.LastSeen), fmtSeen(want.LastSeen))
 		}
+		if !slices.Equal(c.Weeks, want.Weeks) {
+			report(where, "weekly counts are %s, the records give %s", fmtWeeks(c.Weeks), fmtWeeks(want.Weeks))
+		}
 		if c.Mentions == 0 && !c.hasData() {
 			report(where, "has no mention and nothing set on it, and should not be stored")
 		}
@@ -1471,25 +1426,6 @@ func (cc *contactCheck) report(tx *bolt.Tx, report func(string, string, ...any))
 	for _, k := range missing {
 		report("contact "+printableKey([]byte(k)), "is missing, the records give %d mentions", cc.want[k].Mentions)
 	}
-	_ = tx.Bucket(bContactWeeks).ForEach(func(k, v []byte) error {
-		if len(k) < 3 {
-			report("contact_weeks", "malformed key %x", k)
-			return nil
-		}
-		r := weekRef{string(k[2:]), uint16(k[0])<<8 | uint16(k[1])}
-		n, sum := decodeWeek(v)
-		want := cc.weeks[r]
-		delete(cc.weeks, r)
-		if n != want.n || sum != want.sum {
-			report("contact "+printableKey([]byte(r.key)), "week of %s holds %d mentions (sentiment sum %d), the records give %d (%d)",
-				time.Unix(int64(r.monday)*86400, 0).UTC().Format(time.DateOnly), n, sum, want.n, want.sum)
-		}
-		return nil
-	})
-	for r, a := range cc.weeks {
-		report("contact "+printableKey([]byte(r.key)), "week of %s is missing, the records give %d mentions",
-			time.Unix(int64(r.monday)*86400, 0).UTC().Format(time.DateOnly), a.n)
-	}
 	_ = tx.Bucket(bContactGroups).ForEach(func(k, _ []byte) error {
 		g, key, ok := strings.Cut(string(k), "\x00")
 		if !ok {
@@ -1514,6 +1450,18 @@ func (cc *contactCheck) report(tx *bolt.Tx, report func(string, string, ...any))
 		}
 		return nil
 	})
+}
+
+func fmtWeeks(ws []WeekCount) string {
+	parts := make([]string, 0, min(len(ws), 8))
+	for i, w := range ws {
+		if i == 8 {
+			parts = append(parts, "…")
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s: %d (%d)", time.Unix(int64(w.Monday)*86400, 0).UTC().Format(time.DateOnly), w.Mentions, w.Sum))
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
 }
 
 func fmtSeen(t time.Time) string {

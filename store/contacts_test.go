@@ -247,7 +247,7 @@ func TestContactsBackfilledForAnOlderStore(t *testing.T) {
 	}
 	s.Ingest([]domain.Mention{by(domain.PlatformX, "1", "@a", "A", 0, t0, 0.5), by(domain.PlatformReddit, "2", "u_b", "B", 0, t0, 0)})
 	s.db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bContacts, bContactWeeks, bContactGroups, bContactNames, []byte("ix_author")} {
+		for _, b := range [][]byte{bContacts, bContactGroups, bContactNames, []byte("ix_author")} {
 			if err := tx.DeleteBucket(b); err != nil {
 				return err
 			}
