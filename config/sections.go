@@ -15,4 +15,6 @@ type Sections struct {
 	Keys Keys `yaml:"keys"`
 	// Notify is the outgoing webhooks (notify.go).
 	Notify []NotifyTarget `yaml:"notify"`
+	// Contacts tags authors by handle (contacts.go).
+	Contacts Contacts `yaml:"contacts"`
 }

@@ -296,6 +296,7 @@ const (
 	EventImpostor   EventKind = "impostor" // author flagged as impersonating the brand
 	EventFYI        EventKind = "fyi"      // value "fyi" (no reply needed, no clock) or "needs-reply"
 	EventMerge      EventKind = "merge"    // value: the conversation's key ("" splits it off)
+	EventLink       EventKind = "link"     // a contact joins (after) or leaves (before) a group of linked contacts
 	EventImportMark EventKind = "import"
 	EventSavedReply EventKind = "saved_reply" // a saved reply added, changed or removed
 )

@@ -262,3 +262,85 @@ func CSVCell(s string) string {
 	}
 	return s
 }
+
+// Contact is a contact line of the JSON Lines format, written after the
+// mentions by export:
+//
+//	{"record":"contact","platform":"mastodon","handle":"@ana@social.example",
+//	 "tags":["vip"],"notes":[{"author":"ana","at":"…","text":"…"}],"link":"bluesky:ana.bsky.social"}
+//
+// It carries what operators set on the author (tags, notes, links); the
+// counters, names and followers come from the mentions. Contacts with the
+// same link are one person: the link is the key (platform:handle) of one
+// of them. A line without "record" is a mention, as in every older file.
+type Contact struct {
+	Record   string          `json:"record"`
+	Platform domain.Platform `json:"platform"`
+	Handle   string          `json:"handle"`
+	Tags     []string        `json:"tags,omitempty"`
+	Notes    []domain.Note   `json:"notes,omitempty"`
+	Link     string          `json:"link,omitempty"`
+}
+
+// RecordContact is the "record" of a contact line.
+const RecordContact = "contact"
+
+// Kind says what a line holds: "mention" (a line without "record", or
+// with "record":"mention") or "contact".
+func Kind(line []byte) (string, error) {
+	if !bytes.Contains(line, []byte(`"record"`)) {
+		return "mention", nil
+	}
+	var r struct {
+		Record *string `json:"record"`
+	}
+	if err := json.Unmarshal(line, &r); err != nil {
+		return "", fmt.Errorf("invalid JSON: %s", jsonProblem(err))
+	}
+	switch {
+	case r.Record == nil || *r.Record == "mention":
+		return "mention", nil
+	case *r.Record == RecordContact:
+		return RecordContact, nil
+	}
+	return "", fmt.Errorf("unknown record %q (mention, contact)", *r.Record)
+}
+
+// DecodeContact parses a contact line.
+func DecodeContact(line []byte) (Contact, error) {
+	var c Contact
+	if len(line) > MaxLine {
+		return c, ErrLineTooLong
+	}
+	if err := json.Unmarshal(line, &c); err != nil {
+		return c, fmt.Errorf("invalid field: %s", jsonProblem(err))
+	}
+	switch {
+	case c.Record != RecordContact:
+		return c, fmt.Errorf("record %q is not a contact", c.Record)
+	case !c.Platform.Valid():
+		return c, fmt.Errorf("unknown platform %q (x, mastodon, bluesky, reddit, news)", c.Platform)
+	case strings.TrimSpace(strings.TrimPrefix(c.Handle, "@")) == "":
+		return c, fmt.Errorf("handle is missing")
+	case len(c.Link) > 1024:
+		return c, fmt.Errorf("link is longer than 1024 bytes")
+	}
+	for i, n := range c.Notes {
+		if strings.TrimSpace(n.Text) == "" || n.At.IsZero() {
+			return c, fmt.Errorf("notes[%d] needs at and text", i)
+		}
+	}
+	return c, nil
+}
+
+// ContactEncoder is an Encoder that also writes contact lines (JSON
+// Lines; CSV has no place for them).
+type ContactEncoder interface {
+	EncodeContact(c *Contact) error
+}
+
+func (e *jsonlEncoder) EncodeContact(c *Contact) error {
+	e.enc.SetEscapeHTML(false)
+	c.Record = RecordContact
+	return e.enc.Encode(c)
+}

@@ -105,3 +105,37 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestContactLines(t *testing.T) {
+	for line, want := range map[string]string{
+		`{"platform":"x","id":"1"}`:                   "mention",
+		`{"record":"mention","platform":"x"}`:         "mention",
+		`{"record":"contact","platform":"x"}`:         "contact",
+		`{"record":"person"}`:                         `unknown record "person"`,
+		`{"text":"the word \"record\" in a mention"}`: "mention",
+	} {
+		got, err := Kind([]byte(line))
+		if err != nil {
+			got = err.Error()
+		}
+		if !strings.Contains(got, want) {
+			t.Errorf("Kind(%s) = %q, want %q", line, got, want)
+		}
+	}
+	c, err := DecodeContact([]byte(`{"record":"contact","platform":"mastodon","handle":"@ana@social.example","tags":["vip"],"link":"bluesky:ana.bsky.social"}`))
+	if err != nil || c.Handle != "@ana@social.example" || c.Link != "bluesky:ana.bsky.social" {
+		t.Fatalf("%+v %v", c, err)
+	}
+	var b strings.Builder
+	enc, _ := NewEncoder(&b, "jsonl")
+	enc.(ContactEncoder).EncodeContact(&c)
+	if want := `{"record":"contact","platform":"mastodon","handle":"@ana@social.example","tags":["vip"],"link":"bluesky:ana.bsky.social"}` + "\n"; b.String() != want {
+		t.Fatalf("encoded %q", b.String())
+	}
+	for _, bad := range []string{`{"record":"contact","platform":"myspace","handle":"a"}`, `{"record":"contact","platform":"x","handle":"@"}`,
+		`{"record":"contact","platform":"x","handle":"a","notes":[{"text":"t"}]}`} {
+		if _, err := DecodeContact([]byte(bad)); err == nil {
+			t.Errorf("%s decoded", bad)
+		}
+	}
+}

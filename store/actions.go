@@ -371,7 +371,11 @@ func (s *Store) Undo(actor string) ([]domain.Event, error) {
 }
 
 // lastGroup finds actor's newest undoable group.
-func lastGroup(tx *bolt.Tx, actor string) (uint64, error) {
+func lastGroup(tx *bolt.Tx, actor string) (uint64, error) { return lastGroupOf(tx, actor, nil) }
+
+// lastGroupOf finds actor's newest undoable group of an event that keep
+// accepts (any, when nil).
+func lastGroupOf(tx *bolt.Tx, actor string, keep func(domain.Event) bool) (uint64, error) {
 	c := tx.Bucket(bEvActor).Cursor()
 	prefix := append([]byte(actor), 0)
 	evs, undone := tx.Bucket(bEvents), tx.Bucket(bUndone)
@@ -386,7 +390,7 @@ func lastGroup(tx *bolt.Tx, actor string) (uint64, error) {
 		if err := json.Unmarshal(evs.Get(k[len(prefix):]), &ev); err != nil {
 			return 0, fmt.Errorf("store: damaged event: %w", err)
 		}
-		if ev.Kind == domain.EventUndo || undone.Get(u64(ev.Group)) != nil || !undoable(ev.Kind) {
+		if ev.Kind == domain.EventUndo || undone.Get(u64(ev.Group)) != nil || !undoable(ev.Kind) || keep != nil && !keep(ev) {
 			continue
 		}
 		return ev.Group, nil
@@ -397,7 +401,8 @@ func lastGroup(tx *bolt.Tx, actor string) (uint64, error) {
 func undoable(k domain.EventKind) bool {
 	switch k {
 	case domain.EventTag, domain.EventUntag, domain.EventAssign, domain.EventRoute, domain.EventEscalate,
-		domain.EventPriority, domain.EventStatus, domain.EventNote, domain.EventAnswered, domain.EventFYI, domain.EventMerge:
+		domain.EventPriority, domain.EventStatus, domain.EventNote, domain.EventAnswered, domain.EventFYI, domain.EventMerge,
+		domain.EventLink:
 		return true
 	}
 	return false
@@ -434,6 +439,12 @@ func (s *Store) UndoGroup(actor string, group uint64) ([]domain.Event, error) {
 		}
 		for i := len(evs) - 1; i >= 0; i-- {
 			ev := evs[i]
+			if strings.HasPrefix(ev.Target, ContactTargetPrefix) {
+				if _, err := w.undoContact(actor, ev, group); err != nil {
+					return err
+				}
+				continue
+			}
 			if w.tx.Bucket(bKeys).Get([]byte(ev.Target)) == nil {
 				continue // not a mention's event
 			}

@@ -102,6 +102,7 @@ func (s *Store) Check() ([]Problem, error) {
 		ids, keys := tx.Bucket(bIDs), tx.Bucket(bKeys)
 		expectCounts := map[string]uint64{}
 		expectKeys := map[string]int{}
+		contacts := newContactCheck()
 		n := 0
 		err := tx.Bucket(bMentions).ForEach(func(tk, v []byte) error {
 			n++
@@ -125,6 +126,7 @@ func (s *Store) Check() ([]Problem, error) {
 			if got := keys.Get([]byte(m.Key())); getU32(got) != uint32(m.ID) {
 				report(where, "keys entry points at id %d", getU32(got))
 			}
+			contacts.add(m)
 			st := storedStatus(m)
 			for _, ix := range indexes {
 				b := tx.Bucket(ix.bucket)
@@ -180,6 +182,7 @@ func (s *Store) Check() ([]Problem, error) {
 		for _, k := range missing {
 			report("counts", "counter %s is missing, the records give %d", printableKey([]byte(k)), expectCounts[k])
 		}
+		contacts.report(tx, report)
 		checkEvents(tx, report)
 		return nil
 	})

@@ -80,9 +80,10 @@ func benchMentions(seed uint64, from, n, rareAt int) []domain.Mention {
 	return out
 }
 
-// fixtureVersion changes whenever benchMentions does, so an old fixture
+// fixtureVersion changes whenever benchMentions or the layout does (5:
+// contacts and the author index), so an old fixture
 // left in the temp directory is not reused.
-const fixtureVersion = 3
+const fixtureVersion = 5
 
 // nativeID is a platform id like the real ones: X and Mastodon ids are
 // fixed-width snowflakes that grow with time (Bluesky TIDs and Reddit's

@@ -36,6 +36,9 @@ const (
 	// IndexDM lists the direct messages of one person on one platform
 	// (platform:handle, the handle folded to lower case).
 	IndexDM = "dm"
+	// IndexAuthor lists each contact's mentions (value: the day and the
+	// contact key, platform:handle, see ContactKey).
+	IndexAuthor = "author"
 )
 
 var indexes = []*index{
@@ -85,6 +88,14 @@ var indexes = []*index{
 			return nil
 		}
 		return []string{DMPerson(m)}
+	}},
+	// a store made before contacts gets this bucket filled at open (see
+	// backfillContacts); the contacts' counters say how many each holds.
+	// Partitioned by day like the word index, so that a batch of mentions
+	// by many authors writes one hot region of it: a contact's mentions
+	// are read day by day between its first and last seen.
+	{name: IndexAuthor, bucket: []byte("ix_author"), counted: false, values: func(m *domain.Mention) []string {
+		return []string{dayValue(dayOf(m.CreatedAt.Unix()), ContactKey(m.Platform, m.Author.Handle))}
 	}},
 }
 

@@ -178,6 +178,9 @@ func (s *Store) IngestPage(connector string, items []domain.Mention, cursor stri
 				return err
 			}
 			w.addIndex(&m, tk)
+			if err := w.contactAdd(&m); err != nil {
+				return err
+			}
 			if len(ruleEvents) > 0 {
 				w.newGroup()
 				for _, ev := range ruleEvents {
@@ -237,6 +240,9 @@ func (w *txw) refresh(id uint64, m *domain.Mention) (bool, error) {
 		nm.FetchedAt = w.s.now()
 	}
 	w.reindex(old, &nm, tk)
+	if err := w.contactRefresh(old, &nm); err != nil {
+		return false, err
+	}
 	if err := w.putMention(&nm, tk); err != nil {
 		return false, err
 	}

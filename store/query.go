@@ -97,6 +97,8 @@ type cond struct {
 	ix     *index
 	values []string
 	est    int // estimated matches, for choosing the driver
+	// iter, when set, walks the condition (a day-partitioned index)
+	iter func(desc bool) iterator
 }
 
 // Query returns up to limit mentions matching f, newest first (or oldest
@@ -119,6 +121,7 @@ func (s *Store) Query(f Filter, after string, limit int) (Page, error) {
 		afterKey = k
 	}
 	err := s.view(func(tx *bolt.Tx) error {
+		f := expandAuthors(tx, f)
 		it, empty, err := s.plan(tx, f)
 		if err != nil || empty {
 			return err
@@ -215,6 +218,7 @@ func (s *Store) Each(f Filter, fn func(m *domain.Mention) bool) error {
 func (s *Store) Count(f Filter, limit int) (n int, capped bool, err error) {
 	f = narrow(f)
 	err = s.view(func(tx *bolt.Tx) error {
+		f := expandAuthors(tx, f)
 		it, empty, err := s.plan(tx, f)
 		if err != nil || empty {
 			return err
@@ -302,12 +306,18 @@ func (s *Store) plan(tx *bolt.Tx, f Filter) (it iterator, empty bool, err error)
 		// only stop words or punctuation: nothing is indexed under them
 		return nil, true, nil
 	}
-	// a phrase's words, and a single author's handle, are indexed words too
+	// a phrase's words are indexed words too
 	for _, p := range f.Phrases {
 		words = appendWords(words, p)
 	}
-	if len(f.Authors) == 1 {
-		words = appendWords(words, f.Authors[0])
+	if f.Authors != nil {
+		// the contacts' mentions, in the author index, counted by the
+		// contacts (f's authors are expanded to linked handles already)
+		c := authorCond(tx, f.Authors)
+		if len(c.values) == 0 {
+			return nil, true, nil
+		}
+		conds = append(conds, c)
 	}
 
 	for _, w := range words {
@@ -350,6 +360,10 @@ func (s *Store) plan(tx *bolt.Tx, f Filter) (it iterator, empty bool, err error)
 	conds[0], conds[best] = conds[best], conds[0]
 	its := make([]iterator, len(conds))
 	for i, c := range conds {
+		if c.iter != nil {
+			its[i] = c.iter(desc)
+			continue
+		}
 		if c.ix.name == IndexWord {
 			its[i] = &dayIter{c: tx.Bucket(c.ix.bucket).Cursor(), word: c.values[0], desc: desc, min: minDay, max: maxDay}
 			continue

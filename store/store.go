@@ -72,6 +72,10 @@ type Options struct {
 	// here, in the core, not only by the keys a screen offers. Nil allows
 	// everything (a single local user).
 	Authorize func(actor string, p domain.Permission) error
+	// ContactTags, when set, gives the tags the config's contacts:
+	// section puts on the contact handle on platform p (they show with
+	// the operators' tags and only the config changes them).
+	ContactTags func(p domain.Platform, handle string) []string
 }
 
 // ErrForbidden wraps a refusal by Options.Authorize.
@@ -220,6 +224,8 @@ func (s *Store) init() error {
 	}
 	return s.db.Update(func(tx *bolt.Tx) error {
 		missing := map[string]bool{}
+		// a store written before contacts: build them from its mentions
+		needContacts := tx.Bucket(bMeta) != nil && tx.Bucket(bContacts) == nil
 		for _, name := range allBuckets() {
 			if tx.Bucket(name) == nil {
 				missing[string(name)] = true
@@ -235,7 +241,13 @@ func (s *Store) init() error {
 		if err := checkSchema(m); err != nil {
 			return err
 		}
-		return backfill(tx, func(b []byte) bool { return missing[string(b)] })
+		if err := backfill(tx, func(b []byte) bool { return missing[string(b)] }); err != nil {
+			return err
+		}
+		if needContacts {
+			return s.backfillContacts(tx)
+		}
+		return nil
 	})
 }
 

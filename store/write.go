@@ -31,6 +31,8 @@ type txw struct {
 	extra []Change
 	// event index keys not written yet (see appendEvent)
 	evTarget, evActor [][]byte
+	// contactsTx holds the contacts the transaction changes (contacts.go).
+	contactsTx *contactTx
 }
 
 // update runs fn in one write transaction and publishes the result.
@@ -105,6 +107,9 @@ func (w *txw) flush() error {
 				return fmt.Errorf("store: index %s: %w", ix.name, err)
 			}
 		}
+	}
+	if err := w.flushContacts(); err != nil {
+		return err
 	}
 	cb := w.tx.Bucket(bCounts)
 	for ref, d := range w.counts {

@@ -29,7 +29,10 @@ per line, e.g. an export of switchboard or of another tool:
    "text":"…","lang":"en","created_at":"2026-11-20T10:00:00Z","in_reply_to":"…",
    "tags":[],"status":"open","team":"","assignee":""}
 
-platform, id, author.handle, text and created_at are required. A mention
+platform, id, author.handle, text and created_at are required. Lines with
+"record":"contact" (export writes them after the mentions) carry what
+operators set on an author: tags, notes and links to the same person's
+other handles; they are merged into the contacts. A mention
 already in the store is not duplicated and keeps its operator state. Each bad
 line is reported with its number and reason; the last line printed is
 "imported N, duplicates M, rejected K", and the exit status is 1 when K > 0.`,
@@ -70,6 +73,9 @@ line is reported with its number and reason; the last line printed is
 					}
 				}
 				r, err := importLines(open, in, cmd.ErrOrStderr(), strict, batch)
+				if r.contacts > 0 {
+					fmt.Fprintf(cmd.OutOrStdout(), "contacts %d\n", r.contacts)
+				}
 				if err != nil {
 					fmt.Fprintf(cmd.OutOrStdout(), "imported %d, duplicates %d, rejected %d\n", r.imported, r.duplicates, r.rejected)
 					return err
@@ -88,7 +94,7 @@ line is reported with its number and reason; the last line printed is
 	})
 }
 
-type importResult struct{ imported, duplicates, rejected int }
+type importResult struct{ imported, duplicates, rejected, contacts int }
 
 // importLines reads JSON Lines and ingests valid lines in batches into the
 // store that open returns (called before each batch). Bad lines are
@@ -101,6 +107,22 @@ func importLines(open func() (*store.Store, error), in io.Reader, errw io.Writer
 	}
 	var pending []domain.Mention
 	var all []domain.Mention // strict: everything, stored at the end
+	var contacts []store.ContactRecord
+	// contact lines are merged after every mention, in one transaction
+	importContacts := func() error {
+		if len(contacts) == 0 {
+			return nil
+		}
+		s, err := open()
+		if err != nil {
+			return err
+		}
+		if _, err := s.ImportContacts(contacts); err != nil {
+			return fmt.Errorf("storing contacts: %w (the mentions are stored)", err)
+		}
+		res.contacts = len(contacts)
+		return nil
+	}
 	flush := func() error {
 		if len(pending) == 0 {
 			return nil
@@ -136,7 +158,21 @@ func importLines(open func() (*store.Store, error), in io.Reader, errw io.Writer
 		if len(line) == 0 {
 			continue
 		}
-		m, derr := exchange.Decode(line)
+		kind, derr := exchange.Kind(line)
+		if derr == nil && kind == exchange.RecordContact {
+			c, err := exchange.DecodeContact(line)
+			if err != nil {
+				fmt.Fprintf(errw, "line %d: %v\n", lineNo, err)
+				res.rejected++
+				continue
+			}
+			contacts = append(contacts, store.ContactRecord{Platform: c.Platform, Handle: c.Handle, Tags: c.Tags, Notes: c.Notes, Link: c.Link})
+			continue
+		}
+		var m domain.Mention
+		if derr == nil {
+			m, derr = exchange.Decode(line)
+		}
 		if derr == nil {
 			derr = store.Validate(&m)
 		}
@@ -169,9 +205,12 @@ func importLines(open func() (*store.Store, error), in io.Reader, errw io.Writer
 				return res, err
 			}
 		}
-		return res, nil
+		return res, importContacts()
 	}
-	return res, flush()
+	if err := flush(); err != nil {
+		return res, err
+	}
+	return res, importContacts()
 }
 
 // readLine reads one line of any length, returning ErrLineTooLong (after

@@ -26,6 +26,9 @@ func storeOptions(cfg *config.Config) (store.Options, error) {
 		return store.Options{}, err
 	}
 	opts := store.Options{Enrich: set.Enrich(scoreSentiment)}
+	if cfg != nil {
+		opts.ContactTags = cfg.Contacts.Lookup() // the contacts: section's tags
+	}
 	if cfg != nil && (cfg.Brand.Name != "" || len(cfg.Brand.Handles) > 0) {
 		// the detector's look-alike rules flag impostors as they arrive
 		opts.Impostor = detect.ImpersonationCheck(cfg.Brand.Handles, cfg.Brand.Name)

@@ -32,9 +32,9 @@ func readOnlyCommand(args []string) bool {
 
 // actingCommand reports the commands an operator runs over ssh as
 // themselves (the key decides who acts; the store checks what they may):
-// `reply`, `drafts` and `mentions`.
+// `reply`, `drafts`, `mentions` and `contacts`.
 func actingCommand(args []string) bool {
-	return args[0] == "reply" || args[0] == "drafts" || args[0] == "mentions" || args[0] == "replies"
+	return args[0] == "reply" || args[0] == "drafts" || args[0] == "mentions" || args[0] == "replies" || args[0] == "contacts"
 }
 
 // teamActor is who changed the team file: an admin's SSH command sets it
@@ -117,7 +117,7 @@ func sshCommands(reg *operators.Registry, path string, actor *teamActor, env *ap
 			return 0
 		}
 		if args[0] != "operators" || len(args) < 2 {
-			return fail(2, "over ssh, connect without a command for the app, or run one of: mentions list|show|tag|untag|assign|route|snooze|close|reopen|note … | reply MENTION … | drafts list|show|approve|reject|queue | thread KEY | export [filters] | incident list|show ID|export ID | alerts | outbox list | db stats | db backup > FILE (admin) | operators list|add|remove (admin)")
+			return fail(2, "over ssh, connect without a command for the app, or run one of: mentions list|show|tag|untag|assign|route|snooze|close|reopen|note … | contacts list|show|tag|untag|note|link|unlink|undo … | replies list|show|add|remove … | reply MENTION … | drafts list|show|approve|reject|queue | thread KEY | report … | export [filters] | incident list|show ID|export ID | alerts | outbox list | db stats | db backup > FILE (admin) | operators list|add|remove (admin)")
 		}
 		if err := reg.Authorize(info.Operator.Name, domain.PermAdmin); err != nil {
 			return fail(1, "%v", err)

@@ -127,6 +127,9 @@ type Model struct {
 	countsLoading bool
 	countsDirty   bool
 
+	// person is the open mention's person panel (person.go)
+	person *personState
+
 	w, h   int
 	dlg    *dialog
 	detail *detailState
@@ -369,6 +372,7 @@ func (m *Model) rebuildSource() {
 			sortBy = m.searchQ.Sort
 		}
 	}
+	f = m.sess.Store.ExpandAuthors(f) // author: follows linked contacts, for new mentions too
 	if m.src != nil && !sameFilter(m.filter, f) {
 		m.newCount = 0 // the count was of another view's new mentions
 	}
@@ -574,6 +578,9 @@ func (m *Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		return m, tea.Batch(m.setView(len(m.views)-1), pane.Toast("saved view “"+msg.view.Name+"” to the config"))
 	case actionMsg:
 		return m, m.onAction(msg)
+	case personMsg:
+		m.onPerson(msg)
+		return m, nil
 	case detailMsg:
 		if m.detail != nil && msg.req == m.detail.req {
 			m.detail.m, m.detail.events, m.detail.parent, m.detail.err = msg.m, msg.events, msg.parent, msg.err
@@ -967,7 +974,7 @@ func (m *Model) openDetail() tea.Cmd {
 	m.detail = &detailState{req: m.reqSeq, id: c.ID}
 	cc := *c
 	m.detail.m = &cc
-	return tea.Batch(m.loadDetail(), m.loadThread())
+	return tea.Batch(m.loadDetail(), m.loadThread(), m.loadPerson())
 }
 
 func (m *Model) loadDetail() tea.Cmd {
@@ -1459,6 +1466,9 @@ func (m *Model) onStore(u store.Update) tea.Cmd {
 	}
 	if m.detail != nil && (slices.Contains(u.Changed, m.detail.id) || slices.ContainsFunc(u.Changes, func(c store.Change) bool { return c.Kind == store.ChangeImpostor })) {
 		cmds = append(cmds, m.loadDetail())
+	}
+	if c := m.personOnStore(u); c != nil {
+		cmds = append(cmds, c)
 	}
 	if len(ids) > 0 {
 		gen, st := m.gen, m.sess.Store

@@ -490,6 +490,7 @@ func (m *Model) detailView(st *themes.Styles) string {
 		for _, ev := range d.events {
 			add(st.Detail.Event.Render(safetext.Truncate("  "+eventLine(ev), w, "…")))
 		}
+		add(m.personLines(st, w)...) // the author as a contact, below the state and its history (person.go)
 	}
 	if d.scroll > max(0, len(lines)-m.h) {
 		d.scroll = max(0, len(lines)-m.h)
