@@ -58,6 +58,15 @@ type fakePDS struct {
 	// account's post records, so that a lookup can find them
 	messages map[string][]fakeMessage
 	posts    []fakePost
+	// the account's own feed (newest first) and profile, for the
+	// hijack watch: posts made through createRecord join the feed
+	feed    []fakeFeedPost
+	profile map[string]any
+}
+
+type fakeFeedPost struct {
+	uri, text string
+	indexed   time.Time
 }
 
 type fakeMessage struct{ id, sender, text string }
@@ -312,9 +321,14 @@ func (f *fakePDS) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		uri := "at://" + testDID + "/app.bsky.feed.post/" + rkey
 		f.posts = append([]fakePost{{uri: uri, text: in.Record.Text, parent: in.Record.Reply.Parent.URI}}, f.posts...)
+		f.ownPostLocked(uri, in.Record.Text)
 		writeJSON(w, 200, map[string]any{"uri": uri, "cid": "bafyreply"})
 	case "com.atproto.repo.listRecords":
 		f.listRecords(w, q)
+	case "app.bsky.actor.getProfile":
+		f.getProfile(w, q)
+	case "app.bsky.feed.getAuthorFeed":
+		f.authorFeed(w, q)
 	default:
 		t.Errorf("unexpected call %s", nsid)
 		xerr(w, 501, "MethodNotImplemented", "Method Not Implemented")
