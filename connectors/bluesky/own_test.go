@@ -66,8 +66,8 @@ func (f *fakePDS) authorFeed(w http.ResponseWriter, q map[string][]string) {
 	author := map[string]any{"did": testDID, "handle": testHandle, "displayName": "Brand"}
 	feed := []map[string]any{{ // a repost by the brand, always on top: never judged
 		"post": map[string]any{"uri": "at://did:plc:author1/app.bsky.feed.post/3kother", "cid": "bafyother",
-			"author": map[string]any{"did": "did:plc:author1", "handle": "a.bsky.social"},
-			"record": map[string]any{"$type": "app.bsky.feed.post", "text": "someone else", "createdAt": "2025-03-01T11:00:00.000Z"},
+			"author":    map[string]any{"did": "did:plc:author1", "handle": "a.bsky.social"},
+			"record":    map[string]any{"$type": "app.bsky.feed.post", "text": "someone else", "createdAt": "2025-03-01T11:00:00.000Z"},
 			"indexedAt": "2025-03-01T11:00:00.000Z"},
 		"reason": map[string]any{"$type": "app.bsky.feed.defs#reasonRepost", "by": author, "indexedAt": "2025-03-01T12:30:00.000Z"}}}
 	for _, p := range f.feed {
