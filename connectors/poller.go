@@ -63,6 +63,9 @@ type RoundResult struct {
 	Invalid int
 	// Alerts are the hijack-watch alerts the round raised.
 	Alerts []domain.AccountAlert
+	// OwnErr is why the hijack watch could not look at the account this
+	// round (the mentions were still fetched).
+	OwnErr error
 	Err    error
 }
 
@@ -330,9 +333,12 @@ func (p *Poller) round(ctx context.Context, e *entry) RoundResult {
 			break
 		}
 	}
-	if err := p.own(ctx, e, &res); err != nil {
-		res.Err = err
-		p.setHealth(name, func(h *Health) { p.failed(h, err, e.c) })
+	if err := p.own(ctx, e, &res); err != nil && ctx.Err() == nil {
+		// The mentions came in; the hijack watch could not look. Say so
+		// beside the health, without failing the round (a server without
+		// the endpoint still delivers mentions).
+		res.OwnErr = err
+		p.setHealth(name, func(h *Health) { h.LastError = err.Error() })
 	}
 	return res
 }
@@ -357,7 +363,7 @@ func (p *Poller) own(ctx context.Context, e *entry, res *RoundResult) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("own account: %w", err)
+		return fmt.Errorf("hijack watch: %w", err)
 	}
 	alerts, err := sink.RecordOwn(store.OwnPage{Connector: name, Platform: e.c.Platform(), Handle: page.Handle,
 		Posts: page.Posts, Cursor: page.Cursor, Profile: page.Profile}, p.opts.Apps)

@@ -105,6 +105,9 @@ followed by its health: "(ok, last success 10:04:05)", "(rate-limited until
 							fmt.Fprintf(out, ", %d unusable skipped", r.Invalid)
 						}
 						fmt.Fprintln(out, state)
+						if r.OwnErr != nil {
+							fmt.Fprintf(out, "%s: %s\n", safetext.Line(r.Name), safetext.Line(r.OwnErr.Error()))
+						}
 						for _, a := range r.Alerts {
 							fmt.Fprintf(out, "%s: ‼ CRITICAL %s: %s (switchboard alerts shows it)\n", safetext.Line(r.Name), a.ID, safetext.Line(store.AccountAlertTitle(a)))
 						}
