@@ -46,6 +46,14 @@ type Brand struct {
 	Handles []string `yaml:"handles"`
 	// Keywords are tracked terms, e.g. "acme", "#acmefail".
 	Keywords []string `yaml:"keywords"`
+	// Apps are the applications the team posts on the brand's accounts
+	// from, as the platform names them (Mastodon's status
+	// application.name, X's source), e.g. [switchboard, "Hootsuite"]. A
+	// post on an own account from an app not listed raises a hijack
+	// alert; a post from a listed app other than switchboard itself is the
+	// team's, even though switchboard's outbox did not send it. Empty:
+	// every post the outbox did not send raises one.
+	Apps []string `yaml:"apps"`
 }
 
 // Connector is one entry of `connectors:`. The common fields are decoded
@@ -227,6 +235,11 @@ func Parse(data []byte, file string) (*Config, error) {
 	for i, k := range c.Brand.Keywords {
 		if strings.TrimSpace(k) == "" {
 			return nil, fmt.Errorf("%sline %d: brand.keywords: empty keyword", pre, itemLine(&doc, "brand", "keywords", i))
+		}
+	}
+	for i, a := range c.Brand.Apps {
+		if strings.TrimSpace(a) == "" {
+			return nil, fmt.Errorf("%sline %d: brand.apps: empty app name", pre, itemLine(&doc, "brand", "apps", i))
 		}
 	}
 	if err := checkNotify(c.Notify); err != nil {

@@ -169,3 +169,21 @@ type Thread struct {
 	// account, or out of its reach.
 	Missing []string
 }
+
+// OwnPage is one look at the brand's own account: its posts newer than
+// the own-posts cursor, the cursor after them, the account's handle and
+// its profile as it is now (nil when it could not be read).
+type OwnPage struct {
+	Handle  string
+	Posts   []domain.OwnPost
+	Cursor  string
+	Profile *domain.AccountProfile
+}
+
+// OwnPostsFetcher is a connector that can read the brand account's own
+// recent posts (with the app that posted each, where the platform says)
+// and its profile: the hijack watch. cursor is "" on the first look,
+// which returns the newest posts only (they become the baseline).
+type OwnPostsFetcher interface {
+	FetchOwn(ctx context.Context, cursor string) (OwnPage, error)
+}

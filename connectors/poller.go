@@ -39,6 +39,17 @@ type PollerOptions struct {
 	OnChange func(name string, h Health)
 	// OnRound, if set, is called after every round Run makes (for logs).
 	OnRound func(RoundResult)
+	// Apps are the brand's posting apps (config brand.apps) the hijack
+	// watch allows; see store.RecordOwn.
+	Apps []string
+}
+
+// OwnSink is a Sink that also keeps the hijack watch (*store.Store):
+// connectors that are OwnPostsFetchers have their own account looked at
+// every round.
+type OwnSink interface {
+	OwnCursor(connector string) (string, error)
+	RecordOwn(p store.OwnPage, apps []string) ([]domain.AccountAlert, error)
 }
 
 // RoundResult is what one round of one connector did.
@@ -50,7 +61,12 @@ type RoundResult struct {
 	// Invalid counts items dropped because the store cannot keep them
 	// (no id, no author …); they never block the cursor.
 	Invalid int
-	Err     error
+	// Alerts are the hijack-watch alerts the round raised.
+	Alerts []domain.AccountAlert
+	// OwnErr is why the hijack watch could not look at the account this
+	// round (the mentions were still fetched).
+	OwnErr error
+	Err    error
 }
 
 // Poller runs connectors against a Sink, each on its own schedule.
@@ -317,7 +333,45 @@ func (p *Poller) round(ctx context.Context, e *entry) RoundResult {
 			break
 		}
 	}
+	if err := p.own(ctx, e, &res); err != nil && ctx.Err() == nil {
+		// The mentions came in; the hijack watch could not look. Say so
+		// beside the health, without failing the round (a server without
+		// the endpoint still delivers mentions).
+		res.OwnErr = err
+		p.setHealth(name, func(h *Health) { h.LastError = err.Error() })
+	}
 	return res
+}
+
+// own looks at the brand's own account (posts and profile) through a
+// connector that can, and has the sink judge what it found.
+func (p *Poller) own(ctx context.Context, e *entry, res *RoundResult) error {
+	f, ok := e.c.(OwnPostsFetcher)
+	sink, ok2 := p.sink.(OwnSink)
+	if !ok || !ok2 {
+		return nil
+	}
+	name := e.c.Name()
+	cursor, err := sink.OwnCursor(name)
+	if err != nil {
+		return fmt.Errorf("reading the own-posts cursor: %w", err)
+	}
+	fctx, cancel := context.WithTimeout(ctx, p.opts.FetchTimeout)
+	page, err := f.FetchOwn(fctx, cursor)
+	cancel()
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("hijack watch: %w", err)
+	}
+	alerts, err := sink.RecordOwn(store.OwnPage{Connector: name, Platform: e.c.Platform(), Handle: page.Handle,
+		Posts: page.Posts, Cursor: page.Cursor, Profile: page.Profile}, p.opts.Apps)
+	if err != nil {
+		return fmt.Errorf("storing the own-account look: %w", err)
+	}
+	res.Alerts = append(res.Alerts, alerts...)
+	return nil
 }
 
 // failed records a fetch error in h.

@@ -96,6 +96,17 @@ func Suggest(a detect.Alert) store.IncidentSpec {
 	// a stream with no baseline yet predicts less than one mention
 	ratio := float64(a.Observed) / max(a.Expected, 1)
 	switch a.Kind {
+	case detect.KindAccountPost, detect.KindAccountProfile:
+		spec.Scenario, spec.Severity = domain.ScenarioSecurity, domain.Sev1
+		what := "a post switchboard did not send"
+		if a.Kind == detect.KindAccountProfile {
+			what, spec.Severity = "a profile change", domain.Sev2
+		}
+		who := a.Stream
+		if a.Account != nil && a.Account.Handle != "" {
+			who = a.Account.Handle
+		}
+		spec.Title = "Account compromise? " + what + " on " + who
 	case detect.KindImpersonation:
 		spec.Scenario, spec.Severity = domain.ScenarioSecurity, domain.Sev2
 		who := "an account"
@@ -115,7 +126,7 @@ func Suggest(a detect.Alert) store.IncidentSpec {
 			spec.Severity = domain.Sev2
 		}
 	}
-	if len(a.TopTerms) > 0 && a.Kind != detect.KindImpersonation {
+	if len(a.TopTerms) > 0 && a.Kind != detect.KindImpersonation && a.Account == nil {
 		var terms []string
 		for i, c := range a.TopTerms {
 			if i == 3 {

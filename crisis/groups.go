@@ -63,7 +63,12 @@ func Group(alerts []detect.Alert) []AlertGroup {
 	slices.SortStableFunc(as, func(a, b detect.Alert) int { return start(a).Compare(start(b)) })
 	var out []AlertGroup
 	for _, a := range as {
-		if n := len(out); n > 0 && !start(a).After(out[n-1].End.Add(GroupGap)) {
+		if a.Account != nil {
+			// a hijack-watch alert is its own crisis, acted on alone
+			out = append(out, AlertGroup{Alerts: []detect.Alert{a}, Start: start(a), End: end(a)})
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1].Alerts[0].Account == nil && !start(a).After(out[n-1].End.Add(GroupGap)) {
 			g := &out[n-1]
 			g.Alerts = append(g.Alerts, a)
 			if end(a).After(g.End) {

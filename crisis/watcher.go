@@ -3,6 +3,8 @@ package crisis
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -145,6 +147,11 @@ func (w *Watcher) Run(ctx context.Context) error {
 			if len(u.New) > 0 || u.Resync {
 				break
 			}
+			if accountChange(u) {
+				w.mu.Lock()
+				w.notifyLocked()
+				w.mu.Unlock()
+			}
 		}
 	}
 }
@@ -164,23 +171,60 @@ func (w *Watcher) Status() (ready bool, observed int, err error) {
 	return w.ready, w.seen, w.err
 }
 
-// Alerts are the open alerts nobody dismissed, earliest raised first.
+func accountChange(u store.Update) bool {
+	for _, c := range u.Changes {
+		if c.Kind == store.ChangeAccountAlert {
+			return true
+		}
+	}
+	return false
+}
+
+// Alerts are the open alerts nobody dismissed, earliest raised first:
+// the detector's and the hijack watch's (kept in the store).
 func (w *Watcher) Alerts() ([]detect.Alert, error) {
 	ds, err := w.s.AlertDismissals()
 	if err != nil {
 		return nil, err
 	}
+	all, err := w.All()
+	if err != nil {
+		return nil, err
+	}
 	var out []detect.Alert
-	for _, a := range w.d.Alerts() {
-		if _, gone := ds[a.ID]; !gone {
+	for _, a := range all {
+		if _, gone := ds[a.ID]; !gone && a.Open {
 			out = append(out, a)
 		}
 	}
 	return out, nil
 }
 
+// All is every alert raised: the detector's (see detect.Detector.All)
+// and the hijack watch's, earliest raised first.
+func (w *Watcher) All() ([]detect.Alert, error) {
+	out := w.d.All()
+	acc, err := w.s.AccountAlerts()
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range acc {
+		out = append(out, AccountAlert(a))
+	}
+	slices.SortStableFunc(out, func(a, b detect.Alert) int {
+		if c := a.RaisedAt.Compare(b.RaisedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
 // Alert finds an alert by id among every alert raised.
 func (w *Watcher) Alert(id string) (detect.Alert, bool) {
+	if a, err := w.s.AccountAlert(id); err == nil {
+		return AccountAlert(a), true
+	}
 	for _, a := range w.d.All() {
 		if a.ID == id {
 			return a, true

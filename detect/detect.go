@@ -39,6 +39,12 @@ const (
 	KindNegative Kind = "negative"
 	// KindImpersonation: an author imitates the brand's accounts.
 	KindImpersonation Kind = "impersonation"
+	// KindAccountPost: a post on one of the brand's own accounts that
+	// switchboard did not send (the hijack watch; kept in the store,
+	// not raised by the detector). Critical.
+	KindAccountPost Kind = "account_post"
+	// KindAccountProfile: the profile of a brand account changed.
+	KindAccountProfile Kind = "account_profile"
 )
 
 // Stream names. A mention counts in StreamBrand, in its platform's stream,
@@ -175,6 +181,12 @@ type Alert struct {
 	Suspect *domain.Author `json:"suspect,omitempty"`
 	// Reason is a one-line summary.
 	Reason string `json:"reason"`
+	// Severity is "critical" for the hijack watch's alerts ("" otherwise).
+	Severity string `json:"severity,omitempty"`
+	// Account is the hijack watch's alert (KindAccountPost and
+	// KindAccountProfile only): the post's text, app and URL, or the
+	// profile's changes, as the platform gave them.
+	Account *domain.AccountAlert `json:"account,omitempty"`
 	// Open reports whether the alert still held within the last Window
 	// of mention time when this copy was taken.
 	Open bool `json:"open"`

@@ -556,3 +556,70 @@ type SavedReply struct {
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
+
+// AccountAlertKind is what an account alert is about.
+type AccountAlertKind string
+
+const (
+	// AlertAccountPost: a post on the brand's own account that switchboard's
+	// outbox did not send, or that came from an app brand.apps does not
+	// list.
+	AlertAccountPost AccountAlertKind = "account_post"
+	// AlertAccountProfile: the profile of a brand account changed (display
+	// name, avatar, bio, links).
+	AlertAccountProfile AccountAlertKind = "account_profile"
+)
+
+// AccountAlert is a critical alert about one of the brand's own
+// accounts (a possible hijack). It is kept in the store, so it survives
+// restarts; every text in it is as the platform gave it (make it safe
+// where it is drawn).
+type AccountAlert struct {
+	ID        string           `json:"id"`
+	Kind      AccountAlertKind `json:"kind"`
+	Platform  Platform         `json:"platform"`
+	Connector string           `json:"connector"`
+	// Handle is the account's handle as the platform reports it.
+	Handle string `json:"handle,omitempty"`
+	// PostID, URL, Text and App describe the post (AlertAccountPost); App is
+	// the client the platform says posted it ("" when it does not say).
+	PostID string `json:"post_id,omitempty"`
+	URL    string `json:"url,omitempty"`
+	Text   string `json:"text,omitempty"`
+	App    string `json:"app,omitempty"`
+	// PostedAt is when the platform says the post was made.
+	PostedAt time.Time `json:"posted_at,omitzero"`
+	// Reasons say why it is an alert: "not sent by switchboard", "posted
+	// from an app brand.apps does not list: Tweetbot".
+	Reasons []string `json:"reasons"`
+	// Changes are the profile fields that changed (AlertAccountProfile).
+	Changes []ProfileChange `json:"changes,omitempty"`
+	// DetectedAt is when switchboard saw it.
+	DetectedAt time.Time `json:"detected_at"`
+}
+
+// ProfileChange is one profile field of a brand account, before and
+// after.
+type ProfileChange struct {
+	Field  string `json:"field"` // name, avatar, bio, links, handle
+	Before string `json:"before"`
+	After  string `json:"after"`
+}
+
+// AccountProfile is a brand account's public profile as last seen.
+type AccountProfile struct {
+	Handle string   `json:"handle,omitempty"`
+	Name   string   `json:"name"`
+	Avatar string   `json:"avatar"`
+	Bio    string   `json:"bio"`
+	Links  []string `json:"links,omitempty"`
+}
+
+// OwnPost is a post on a brand account as the platform reports it.
+type OwnPost struct {
+	ID        string    `json:"id"`
+	URL       string    `json:"url,omitempty"`
+	Text      string    `json:"text"`
+	App       string    `json:"app,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitzero"`
+}

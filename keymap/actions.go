@@ -91,6 +91,7 @@ var actions = []Action{
 	{Name: "crisis.declare", Keys: []string{"d"}, Desc: "declare from alert", Modes: board},
 	{Name: "crisis.dismiss", Keys: []string{"x"}, Desc: "dismiss alert", Modes: board},
 	{Name: "crisis.new", Keys: []string{"n"}, Desc: "new incident", Modes: board},
+	{Name: "crisis.hijack", Keys: []string{"H"}, Desc: "hijack: pause sending, declare SEV1", Modes: board, Doc: "on an alert about a brand account (a post switchboard did not send, a profile change): pause all sending and declare a SEV1 security incident from it"},
 	{Name: "crisis.forward", Keys: []string{">", "."}, Help: ">", Desc: "next status", Doc: "move the incident to the next status"},
 	{Name: "crisis.back", Keys: []string{"<", ","}, Help: "<", Desc: "previous status", Doc: "move the incident to the previous status"},
 	{Name: "crisis.sev_up", Keys: []string{"+", "="}, Help: "+", Desc: "more severe", Doc: "raise the severity"},

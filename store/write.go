@@ -166,7 +166,7 @@ func (w *txw) addIndex(m *domain.Mention, tk []byte) {
 func (w *txw) reindex(old, m *domain.Mention, tk []byte) {
 	ost, nst := storedStatus(old), storedStatus(m)
 	for _, ix := range indexes {
-		if !ix.counted && ix.name == IndexWord && sameWords(old, m) {
+		if !ix.counted && ix.name == IndexWord && sameIndexedWords(old, m) {
 			continue // the words of an uncounted index did not move
 		}
 		ov, nv := ix.values(old), ix.values(m)
@@ -189,8 +189,8 @@ func (w *txw) reindex(old, m *domain.Mention, tk []byte) {
 	}
 }
 
-// sameWords reports whether a and b have the same word index entries.
-func sameWords(a, b *domain.Mention) bool {
+// sameIndexedWords reports whether a and b have the same word index entries.
+func sameIndexedWords(a, b *domain.Mention) bool {
 	return a.Text == b.Text && a.Author.Handle == b.Author.Handle && a.Author.Name == b.Author.Name &&
 		dayOf(a.CreatedAt.Unix()) == dayOf(b.CreatedAt.Unix())
 }

@@ -16,6 +16,7 @@ import (
 	"switchboard/config"
 	"switchboard/connectors"
 	"switchboard/safetext"
+	"switchboard/store"
 )
 
 func init() {
@@ -55,12 +56,15 @@ followed by its health: "(ok, last success 10:04:05)", "(rate-limited until
 				}
 				defer s.Close()
 				out, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
-				opts := connectors.PollerOptions{}
+				opts := connectors.PollerOptions{Apps: cfg.Brand.Apps}
 				if !once {
 					opts.OnChange = func(name string, h connectors.Health) { logHealth(errw, name, h) }
 					opts.OnRound = func(r connectors.RoundResult) {
 						if r.Err == nil && r.New > 0 {
 							fmt.Fprintf(errw, "%s %s: %d new\n", time.Now().Format(time.TimeOnly), safetext.Line(r.Name), r.New)
+						}
+						for _, a := range r.Alerts {
+							fmt.Fprintf(errw, "%s %s: ‼ CRITICAL %s: %s (switchboard alerts shows it)\n", time.Now().Format(time.TimeOnly), safetext.Line(r.Name), a.ID, safetext.Line(store.AccountAlertTitle(a)))
 						}
 					}
 				}
@@ -101,6 +105,12 @@ followed by its health: "(ok, last success 10:04:05)", "(rate-limited until
 							fmt.Fprintf(out, ", %d unusable skipped", r.Invalid)
 						}
 						fmt.Fprintln(out, state)
+						if r.OwnErr != nil {
+							fmt.Fprintf(out, "%s: %s\n", safetext.Line(r.Name), safetext.Line(r.OwnErr.Error()))
+						}
+						for _, a := range r.Alerts {
+							fmt.Fprintf(out, "%s: ‼ CRITICAL %s: %s (switchboard alerts shows it)\n", safetext.Line(r.Name), a.ID, safetext.Line(store.AccountAlertTitle(a)))
+						}
 					}
 					if failed > 0 {
 						return &exitError{code: 1}

@@ -40,6 +40,15 @@ func (m *miniMastodon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(`{"error":"The access token is invalid"}`))
 		return
 	}
+	// the hijack watch's look at the account: no posts, a steady profile
+	switch {
+	case r.URL.Path == "/api/v1/accounts/verify_credentials":
+		w.Write([]byte(`{"id":"1","username":"acme","acct":"acme","display_name":"Acme","note":"","avatar":"","fields":[]}`))
+		return
+	case strings.HasPrefix(r.URL.Path, "/api/v1/accounts/"):
+		w.Write([]byte(`[]`))
+		return
+	}
 	m.mu.Lock()
 	n, delay, until := m.n, m.delay, m.limitedUntil
 	m.pages++

@@ -158,6 +158,7 @@ func runServe(ctx context.Context, g *globals, so serveOptions) error {
 	env := &appEnv{store: s, config: cfg, team: reg.Current}
 	if len(conns) > 0 {
 		env.poller = connectors.NewPoller(s, connectors.PollerOptions{
+			Apps:     cfg.Brand.Apps,
 			OnChange: func(name string, h connectors.Health) { logHealth(so.errw, name, h) },
 		})
 		for _, c := range conns {

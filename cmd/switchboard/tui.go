@@ -49,7 +49,7 @@ func runTUI(cmd *cobra.Command, g *globals) error {
 		env.team = func() *operators.Set { return team }
 	}
 	if len(conns) > 0 {
-		env.poller = connectors.NewPoller(s, connectors.PollerOptions{})
+		env.poller = connectors.NewPoller(s, connectors.PollerOptions{Apps: cfg.Brand.Apps})
 		for _, c := range conns {
 			env.poller.Add(c.conn, c.every)
 		}

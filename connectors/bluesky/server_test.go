@@ -60,6 +60,15 @@ type fakePDS struct {
 	posts    []fakePost
 	// threads are getPostThread's answers by uri (none: NotFound)
 	threads map[string]any
+	// the account's own feed (newest first) and profile, for the
+	// hijack watch: posts made through createRecord join the feed
+	feed    []fakeFeedPost
+	profile map[string]any
+}
+
+type fakeFeedPost struct {
+	uri, text string
+	indexed   time.Time
 }
 
 type fakeMessage struct{ id, sender, text string }
@@ -314,11 +323,16 @@ func (f *fakePDS) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		uri := "at://" + testDID + "/app.bsky.feed.post/" + rkey
 		f.posts = append([]fakePost{{uri: uri, text: in.Record.Text, parent: in.Record.Reply.Parent.URI}}, f.posts...)
+		f.ownPostLocked(uri, in.Record.Text)
 		writeJSON(w, 200, map[string]any{"uri": uri, "cid": "bafyreply"})
 	case "com.atproto.repo.listRecords":
 		f.listRecords(w, q)
 	case "app.bsky.feed.getPostThread":
 		f.getPostThread(w, q)
+	case "app.bsky.actor.getProfile":
+		f.getProfile(w, q)
+	case "app.bsky.feed.getAuthorFeed":
+		f.authorFeed(w, q)
 	default:
 		t.Errorf("unexpected call %s", nsid)
 		xerr(w, 501, "MethodNotImplemented", "Method Not Implemented")

@@ -97,7 +97,7 @@ type fakeX struct {
 	events []fakeEvent
 }
 
-type fakePost struct{ id, text, replyTo string }
+type fakePost struct{ id, text, replyTo, source string }
 
 type fakeEvent struct{ id, text, sender, other string }
 
@@ -279,7 +279,7 @@ func (f *fakeX) answer(w http.ResponseWriter, r *http.Request, params map[string
 		}
 		json.Unmarshal(body, &in)
 		id := strconv.Itoa(1900000000000000001 + len(f.posts))
-		f.posts = append([]fakePost{{id: id, text: in.Text, replyTo: in.Reply.To}}, f.posts...)
+		f.posts = append([]fakePost{{id: id, text: in.Text, replyTo: in.Reply.To, source: "switchboard"}}, f.posts...)
 		w.WriteHeader(http.StatusCreated)
 		json.NewEncoder(w).Encode(map[string]any{"data": map[string]any{"id": id, "text": in.Text}})
 	case r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/2/dm_conversations/with/"):
@@ -294,6 +294,8 @@ func (f *fakeX) answer(w http.ResponseWriter, r *http.Request, params map[string
 			"dm_conversation_id": params["participant_id"] + "-" + testUserID, "dm_event_id": id}})
 	case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/dm_events"):
 		f.dmEvents(w, params["participant_id"], r.URL.Query())
+	case r.Method == http.MethodGet && r.URL.Path == "/2/users/"+testUserID:
+		f.brandUser(w)
 	case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/tweets"):
 		if params["id"] != testUserID {
 			f.t.Errorf("posts of user %q", params["id"])
@@ -405,13 +407,21 @@ func (f *fakeX) userPosts(w http.ResponseWriter, q url.Values) {
 		n, _ = strconv.Atoi(s)
 	}
 	esc := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	since, _ := strconv.ParseUint(q.Get("since_id"), 10, 64)
+	withSource := strings.Contains(q.Get("tweet.fields"), "source")
 	var data []map[string]any
 	for _, p := range f.posts {
 		if len(data) == n {
 			break
 		}
+		if id, _ := strconv.ParseUint(p.id, 10, 64); id <= since {
+			continue
+		}
 		d := map[string]any{"id": p.id, "text": esc.Replace(p.text), "conversation_id": p.id,
 			"created_at": "2025-03-01T12:00:00.000Z", "edit_history_post_ids": []string{p.id}}
+		if withSource && p.source != "" {
+			d["source"] = p.source
+		}
 		if p.replyTo != "" {
 			d["conversation_id"] = p.replyTo
 			d["referenced_tweets"] = []map[string]any{{"type": "replied_to", "id": p.replyTo}}

@@ -23,6 +23,7 @@ import (
 	"switchboard/internal/words"
 	"switchboard/policy"
 	"switchboard/presence"
+	"switchboard/safetext"
 	"switchboard/store"
 	"switchboard/tui/pane"
 )
@@ -99,6 +100,7 @@ type Model struct {
 		sev      domain.Severity
 		role     string
 		dismiss  []string        // alert ids the dismiss dialog is about
+		hijack   detect.Alert    // the account alert the hijack dialog is about
 		holding  string          // the holding statement waiting for where it goes
 		incident domain.Incident // its incident
 	}
@@ -544,6 +546,17 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 			err := s.RestoreAlerts(actor, ids)
 			return doneMsg{text: "brought back " + words.Plural(len(ids), "dismissed alert"), err: err}
 		}
+	case key.Matches(k, km.Hijack):
+		g, ok := m.currentAlert()
+		if !ok || !crisis.IsAccount(g.Lead) {
+			return pane.Toast("move to an alert about a brand account (a post switchboard did not send, a profile change) to act on it")
+		}
+		m.pending.hijack = g.Lead
+		m.dlg = newPicker(stepHijack, "Possible account takeover: "+safetext.Truncate(g.Lead.Reason, 200, "…"), []choice{
+			{"Pause all sending and declare a SEV1 security incident", "both"},
+			{"Only pause all sending", "pause"},
+			{"Cancel", ""},
+		})
 	case key.Matches(k, km.New):
 		return m.startEscalate(nil)
 	default:
@@ -869,6 +882,26 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 		return out
 	}
 	switch st {
+	case stepHijack:
+		a, pack := m.pending.hijack, m.opts.Pack
+		if value == "" || a.ID == "" {
+			return nil
+		}
+		declare := value == "both"
+		return func() tea.Msg {
+			res, err := crisis.Hijack(s, pack, actor, a, true, declare)
+			if err != nil {
+				return doneMsg{err: err}
+			}
+			paused := "sending was already paused"
+			if res.Paused {
+				paused = "paused all sending"
+			}
+			if !declare {
+				return doneMsg{text: paused + " (P in the Outbox resumes it)"}
+			}
+			return doneMsg{text: fmt.Sprintf("%s and declared %s %s (security: account compromise)", paused, res.Incident.ID, res.Incident.Severity), open: res.Incident.ID}
+		}
 	case stepDismiss:
 		ids := m.pending.dismiss
 		if value == "" || len(ids) == 0 {

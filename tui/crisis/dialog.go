@@ -30,6 +30,7 @@ const (
 	stepEditScenario                 // pick: scenario of the open incident
 	stepAddItem                      // input: a checklist item of the open incident
 	stepDismiss                      // pick: dismiss the alert group, and why
+	stepHijack                       // pick: pause and declare from a hijack-watch alert
 	stepHolding                      // pick: the platform to post the holding statement on
 )
 

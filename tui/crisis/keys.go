@@ -14,7 +14,7 @@ type KeyMap struct {
 	Tick, Update, Note, Summary, Role, Holding key.Binding
 	Mentions, ScrollUp, ScrollDown             key.Binding
 	Impact, EditTitle, Scenario, Copy          key.Binding
-	AddItem                                    key.Binding
+	AddItem, Hijack                            key.Binding
 }
 
 // DefaultKeyMap is the pane's keys as the README documents them.
@@ -53,6 +53,7 @@ func NewKeyMap(k keymap.Keys) KeyMap {
 		Scenario:   b("crisis.scenario"),
 		Copy:       b("crisis.copy"),
 		AddItem:    b("crisis.add_item"),
+		Hijack:     b("crisis.hijack"),
 	}
 }
 
@@ -70,7 +71,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right, k.Open, k.Close},
-		{k.Alerts, k.Declare, k.Dismiss, k.New},
+		{k.Alerts, k.Declare, k.Dismiss, k.New, k.Hijack},
 		{k.Forward, k.Back, k.SevUp, k.SevDown, k.Holding, k.Mentions},
 		{k.Tick, k.AddItem, k.Update, k.Note, k.Summary, k.Impact, k.EditTitle, k.Scenario, k.Role, k.Copy, k.ScrollUp, k.ScrollDown},
 	}

@@ -138,7 +138,12 @@ func (m *Model) boardDetail(st *themes.Styles, now time.Time) []string {
 	} else if g, ok := m.currentAlert(); ok {
 		a := g.Lead
 		text := string(a.Kind)
-		if a.Kind == detect.KindImpersonation {
+		if a.Account != nil {
+			// the reason holds the text, app and URL, made safe
+			text = "‼ CRITICAL · " + a.Reason + " · raised " + a.RaisedAt.In(m.opts.Location).Format("01-02 15:04") +
+				" · " + m.keys.Hijack.Help().Key + " pauses sending and declares a SEV1 security incident"
+			lines = pane.WrapIndent("▸ "+st.Crisis.Alert.Render("▲")+" ", text, m.w, st.Inbox.Dim)
+		} else if a.Kind == detect.KindImpersonation {
 			if a.Suspect != nil {
 				text += " · " + a.Suspect.Handle
 			}
@@ -156,8 +161,10 @@ func (m *Model) boardDetail(st *themes.Styles, now time.Time) []string {
 		if len(g.Alerts) > 1 {
 			text += " · " + words.Plural(len(g.Alerts), "signal") + ": " + g.Kinds()
 		}
-		text += " · raised " + a.RaisedAt.In(m.opts.Location).Format("01-02 15:04") + " · enter declares"
-		lines = pane.WrapIndent("▸ "+st.Crisis.Alert.Render("▲")+" ", text, m.w, st.Inbox.Dim)
+		if a.Account == nil {
+			text += " · raised " + a.RaisedAt.In(m.opts.Location).Format("01-02 15:04") + " · enter declares"
+			lines = pane.WrapIndent("▸ "+st.Crisis.Alert.Render("▲")+" ", text, m.w, st.Inbox.Dim)
+		}
 	}
 	if len(lines) > boardDetailLines {
 		lines = lines[:boardDetailLines]
@@ -272,6 +279,20 @@ func alertLines(st *themes.Styles, a detect.Alert, w int, active bool) []string 
 	}
 	var detail string
 	switch a.Kind {
+	case detect.KindAccountPost, detect.KindAccountProfile:
+		if acc := a.Account; acc != nil && acc.Kind == domain.AlertAccountPost {
+			app := acc.App
+			if app == "" {
+				app = "app unknown"
+			}
+			detail = "   ‼ " + safetext.Line(app) + ": " + safetext.Line(acc.Text)
+		} else if acc != nil {
+			var fields []string
+			for _, c := range acc.Changes {
+				fields = append(fields, c.Field)
+			}
+			detail = "   ‼ changed: " + strings.Join(fields, ", ")
+		}
 	case detect.KindImpersonation:
 		who := ""
 		if a.Suspect != nil {
