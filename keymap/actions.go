@@ -80,6 +80,7 @@ var actions = []Action{
 	{Name: "inbox.refresh", Keys: []string{"ctrl+r"}, Desc: "reload", Doc: "reload"},
 	{Name: "inbox.save_view", Keys: []string{"S"}, Desc: "save as view", Doc: "save the search or the filtered view as a named view in the config"},
 	{Name: "inbox.merge", Keys: []string{"M"}, Desc: "merge into one conversation", Doc: "merge the selected mentions into one conversation"},
+	{Name: "inbox.conversations", Keys: []string{"C"}, Desc: "rows per conversation", Doc: "one row per conversation (acting on its open mentions), or one per mention again"},
 
 	{Name: "crisis.up", Keys: []string{"up", "k"}, Desc: "up", Doc: "move up (in an incident: the checklist)"},
 	{Name: "crisis.down", Keys: []string{"down", "j"}, Desc: "down", Doc: "move down (in an incident: the checklist)"},

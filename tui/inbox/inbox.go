@@ -96,6 +96,7 @@ type Model struct {
 
 	views    []View
 	viewIdx  int
+	byConv   bool        // one row per conversation (C)
 	search   string      // the search query (/), over all history
 	searchQ  query.Query // search, parsed
 	userSort string      // sort: of the filter (f)
@@ -379,6 +380,7 @@ func (m *Model) rebuildSource() {
 	m.filter = f
 	m.filterSeq++
 	m.src = newSource(f, sortBy, m.target)
+	m.src.byConversation = m.byConv
 }
 
 // Init loads the first page and the counters.
@@ -531,7 +533,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp},
 		{k.Open, k.Back, k.Search, k.Filter, k.PrevView, k.NextView, k.SaveView},
 		{k.Select, k.Range, k.SelectAll, k.Invert, k.Tag, k.Assign, k.Status},
-		{k.Done, k.Snooze, k.Answered, k.Note, k.Merge},
+		{k.Done, k.Snooze, k.Answered, k.Note, k.Merge, k.Conversations},
 		{k.Escalate, k.Reply, k.Undo, k.UndoRules, k.Copy, k.Impostor, k.JumpNew, k.Refresh},
 	}
 }
@@ -767,15 +769,44 @@ func (m *Model) targets() []domain.Mention {
 	if m.detail == nil && len(m.selected) > 0 {
 		out := make([]domain.Mention, 0, len(m.selected))
 		for _, x := range m.selected {
-			out = append(out, x)
+			out = append(out, m.conversationOf(x)...)
 		}
 		sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 		return out
 	}
 	if c := m.current(); c != nil {
-		return []domain.Mention{*c}
+		if m.detail != nil {
+			return []domain.Mention{*c}
+		}
+		return m.conversationOf(*c)
 	}
 	return nil
+}
+
+// conversationOf is what acting on row x means: on a conversation row
+// (C), its open mentions (not done or spam; all of them when none is
+// open); otherwise x.
+func (m *Model) conversationOf(x domain.Mention) []domain.Mention {
+	if !m.byConv {
+		return []domain.Mention{x}
+	}
+	for _, r := range m.rows {
+		if r.m.ID != x.ID || len(r.members) < 2 {
+			continue
+		}
+		var open []domain.Mention
+		now := m.sess.Now()
+		for _, mm := range r.members {
+			if st := mm.EffectiveStatus(now); st != domain.StatusDone && st != domain.StatusSpam {
+				open = append(open, mm)
+			}
+		}
+		if len(open) == 0 {
+			return r.members
+		}
+		return open
+	}
+	return []domain.Mention{x}
 }
 
 func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
@@ -912,6 +943,14 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		m.dlg = newDialog(dlgNote, "Internal note on "+plural(len(ts), "mention"), "enter saves · esc cancels · notes are never sent", "", nil, "")
 	case key.Matches(k, km.Escalate):
 		return func() tea.Msg { return pane.EscalateMsg{Mentions: ts} }
+	case key.Matches(k, km.Conversations):
+		m.byConv = !m.byConv
+		m.clearSelection()
+		m.rebuildSource()
+		if m.byConv {
+			return tea.Batch(m.reload(), pane.Toast("one row per conversation: actions act on its open mentions (C again: one per mention)"))
+		}
+		return tea.Batch(m.reload(), pane.Toast("one row per mention"))
 	case key.Matches(k, km.Merge):
 		if len(ts) < 2 {
 			return pane.ToastError("select the mentions to merge first (space, V or *): at least two")

@@ -17,7 +17,7 @@ type KeyMap struct {
 	Impostor                                key.Binding
 	JumpNew, Refresh                        key.Binding
 	Range, SelectAll, Invert                key.Binding
-	SaveView, Merge                         key.Binding
+	SaveView, Merge, Conversations          key.Binding
 }
 
 // DefaultKeyMap is the inbox's keys as the README documents them.
@@ -70,5 +70,7 @@ func NewKeyMap(k keymap.Keys) KeyMap {
 		SaveView: b("inbox.save_view"),
 		// Merge marks the selected mentions as one conversation.
 		Merge: b("inbox.merge"),
+		// Conversations shows one row per conversation, or per mention.
+		Conversations: b("inbox.conversations"),
 	}
 }

@@ -251,9 +251,14 @@ func (m *Model) renderRow(st *themes.Styles, c columns, i int, now time.Time) st
 	ageText := age(now.Sub(r.CreatedAt))
 	status := string(r.EffectiveStatus(now))
 	clockText, clockStyle := m.clock(st, r, now)
-	key := rowKey{st: st, w: m.w, c: c, cur: isCur, sel: sel, age: ageText, status: status, clock: clockText}
+	key := rowKey{st: st, w: m.w, c: c, cur: isCur, sel: sel, age: ageText, status: status, clock: clockText, n: len(row.members)}
 	if row.line != "" && row.key == key {
 		return row.line
+	}
+	if n := len(row.members); n > 1 { // a conversation row: how many it holds
+		cp := *r
+		cp.Text = fmt.Sprintf("⟨%d⟩ %s", n, r.Text)
+		r = &cp
 	}
 	row.line, row.key = m.drawRow(st, c, r, isCur, sel, ageText, status, clockText, clockStyle), key
 	return row.line

@@ -29,8 +29,12 @@ type source struct {
 	// has that order, so the matches (up to maxSorted) are read once and
 	// sorted in memory.
 	byFollowers bool
-	mu          sync.Mutex
-	sorted      []row
+	// byConversation shows one row per conversation (the newest of its
+	// mentions in the view, with the rest as members), from the matches
+	// (up to maxSorted) read once and grouped in memory.
+	byConversation bool
+	mu             sync.Mutex
+	sorted         []row
 }
 
 // maxSorted caps the matches a followers-sorted view holds.
@@ -46,6 +50,9 @@ type stream struct {
 type row struct {
 	m domain.Mention
 	s int
+	// members are, on a conversation row, every mention of the
+	// conversation in the view (this one first).
+	members []domain.Mention
 	// line is the row as last drawn, for key; drawing a row costs far more
 	// than comparing the key, and most frames redraw the same rows.
 	line string
@@ -62,6 +69,7 @@ type rowKey struct {
 	age, status  string
 	clock        string
 	clockOverdue bool
+	n            int // a conversation row's mentions
 }
 
 // sortKey orders rows: deadline (or creation time), stream, time, id.
@@ -124,6 +132,14 @@ func (s *source) fetchSorted(ctx context.Context, st *store.Store, anchor *row, 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.sorted == nil || anchor == nil && forward {
+		if s.byConversation {
+			rows, err := conversations(ctx, st, s.streams[0].f)
+			if err != nil {
+				return nil, false, err
+			}
+			s.sorted = rows
+			goto window
+		}
 		var all []row
 		after := ""
 		for len(all) < maxSorted {
@@ -146,6 +162,7 @@ func (s *source) fetchSorted(ctx context.Context, st *store.Store, anchor *row, 
 		})
 		s.sorted = all
 	}
+window:
 	at := -1
 	if anchor != nil {
 		at = slices.IndexFunc(s.sorted, func(r row) bool { return r.m.ID == anchor.m.ID })
@@ -175,7 +192,7 @@ func cursor(sec int64, id uint32) string { return store.CursorAt(time.Unix(sec, 
 // before it (backward), nearest first; anchor nil means from the start
 // (forward) or from the end (backward). more reports rows beyond these.
 func (s *source) fetch(ctx context.Context, st *store.Store, anchor *row, forward bool, n int) (rows []row, more bool, err error) {
-	if s.byFollowers {
+	if s.byFollowers || s.byConversation {
 		return s.fetchSorted(ctx, st, anchor, forward, n)
 	}
 	asc := s.asc == forward // walk keys upwards
@@ -231,4 +248,43 @@ func (s *source) fetch(ctx context.Context, st *store.Store, anchor *row, forwar
 		rows, more = rows[:n], true
 	}
 	return rows, more, nil
+}
+
+// ConversationKey is the conversation a mention belongs to: the one it
+// was merged into (M), its direct-message partner on its platform, the
+// platform's thread, or itself.
+func ConversationKey(m *domain.Mention) string {
+	switch {
+	case m.State.Conversation != "":
+		return "merged:" + m.State.Conversation
+	case m.Kind == domain.KindDM:
+		return "dm:" + store.DMPerson(m)
+	case m.Thread != "":
+		return "thread:" + string(m.Platform) + ":" + m.Thread
+	}
+	return "one:" + m.Key()
+}
+
+// conversations reads f's matches newest first (up to maxSorted) and
+// makes one row per conversation: its newest mention, with every mention
+// of it in the view as members.
+func conversations(ctx context.Context, st *store.Store, f store.Filter) ([]row, error) {
+	f.Oldest = false
+	var rows []row
+	at := map[string]int{}
+	n := 0
+	err := st.Each(f, func(m *domain.Mention) bool {
+		if n++; n > maxSorted || ctx.Err() != nil {
+			return false
+		}
+		k := ConversationKey(m)
+		if i, ok := at[k]; ok {
+			rows[i].members = append(rows[i].members, *m)
+			return true
+		}
+		at[k] = len(rows)
+		rows = append(rows, row{m: *m, members: []domain.Mention{*m}})
+		return true
+	})
+	return rows, err
 }
