@@ -538,7 +538,7 @@ func TestSavedReplySuggestedForTheMentionsTags(t *testing.T) {
 	m := kim
 	m.State.Tags = []string{"billing"}
 	st := newStore(t, m)
-	if _, err := st.SaveReply("ana", domain.SavedReply{Title: "Double charge", Text: "Hi {{author}}, we refund double charges within 3 days.", Lang: "en", Tags: []string{"billing"}}); err != nil {
+	if _, err := st.SaveReply("ana", domain.SavedReply{Title: "Double charge", Text: "Hi {{author}}, we are looking into the double charge today.", Lang: "en", Tags: []string{"billing"}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.SaveReply("ana", domain.SavedReply{Title: "Shipping delay", Text: "Hi {{author}}, parcels are late this week.", Lang: "en", Tags: []string{"shipping"}}); err != nil {
@@ -553,10 +553,18 @@ func TestSavedReplySuggestedForTheMentionsTags(t *testing.T) {
 	}
 	h.typeText("double")
 	h.keys("enter")
-	if got := c.Text(false); got != "Hi Kim, we refund double charges within 3 days." {
+	if got := c.Text(false); got != "Hi Kim, we are looking into the double charge today." {
 		t.Fatalf("text %q", got)
 	}
 	if r, _ := st.SavedReply("r1"); r.Uses != 1 {
 		t.Fatalf("uses %d, want 1", r.Uses)
+	}
+	// checked like any draft, and sent
+	if !strings.Contains(ansi.Strip(c.View()), "no policy findings") {
+		t.Fatalf("the saved reply was not checked clean:\n%s", ansi.Strip(c.View()))
+	}
+	h.keys("ctrl+s")
+	if d, _ := st.Draft(c.Draft().ID); d.State != domain.DraftQueued || d.Text != "Hi Kim, we are looking into the double charge today." {
+		t.Fatalf("the saved reply was not queued: %+v (%s)", d, c.Notice())
 	}
 }
