@@ -133,6 +133,10 @@ func TestLinkedContactsShareOneHistory(t *testing.T) {
 		if n, _, _ := s.Count(Filter{Authors: []string{a}}, 0); n != 3 {
 			t.Fatalf("author:%s after linking matches %d, want 3", a, n)
 		}
+		n := 0
+		if err := s.Each(Filter{Authors: []string{a}}, func(*domain.Mention) bool { n++; return true }); err != nil || n != 3 {
+			t.Fatalf("Each author:%s after linking yields %d (%v), want 3 as Count", a, n, err)
+		}
 		p, _ := s.Query(Filter{Authors: []string{a}, Oldest: true}, "", 10)
 		if len(p.Mentions) != 3 || p.Mentions[0].NativeID != "1" {
 			t.Fatalf("author:%s query: %+v", a, p.Mentions)

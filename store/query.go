@@ -111,7 +111,6 @@ func (s *Store) Query(f Filter, after string, limit int) (Page, error) {
 	if limit <= 0 {
 		limit = 100
 	}
-	f = narrow(f)
 	var afterKey []byte
 	if after != "" {
 		k, err := base64.RawURLEncoding.DecodeString(after)
@@ -121,47 +120,30 @@ func (s *Store) Query(f Filter, after string, limit int) (Page, error) {
 		afterKey = k
 	}
 	err := s.view(func(tx *bolt.Tx) error {
-		f := expandAuthors(tx, f)
-		it, empty, err := s.plan(tx, f)
-		if err != nil || empty {
+		w, err := s.newWalk(tx, f)
+		if err != nil || w == nil {
 			return err
 		}
-		desc := !f.Oldest
-		lo, hi := bounds(f)
-		start := hi
-		if !desc {
-			start = lo
-		}
+		start := w.start
 		if afterKey != nil {
 			start = afterKey
 		}
-		cur := it.seek(start)
+		cur := w.it.seek(start)
 		if afterKey != nil && cur != nil && bytes.Equal(cur, afterKey) {
-			cur = it.next()
+			cur = w.it.next()
 		}
-		mb := tx.Bucket(bMentions)
-		post := newPost(f)
-		for cur != nil && len(page.Mentions) < limit {
-			if (desc && bytes.Compare(cur, lo) < 0) || (!desc && bytes.Compare(cur, hi) > 0) {
-				break
-			}
-			v := mb.Get(cur)
-			if v == nil {
-				return fmt.Errorf("store: index points at missing record %x (run `switchboard db check`)", cur)
-			}
-			m, err := decodeMention(cur, v)
+		for ; w.in(cur) && len(page.Mentions) < limit; cur = w.it.next() {
+			m, err := w.record(cur)
 			if err != nil {
 				return err
 			}
-			if post != nil && !post.match(m) {
-				cur = it.next()
+			if w.post != nil && !w.post.match(m) {
 				continue
 			}
 			page.Mentions = append(page.Mentions, *m)
-			last := append([]byte(nil), cur...)
-			cur = it.next()
-			if cur != nil && len(page.Mentions) == limit {
-				if (desc && bytes.Compare(cur, lo) >= 0) || (!desc && bytes.Compare(cur, hi) <= 0) {
+			if len(page.Mentions) == limit {
+				last := append([]byte(nil), cur...)
+				if w.in(w.it.next()) {
 					page.Next = base64.RawURLEncoding.EncodeToString(last)
 				}
 			}
@@ -175,33 +157,17 @@ func (s *Store) Query(f Filter, after string, limit int) (Page, error) {
 // in f's order (newest first unless f.Oldest), until fn returns false. m
 // is only valid during the call.
 func (s *Store) Each(f Filter, fn func(m *domain.Mention) bool) error {
-	f = narrow(f)
 	return s.view(func(tx *bolt.Tx) error {
-		it, empty, err := s.plan(tx, f)
-		if err != nil || empty {
+		w, err := s.newWalk(tx, f)
+		if err != nil || w == nil {
 			return err
 		}
-		desc := !f.Oldest
-		lo, hi := bounds(f)
-		start := hi
-		if !desc {
-			start = lo
-		}
-		post := newPost(f)
-		mb := tx.Bucket(bMentions)
-		for cur := it.seek(start); cur != nil; cur = it.next() {
-			if (desc && bytes.Compare(cur, lo) < 0) || (!desc && bytes.Compare(cur, hi) > 0) {
-				break
-			}
-			v := mb.Get(cur)
-			if v == nil {
-				return fmt.Errorf("store: index points at missing record %x (run `switchboard db check`)", cur)
-			}
-			m, err := decodeMention(cur, v)
+		for cur := w.it.seek(w.start); w.in(cur); cur = w.it.next() {
+			m, err := w.record(cur)
 			if err != nil {
 				return err
 			}
-			if post != nil && !post.match(m) {
+			if w.post != nil && !w.post.match(m) {
 				continue
 			}
 			if !fn(m) {
@@ -216,31 +182,18 @@ func (s *Store) Each(f Filter, fn func(m *domain.Mention) bool) error {
 // reports that the count is at least limit). It walks the same indexes as
 // Query and decodes a record only when f has unindexed conditions.
 func (s *Store) Count(f Filter, limit int) (n int, capped bool, err error) {
-	f = narrow(f)
 	err = s.view(func(tx *bolt.Tx) error {
-		f := expandAuthors(tx, f)
-		it, empty, err := s.plan(tx, f)
-		if err != nil || empty {
+		w, err := s.newWalk(tx, f)
+		if err != nil || w == nil {
 			return err
 		}
-		desc := !f.Oldest
-		lo, hi := bounds(f)
-		start := hi
-		if !desc {
-			start = lo
-		}
-		post := newPost(f)
-		mb := tx.Bucket(bMentions)
-		for cur := it.seek(start); cur != nil; cur = it.next() {
-			if (desc && bytes.Compare(cur, lo) < 0) || (!desc && bytes.Compare(cur, hi) > 0) {
-				break
-			}
-			if post != nil {
-				m, err := decodeMention(cur, mb.Get(cur))
+		for cur := w.it.seek(w.start); w.in(cur); cur = w.it.next() {
+			if w.post != nil {
+				m, err := w.record(cur)
 				if err != nil {
 					return err
 				}
-				if !post.match(m) {
+				if !w.post.match(m) {
 					continue
 				}
 			}
@@ -252,6 +205,54 @@ func (s *Store) Count(f Filter, limit int) (n int, capped bool, err error) {
 		return nil
 	})
 	return n, capped, err
+}
+
+// walk is a filter's plan in one read transaction: the iterator over
+// timekeys, the time range it must stay in, where it starts and the
+// conditions checked on each record. Query, Each and Count share it.
+type walk struct {
+	it     iterator
+	desc   bool
+	lo, hi []byte
+	start  []byte
+	post   *post
+	mb     *bolt.Bucket
+}
+
+// newWalk plans f in tx; nil when nothing can match.
+func (s *Store) newWalk(tx *bolt.Tx, f Filter) (*walk, error) {
+	f = expandAuthors(tx, narrow(f))
+	it, empty, err := s.plan(tx, f)
+	if err != nil || empty {
+		return nil, err
+	}
+	w := &walk{it: it, desc: !f.Oldest, post: newPost(f), mb: tx.Bucket(bMentions)}
+	w.lo, w.hi = bounds(f)
+	w.start = w.hi
+	if !w.desc {
+		w.start = w.lo
+	}
+	return w, nil
+}
+
+// in reports whether cur is a timekey inside the walk's range.
+func (w *walk) in(cur []byte) bool {
+	if cur == nil {
+		return false
+	}
+	if w.desc {
+		return bytes.Compare(cur, w.lo) >= 0
+	}
+	return bytes.Compare(cur, w.hi) <= 0
+}
+
+// record decodes the mention at timekey cur.
+func (w *walk) record(cur []byte) (*domain.Mention, error) {
+	v := w.mb.Get(cur)
+	if v == nil {
+		return nil, fmt.Errorf("store: index points at missing record %x (run `switchboard db check`)", cur)
+	}
+	return decodeMention(cur, v)
 }
 
 // bounds are the lowest and highest timekeys f allows.
