@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"text/tabwriter"
@@ -50,9 +49,7 @@ mentions in the inbox. These commands read them from the store.`,
 					if incs == nil {
 						incs = []domain.Incident{}
 					}
-					enc := json.NewEncoder(cmd.OutOrStdout())
-					enc.SetIndent("", "  ")
-					return enc.Encode(incs)
+					return writeJSON(cmd.OutOrStdout(), incs)
 				}
 				if len(incs) == 0 {
 					fmt.Fprintln(cmd.OutOrStdout(), "No incidents.")
@@ -152,9 +149,7 @@ and all mentions.`,
 					return notFound(err, args[0])
 				}
 				if format == "json" {
-					enc := json.NewEncoder(cmd.OutOrStdout())
-					enc.SetIndent("", "  ")
-					return enc.Encode(r)
+					return writeJSON(cmd.OutOrStdout(), r)
 				}
 				_, err = fmt.Fprint(cmd.OutOrStdout(), r.Markdown())
 				return err

@@ -15,6 +15,7 @@ import (
 
 	"switchboard/domain"
 	"switchboard/exchange"
+	"switchboard/internal/words"
 	"switchboard/query"
 	"switchboard/safetext"
 	"switchboard/sla"
@@ -102,9 +103,7 @@ key signed in acts, with what their role allows.`,
 				return failf("mentions show %s: %v", safetext.Line(args[0]), err)
 			}
 			if showJSON {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				return enc.Encode(exchange.FromMention(&m))
+				return writeJSON(cmd.OutOrStdout(), exchange.FromMention(&m))
 			}
 			evs, err := st.Events(m.Key())
 			if err != nil {
@@ -424,9 +423,4 @@ func ago(d time.Duration) string {
 }
 
 // plural is "1 mention", "2 mentions".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
+func plural(n int, noun string) string { return words.Plural(n, noun) }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -51,9 +50,7 @@ counted, so the most used come first in the composer's picker (ctrl+t).`,
 				if rs == nil {
 					rs = []domain.SavedReply{}
 				}
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				return enc.Encode(rs)
+				return writeJSON(cmd.OutOrStdout(), rs)
 			}
 			writeReplies(cmd.OutOrStdout(), rs)
 			return nil
@@ -119,9 +116,7 @@ counted, so the most used come first in the composer's picker (ctrl+t).`,
 				return failf("replies show %s: %v", safetext.Line(args[0]), err)
 			}
 			if showJSON {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				return enc.Encode(r)
+				return writeJSON(cmd.OutOrStdout(), r)
 			}
 			writeReplies(cmd.OutOrStdout(), []domain.SavedReply{r})
 			fmt.Fprintln(cmd.OutOrStdout(), "text:")

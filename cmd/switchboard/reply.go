@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -310,9 +309,7 @@ for (approves: in operators.yaml), never its author.`,
 				return failf("drafts show %s: %v", args[0], err)
 			}
 			if showJSON {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				return enc.Encode(d)
+				return writeJSON(cmd.OutOrStdout(), d)
 			}
 			return writeDraft(cmd.OutOrStdout(), g, st, d)
 		},

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"switchboard/internal/words"
 	"switchboard/query"
 	"switchboard/report"
 	"switchboard/safetext"
@@ -82,9 +82,7 @@ e-mail or a wiki, with the volume by day as a text chart.`,
 			w := bufio.NewWriter(cmd.OutOrStdout())
 			switch format {
 			case "json":
-				enc := json.NewEncoder(w)
-				enc.SetIndent("", "  ")
-				err = enc.Encode(r)
+				err = writeJSON(w, r)
 			case "csv":
 				err = writeReportCSV(w, r)
 			case "md":
@@ -114,9 +112,7 @@ e-mail or a wiki, with the volume by day as a text chart.`,
 
 func writeIncidentFigures(w io.Writer, f report.Incident, format string) error {
 	if format == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(f)
+		return writeJSON(w, f)
 	}
 	prefix := ""
 	if format == "md" {
@@ -260,17 +256,5 @@ func shortDuration(d time.Duration) string {
 	if d < time.Minute {
 		return fmt.Sprintf("%ds", int(d/time.Second))
 	}
-	d = d.Round(time.Minute)
-	days, h, m := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
-	switch {
-	case days > 0 && h > 0:
-		return fmt.Sprintf("%dd%dh", days, h)
-	case days > 0:
-		return fmt.Sprintf("%dd", days)
-	case h > 0 && m > 0:
-		return fmt.Sprintf("%dh%dm", h, m)
-	case h > 0:
-		return fmt.Sprintf("%dh", h)
-	}
-	return fmt.Sprintf("%dm", m)
+	return words.Short(d)
 }

@@ -73,3 +73,21 @@ func Duration(d time.Duration) string {
 	}
 	return Plural(int(d/time.Second), "second")
 }
+
+// Short says d compactly, rounded to the minute: "25m", "1h10m", "2d",
+// "2d3h" (hours and minutes under a day, days and hours above).
+func Short(d time.Duration) string {
+	d = d.Round(time.Minute)
+	days, h, m := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case days > 0 && h > 0:
+		return fmt.Sprintf("%dd%dh", days, h)
+	case days > 0:
+		return fmt.Sprintf("%dd", days)
+	case h > 0 && m > 0:
+		return fmt.Sprintf("%dh%dm", h, m)
+	case h > 0:
+		return fmt.Sprintf("%dh", h)
+	}
+	return fmt.Sprintf("%dm", m)
+}

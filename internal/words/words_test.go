@@ -52,3 +52,14 @@ func TestDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestShort(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0: "0m", 25 * time.Minute: "25m", 70 * time.Minute: "1h10m", 2 * time.Hour: "2h",
+		48 * time.Hour: "2d", 51 * time.Hour: "2d3h", 89 * time.Second: "1m", 91 * time.Second: "2m",
+	} {
+		if got := Short(d); got != want {
+			t.Errorf("Short(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -343,21 +343,7 @@ func (m *Model) dueText(r *domain.Mention, now time.Time) string {
 }
 
 // shortDuration is 25m, 1h10m, 2d3h (rounded to the minute).
-func shortDuration(d time.Duration) string {
-	d = d.Round(time.Minute)
-	days, h, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
-	switch {
-	case days > 0 && h > 0:
-		return fmt.Sprintf("%dd%dh", days, h)
-	case days > 0:
-		return fmt.Sprintf("%dd", days)
-	case h > 0 && mins > 0:
-		return fmt.Sprintf("%dh%dm", h, mins)
-	case h > 0:
-		return fmt.Sprintf("%dh", h)
-	}
-	return fmt.Sprintf("%dm", mins)
-}
+func shortDuration(d time.Duration) string { return words.Short(d) }
 
 func (m *Model) rebuildSource() {
 	v := m.views[m.viewIdx]
