@@ -124,7 +124,7 @@ type Model struct {
 	filterSeq int
 
 	counts        store.Counts
-	exact         map[string]tabCount // see countsMsg
+	exact         map[int]tabCount // see countsMsg
 	countsLoading bool
 	countsDirty   bool
 
@@ -170,7 +170,7 @@ type (
 		counts store.Counts
 		// exact are the tabs' counts the counters cannot tell, counted
 		// (to maxTabCount), by the filter they were counted for
-		exact map[string]tabCount
+		exact map[int]tabCount
 		err   error
 	}
 	refreshedMsg struct {
@@ -401,8 +401,8 @@ func (m *Model) loadCounts() tea.Cmd {
 		return nil
 	}
 	m.countsLoading, m.countsDirty = true, false
-	st, ctx := m.sess.Store, m.sess.Ctx
-	fs := make([]store.Filter, 0, len(m.views)+1)
+	st, ctx, cur, seq := m.sess.Store, m.sess.Ctx, m.viewIdx, m.filterSeq
+	fs := make([]store.Filter, 0, len(m.views))
 	for i := range m.views {
 		fs = append(fs, m.tabFilter(i))
 	}
@@ -411,18 +411,13 @@ func (m *Model) loadCounts() tea.Cmd {
 		if err != nil {
 			return countsMsg{err: err}
 		}
-		exact := map[string]tabCount{}
-		for _, f := range fs {
+		exact := map[int]tabCount{}
+		for i, f := range fs {
 			if _, ok := countFor(f, c); ok || ctx.Err() != nil {
 				continue
 			}
-			k := fmt.Sprintf("%#v", f)
-			if _, done := exact[k]; done {
-				continue
-			}
-			n, capped, err := st.Count(f, maxTabCount)
-			if err == nil {
-				exact[k] = tabCount{n, capped}
+			if n, capped, err := st.Count(f, maxTabCount); err == nil {
+				exact[i] = tabCount{n: n, capped: capped, current: i == cur, seq: seq}
 			}
 		}
 		return countsMsg{counts: c, exact: exact}
@@ -432,10 +427,14 @@ func (m *Model) loadCounts() tea.Cmd {
 // maxTabCount bounds counting a tab the counters cannot tell.
 const maxTabCount = 10000
 
-// tabCount is a counted tab: n, or at least n when capped.
+// tabCount is a counted tab: n, or at least n when capped. current and
+// seq say what was counted: the tab as the current one (with the filter
+// and search of filterSeq seq) or as another.
 type tabCount struct {
-	n      int
-	capped bool
+	n       int
+	capped  bool
+	current bool
+	seq     int
 }
 
 // tabFilter is what tab i lists: its view, with the filter (and the
@@ -452,13 +451,13 @@ func (m *Model) tabFilter(i int) store.Filter {
 }
 
 // tabTotal is tab i's count: from the counters when they can tell, else
-// as last counted for the same filter.
+// as last counted for what the tab shows now.
 func (m *Model) tabTotal(i int) (string, bool) {
 	f := m.tabFilter(i)
 	if n, ok := countFor(f, m.counts); ok {
 		return thousands(n), true
 	}
-	if c, ok := m.exact[fmt.Sprintf("%#v", f)]; ok {
+	if c, ok := m.exact[i]; ok && c.current == (i == m.viewIdx) && (!c.current || c.seq == m.filterSeq) {
 		if c.capped {
 			return thousands(c.n) + "+", true
 		}

@@ -5,6 +5,7 @@ package reports
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -161,11 +162,7 @@ func openWork(st *store.Store, clock *sla.Policy, now time.Time) ([]domain.Menti
 	for _, w := range order {
 		load = append(load, *by[w])
 	}
-	for i := 1; i < len(load); i++ { // most open first
-		for j := i; j > 0 && load[j].open > load[j-1].open; j-- {
-			load[j], load[j-1] = load[j-1], load[j]
-		}
-	}
+	slices.SortStableFunc(load, func(a, b loadRow) int { return b.open - a.open }) // most open first
 	return slowest, load, err
 }
 
