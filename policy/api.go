@@ -339,16 +339,35 @@ func (p *Pack) TestTexts() (ran int, failures []TextFailure) {
 		}
 	}
 	for _, t := range p.Templates() {
-		vals := map[string]string{}
-		for _, f := range t.Fields() {
-			vals[f] = f
+		ran++
+		text, blocked := p.TemplateBlocks(t)
+		if len(blocked) > 0 {
+			failures = append(failures, TextFailure{What: "template " + t.ID, Text: text, Blocked: blocked})
 		}
-		text, _ := t.Render(vals)
-		ctx := Context{Platform: "generic", Visibility: domain.VisibilityPublic, Reply: true, Lang: t.Lang}
-		if len(t.Platforms) > 0 {
-			ctx.Platform = domain.Platform(t.Platforms[0])
-		}
-		check("template "+t.ID, text, ctx)
 	}
 	return ran, failures
+}
+
+// TemplateBlocks checks template t as it would be sent: each field filled
+// with its own name, as a public reply on its first platform (generic
+// when it names none) in its language. It returns the text checked and
+// its block findings (approval findings are not blocks here: an apology
+// may rightly need legal when it is used). A template, or a saved reply,
+// with a block could never be sent.
+func (p *Pack) TemplateBlocks(t Template) (text string, blocked []Finding) {
+	vals := map[string]string{}
+	for _, f := range t.Fields() {
+		vals[f] = f
+	}
+	text, _ = t.Render(vals)
+	ctx := Context{Platform: "generic", Visibility: domain.VisibilityPublic, Reply: true, Lang: t.Lang}
+	if len(t.Platforms) > 0 {
+		ctx.Platform = domain.Platform(t.Platforms[0])
+	}
+	for _, f := range p.Check(text, ctx) {
+		if f.Blocking() && f.Severity != Approval {
+			blocked = append(blocked, f)
+		}
+	}
+	return text, blocked
 }

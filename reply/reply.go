@@ -126,29 +126,12 @@ func Templates(pack *policy.Pack, p domain.Platform) []policy.Template {
 	return out
 }
 
-// SavedBlocked is what the pack blocks in saved reply r (each field
-// filled with its own name), checked as a public reply on its first
-// platform in its language: a library entry that could never be sent is
-// refused when it is saved. Approval findings are not blocks here (an
-// apology may rightly need legal when it is used).
+// SavedBlocked is what the pack blocks in saved reply r, checked as a
+// template (policy.Pack.TemplateBlocks): a library entry that could never
+// be sent is refused when it is saved.
 func SavedBlocked(pack *policy.Pack, r domain.SavedReply) []policy.Finding {
-	t := policy.Template{Text: r.Text}
-	vals := map[string]string{}
-	for _, f := range t.Fields() {
-		vals[f] = f
-	}
-	text, _ := t.Render(vals)
-	ctx := policy.Context{Platform: "generic", Visibility: domain.VisibilityPublic, Reply: true, Lang: r.Lang}
-	if len(r.Platforms) > 0 {
-		ctx.Platform = domain.Platform(r.Platforms[0])
-	}
-	var out []policy.Finding
-	for _, f := range pack.Check(text, ctx) {
-		if f.Blocking() && f.Severity != policy.Approval {
-			out = append(out, f)
-		}
-	}
-	return out
+	_, blocked := pack.TemplateBlocks(policy.Template{Text: r.Text, Platforms: r.Platforms, Lang: r.Lang})
+	return blocked
 }
 
 // SavedTemplates are the saved replies usable on platform p, as templates
