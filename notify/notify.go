@@ -13,6 +13,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -240,8 +241,7 @@ func (n *Notifier) deliver(ctx context.Context, t config.NotifyTarget, id string
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		var ue *url.Error
-		if ok := asURLError(err, &ue); ok {
+		if ue := (*url.Error)(nil); errors.As(err, &ue) {
 			return fmt.Errorf("%s", ue.Err) // without the URL
 		}
 		return err
@@ -252,14 +252,6 @@ func (n *Notifier) deliver(ctx context.Context, t config.NotifyTarget, id string
 		return fmt.Errorf("the target answered %s", resp.Status)
 	}
 	return nil
-}
-
-func asURLError(err error, ue **url.Error) bool {
-	e, ok := err.(*url.Error)
-	if ok {
-		*ue = e
-	}
-	return ok
 }
 
 func (n *Notifier) getenv(k string) string {

@@ -84,15 +84,17 @@ query language of every --query); --tag keeps those with the tag (every
 			defer st.Close()
 			var keys []string
 			if f != nil {
-				ms, err := collect(st, *f, "", 0)
-				if err != nil {
-					return failf("contacts list: %v", err)
-				}
 				keys = []string{}
-				for i := range ms {
-					if k := store.ContactKey(ms[i].Platform, ms[i].Author.Handle); !slices.Contains(keys, k) {
+				seen := map[string]bool{}
+				err := st.Each(*f, func(m *domain.Mention) bool {
+					if k := store.ContactKey(m.Platform, m.Author.Handle); !seen[k] {
+						seen[k] = true
 						keys = append(keys, k)
 					}
+					return true
+				})
+				if err != nil {
+					return failf("contacts list: %v", err)
 				}
 			}
 			people, err := st.People(keys)

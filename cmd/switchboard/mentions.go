@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -66,7 +67,7 @@ key signed in acts, with what their role allows.`,
 				return err
 			}
 			defer st.Close()
-			ms, err := collect(st, f, sortBy, limit)
+			ms, err := collect(st, f, sortBy, limit, clock)
 			if err != nil {
 				return failf("mentions list: %v", err)
 			}
@@ -269,51 +270,37 @@ func targetIDs(st *store.Store, keys []string, q, me string, clock *sla.Policy) 
 	if err != nil {
 		return nil, usagef("--query: %v", err)
 	}
-	ms, err := collect(st, parsed.Filter, "", 0)
+	err = st.Each(parsed.Filter, func(m *domain.Mention) bool {
+		ids = append(ids, m.ID)
+		return true
+	})
 	if err != nil {
 		return nil, failf("--query: %v", err)
-	}
-	for i := range ms {
-		ids = append(ids, ms[i].ID)
 	}
 	return ids, nil
 }
 
 // collect reads the mentions f matches in the order sortBy names (newest
-// first by default), at most limit (0: all).
-func collect(st *store.Store, f store.Filter, sortBy string, limit int) ([]domain.Mention, error) {
+// first by default; due: by the first-response deadline of each mention's
+// team clock), at most limit (0: all), in one read.
+func collect(st *store.Store, f store.Filter, sortBy string, limit int, clock *sla.Policy) ([]domain.Mention, error) {
 	f.Oldest = sortBy == "oldest"
-	page := 1000
-	if limit > 0 && limit < page && sortBy != "followers" && sortBy != "due" {
-		page = limit
-	}
+	sorted := sortBy == "followers" || sortBy == "due"
 	var out []domain.Mention
-	after := ""
-	for {
-		p, err := st.Query(f, after, page)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p.Mentions...)
-		if p.Next == "" || (limit > 0 && len(out) >= limit && sortBy != "followers" && sortBy != "due") {
-			break
-		}
-		after = p.Next
+	err := st.Each(f, func(m *domain.Mention) bool {
+		out = append(out, *m)
+		return sorted || limit == 0 || len(out) < limit
+	})
+	if err != nil {
+		return nil, err
 	}
 	switch sortBy {
 	case "followers":
-		slices.SortStableFunc(out, func(a, b domain.Mention) int {
-			switch {
-			case a.Author.Followers > b.Author.Followers:
-				return -1
-			case a.Author.Followers < b.Author.Followers:
-				return 1
-			}
-			return 0
-		})
+		slices.SortStableFunc(out, func(a, b domain.Mention) int { return cmp.Compare(b.Author.Followers, a.Author.Followers) })
 	case "due":
-		// first response deadline: the oldest unanswered first, then the rest
-		slices.SortStableFunc(out, func(a, b domain.Mention) int { return a.CreatedAt.Compare(b.CreatedAt) })
+		slices.SortStableFunc(out, func(a, b domain.Mention) int {
+			return clock.For(a.State.Team).Due(&a).Compare(clock.For(b.State.Team).Due(&b))
+		})
 	}
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]

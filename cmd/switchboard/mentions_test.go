@@ -259,3 +259,24 @@ func TestMentionsOverSSH(t *testing.T) {
 		t.Fatalf("the audit trail does not name ana: %+v", r)
 	}
 }
+
+// TestMentionsSortDueFollowsTheClock: sort:due orders by each mention's
+// first-response deadline (creation plus its priority's target), not by
+// age: an urgent mention an hour old is due before a normal one two
+// hours old.
+func TestMentionsSortDueFollowsTheClock(t *testing.T) {
+	dir := t.TempDir()
+	db, in := filepath.Join(dir, "sb.db"), filepath.Join(dir, "in.jsonl")
+	now := time.Now().UTC()
+	writeMentions(t, in,
+		map[string]any{"platform": "x", "id": "old", "author": map[string]any{"handle": "@a"}, "text": "where is it?", "created_at": now.Add(-2 * time.Hour).Format(time.RFC3339)},
+		map[string]any{"platform": "x", "id": "urgent", "author": map[string]any{"handle": "@b"}, "text": "hacked?", "priority": "urgent", "created_at": now.Add(-time.Hour).Format(time.RFC3339)},
+	)
+	if r := run(t, "", "import", "--db", db, in); r.code != 0 {
+		t.Fatalf("import: %+v", r)
+	}
+	ms := mentionsJSON(t, run(t, "", "mentions", "list", "--query", "sort:due", "--json", "--db", db))
+	if got := strings.Join(keysOf(ms), ","); got != "x:urgent,x:old" {
+		t.Fatalf("sort:due = %s, want the urgent one first", got)
+	}
+}

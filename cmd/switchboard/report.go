@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -60,7 +61,7 @@ e-mail or a wiki, with the volume by day as a text chart.`,
 			default:
 				return usagef("--format %q: want table, json, csv or md", format)
 			}
-			if by != "" && !contains(report.Groupings, by) {
+			if by != "" && !slices.Contains(report.Groupings, by) {
 				return usagef("--by %q: want one of %s", by, strings.Join(report.Groupings, ", "))
 			}
 			st, err := openStoreReadOnly(g)
@@ -143,15 +144,6 @@ func md1(s string) string {
 }
 
 func withBy(o report.Options, by string) report.Options { o.By = by; return o }
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
-}
 
 // secs is a percentile as a short duration ("–" for none).
 func secs(p *int64) string {
