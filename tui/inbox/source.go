@@ -132,37 +132,12 @@ func (s *source) fetchSorted(ctx context.Context, st *store.Store, anchor *row, 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.sorted == nil || anchor == nil && forward {
-		if s.byConversation {
-			rows, err := conversations(ctx, st, s.streams[0].f)
-			if err != nil {
-				return nil, false, err
-			}
-			s.sorted = rows
-			goto window
+		rows, err := s.readAll(ctx, st)
+		if err != nil {
+			return nil, false, err
 		}
-		var all []row
-		after := ""
-		for len(all) < maxSorted {
-			if err := ctx.Err(); err != nil {
-				return nil, false, err
-			}
-			page, err := st.Query(s.streams[0].f, after, 1000)
-			if err != nil {
-				return nil, false, err
-			}
-			for _, m := range page.Mentions {
-				all = append(all, row{m: m})
-			}
-			if after = page.Next; after == "" {
-				break
-			}
-		}
-		slices.SortStableFunc(all, func(a, b row) int {
-			return cmp.Compare(b.m.Author.Followers, a.m.Author.Followers)
-		})
-		s.sorted = all
+		s.sorted = rows
 	}
-window:
 	at := -1
 	if anchor != nil {
 		at = slices.IndexFunc(s.sorted, func(r row) bool { return r.m.ID == anchor.m.ID })
@@ -248,6 +223,24 @@ func (s *source) fetch(ctx context.Context, st *store.Store, anchor *row, forwar
 		rows, more = rows[:n], true
 	}
 	return rows, more, nil
+}
+
+// readAll is the rows of a view sorted in memory: one per conversation,
+// or every match by followers, most first (up to maxSorted matches).
+func (s *source) readAll(ctx context.Context, st *store.Store) ([]row, error) {
+	if s.byConversation {
+		return conversations(ctx, st, s.streams[0].f)
+	}
+	var all []row
+	err := st.Each(s.streams[0].f, func(m *domain.Mention) bool {
+		all = append(all, row{m: *m})
+		return len(all) < maxSorted && ctx.Err() == nil
+	})
+	if err == nil {
+		err = ctx.Err()
+	}
+	slices.SortStableFunc(all, func(a, b row) int { return cmp.Compare(b.m.Author.Followers, a.m.Author.Followers) })
+	return all, err
 }
 
 // ConversationKey is the conversation a mention belongs to: the one it
