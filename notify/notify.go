@@ -187,12 +187,12 @@ func (n *Notifier) runTarget(ctx context.Context, t config.NotifyTarget) {
 			if err := n.deliver(ctx, t, d.Event, d.Body); err != nil {
 				wait := backoff(d.Attempts)
 				n.logf("notify %s: delivery %s failed (attempt %d): %v; next try in %s", t.Name, d.Event, d.Attempts+1, err, wait)
-				if err := n.St.NotificationFailed(d.Seq, n.now().Add(wait), err.Error()); err != nil {
+				if err := n.St.NotificationFailed(d, n.now().Add(wait), err.Error()); err != nil {
 					n.logf("notify %s: %v", t.Name, err)
 				}
 				break // the rest wait for this one (a target gets them in order)
 			}
-			if err := n.St.NotificationDelivered(d.Seq); err != nil {
+			if err := n.St.NotificationDelivered(d); err != nil {
 				n.logf("notify %s: %v", t.Name, err)
 			}
 		}

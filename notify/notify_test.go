@@ -115,7 +115,7 @@ func TestQueueDeliversEachEventOnceAndRetries(t *testing.T) {
 			due, _ := st.DueNotifications("pager", time.Now().Add(time.Hour), 10)
 			for _, d := range due {
 				if d.Attempts > 0 && d.NextAt.After(time.Now()) {
-					st.NotificationFailed(d.Seq, time.Now(), d.LastErr)
+					st.NotificationFailed(d, time.Now(), d.LastErr)
 				}
 			}
 		}

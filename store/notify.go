@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +11,8 @@ import (
 )
 
 // The notification queue: events for outgoing webhooks, one entry per
-// event and target, kept until the target took it. An event is queued for
+// event and target (keyed target, 0, sequence: a target's deliveries are
+// one range, in order), kept until the target took it. An event is queued for
 // a target at most once (the seen bucket remembers it), so a replay after
 // a restart queues nothing twice; a delivery is removed only after the
 // target answered 2xx.
@@ -55,7 +57,7 @@ func (s *Store) EnqueueNotification(event string, targets []string, body []byte,
 			if err != nil {
 				return err
 			}
-			if err := q.Put(u64(seq), v); err != nil {
+			if err := q.Put(notifyKey(t, seq), v); err != nil {
 				return err
 			}
 			if err := seen.Put(k, u64(uint64(s.now().Unix()))); err != nil {
@@ -102,25 +104,25 @@ func (s *Store) LastEvent() (uint64, error) {
 	return pos, err
 }
 
+func notifyKey(target string, seq uint64) []byte { return append([]byte(target+"\x00"), u64(seq)...) }
+
 // DueNotifications are target's queued deliveries due at now, oldest
 // first, at most limit. A target's deliveries go in order: one waiting
 // for its retry holds the ones queued after it.
 func (s *Store) DueNotifications(target string, now time.Time, limit int) ([]Notification, error) {
 	var out []Notification
+	prefix := []byte(target + "\x00")
 	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bNotifyQueue).Cursor()
-		for k, v := c.First(); k != nil && len(out) < limit; k, v = c.Next() {
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, v = c.Next() {
 			var n Notification
 			if err := json.Unmarshal(v, &n); err != nil {
-				return fmt.Errorf("store: damaged notification %d: %w", getU64(k), err)
-			}
-			if n.Target != target {
-				continue
+				return fmt.Errorf("store: damaged notification %x: %w", k, err)
 			}
 			if n.NextAt.After(now) {
 				return nil
 			}
-			n.Seq = getU64(k)
+			n.Seq = getU64(k[len(prefix):])
 			out = append(out, n)
 		}
 		return nil
@@ -147,16 +149,17 @@ func (s *Store) PendingNotifications() (map[string]int, error) {
 var ErrNoNotification = errors.New("store: no such notification")
 
 // NotificationDelivered removes a delivery its target took.
-func (s *Store) NotificationDelivered(seq uint64) error {
-	_, err := s.update(func(w *txw) error { return w.tx.Bucket(bNotifyQueue).Delete(u64(seq)) })
+func (s *Store) NotificationDelivered(n Notification) error {
+	_, err := s.update(func(w *txw) error { return w.tx.Bucket(bNotifyQueue).Delete(notifyKey(n.Target, n.Seq)) })
 	return err
 }
 
 // NotificationFailed records a failed attempt and when to try again.
-func (s *Store) NotificationFailed(seq uint64, next time.Time, reason string) error {
+func (s *Store) NotificationFailed(d Notification, next time.Time, reason string) error {
 	_, err := s.update(func(w *txw) error {
 		q := w.tx.Bucket(bNotifyQueue)
-		v := q.Get(u64(seq))
+		k := notifyKey(d.Target, d.Seq)
+		v := q.Get(k)
 		if v == nil {
 			return ErrNoNotification
 		}
@@ -170,7 +173,7 @@ func (s *Store) NotificationFailed(seq uint64, next time.Time, reason string) er
 		if err != nil {
 			return err
 		}
-		return q.Put(u64(seq), b)
+		return q.Put(k, b)
 	})
 	return err
 }
