@@ -373,16 +373,19 @@ func orNone(s string) string {
 // raised (an alert has a stable id, so one seen again after a restart is
 // not sent again).
 func (n *Notifier) FollowAlerts(ctx context.Context, w *crisis.Watcher) {
+	published := map[string]bool{} // this run's: the store's seen set covers restarts
 	for {
 		if alerts, err := w.Alerts(); err == nil {
 			for _, a := range alerts {
-				if !a.Open {
+				if !a.Open || published[a.ID] {
 					continue
 				}
 				ev := Event{ID: "alert-" + a.ID, Type: "alert", Title: "Crisis alert: " + string(a.Kind), Text: a.Reason, At: a.RaisedAt}
 				if err := n.Publish(ev, 0); err != nil {
 					n.logf("notify: %v", err)
+					continue
 				}
+				published[a.ID] = true
 			}
 		}
 		select {
