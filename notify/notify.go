@@ -114,7 +114,6 @@ func (n *Notifier) logf(format string, a ...any) {
 // transaction.
 func (n *Notifier) Publish(ev Event, logPos uint64) error {
 	var targets []string
-	var body []byte
 	for _, t := range n.Targets {
 		if Wants(t, ev) {
 			targets = append(targets, t.Name)
@@ -137,8 +136,7 @@ func (n *Notifier) Publish(ev Event, logPos uint64) error {
 		byBody[string(b)] = append(byBody[string(b)], name)
 	}
 	for b, names := range byBody {
-		body = []byte(b)
-		if _, err := n.St.EnqueueNotification(ev.ID, names, body, logPos); err != nil {
+		if _, err := n.St.EnqueueNotification(ev.ID, names, []byte(b), logPos); err != nil {
 			return err
 		}
 	}
