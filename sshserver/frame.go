@@ -23,6 +23,10 @@ type frameModel struct {
 	dirty    bool
 	pending  bool // a frameMsg is on its way
 	due      bool // the frameMsg arrived: draw now
+	// since is when the oldest change not yet drawn arrived; onFrame (if
+	// set) is told how long it waited once a View draws it.
+	since   time.Time
+	onFrame func(time.Duration)
 }
 
 type frameMsg struct{}
@@ -35,6 +39,9 @@ func (f *frameModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return f, nil
 	}
 	m, cmd := f.inner.Update(msg)
+	if !f.dirty {
+		f.since = time.Now()
+	}
 	f.inner, f.dirty = m, true
 	if wait := f.every - time.Since(f.rendered); wait > 0 && !f.pending {
 		f.pending = true
@@ -46,7 +53,11 @@ func (f *frameModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (f *frameModel) View() tea.View {
 	if !f.have || (f.dirty && (f.due || time.Since(f.rendered) >= f.every)) {
 		f.view, f.have = f.inner.View(), true
-		f.rendered, f.dirty, f.due = time.Now(), false, false
+		now := time.Now()
+		if f.onFrame != nil && f.dirty {
+			f.onFrame(now.Sub(f.since))
+		}
+		f.rendered, f.dirty, f.due = now, false, false
 	}
 	return f.view
 }

@@ -57,3 +57,31 @@ func TestFrameModelDrawsOncePerFrameAndTheLastChange(t *testing.T) {
 		t.Fatalf("change after a quiet frame not drawn at once: %q", v.Content)
 	}
 }
+
+// onFrame is told how long the oldest undrawn change waited: a burst
+// drawn at the end of its frame waited about the frame, not the last
+// message's share of it; a frame with nothing new reports nothing.
+func TestFrameModelReportsHowLongAChangeWaited(t *testing.T) {
+	var waits []time.Duration
+	f := &frameModel{inner: &countModel{}, every: 30 * time.Millisecond, onFrame: func(d time.Duration) { waits = append(waits, d) }}
+	f.View()
+	f.Update(struct{}{}) // within the first frame: waits for the timer
+	time.Sleep(20 * time.Millisecond)
+	f.Update(struct{}{})
+	f.View() // still inside the frame
+	if len(waits) != 0 {
+		t.Fatalf("reported before drawing: %v", waits)
+	}
+	time.Sleep(15 * time.Millisecond)
+	f.Update(frameMsg{})
+	f.View()
+	if len(waits) != 1 || waits[0] < 35*time.Millisecond {
+		t.Fatalf("waits %v, want one of at least the 35 ms since the first change", waits)
+	}
+	f.View()
+	f.Update(frameMsg{})
+	f.View()
+	if len(waits) != 1 {
+		t.Fatalf("a frame with no change reported a wait: %v", waits)
+	}
+}

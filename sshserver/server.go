@@ -95,6 +95,9 @@ type Options struct {
 	MaxTimeout time.Duration
 	// MaxSessions is how many sessions may be open at once (100 by default).
 	MaxSessions int
+	// OnFrame, if set, is told for every frame a session draws how long
+	// the oldest change it draws waited (for the metrics' frame latency).
+	OnFrame func(time.Duration)
 	// Log receives one line per connection, refusal and error (nil: none).
 	Log func(format string, args ...any)
 	// DropGrace is how long a session told to end may take before its
@@ -450,7 +453,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 			return msg
 		}),
 	)
-	p := tea.NewProgram(&frameModel{inner: m, every: s.opts.FrameInterval}, opts...)
+	p := tea.NewProgram(&frameModel{inner: m, every: s.opts.FrameInterval, onFrame: s.opts.OnFrame}, opts...)
 	ls.mu.Lock()
 	ls.prog, ls.done = p, done
 	ls.mu.Unlock()

@@ -177,6 +177,25 @@ func (s *Store) DraftsFor(mentionKey string) ([]domain.Draft, error) {
 	return out, err
 }
 
+// DraftCount counts the drafts in any of states through the state index,
+// without reading them (the outbox's queue depth for metrics).
+func (s *Store) DraftCount(states ...domain.DraftState) (int, error) {
+	n := 0
+	err := s.view(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bDraftState).Cursor()
+		for _, st := range states {
+			prefix := append([]byte(st), 0)
+			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+				if len(k) == len(prefix)+8 {
+					n++
+				}
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
 // Drafts lists the drafts in any of states (all drafts when none is
 // given), newest first. With states it reads only those drafts, through
 // the state index.

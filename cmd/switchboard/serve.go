@@ -18,9 +18,9 @@ import (
 	"switchboard/config"
 	"switchboard/connectors"
 	"switchboard/internal/words"
+	"switchboard/metrics"
 	"switchboard/operators"
 	"switchboard/presence"
-	"switchboard/safetext"
 	"switchboard/sshserver"
 	"switchboard/store"
 	"switchboard/themes"
@@ -61,7 +61,7 @@ func connectHint(addr string) string {
 
 func init() {
 	addCommand(func(g *globals) *cobra.Command {
-		var listen, opsPath, hostKey string
+		var listen, opsPath, hostKey, metricsAddr, logFormat string
 		var idle, maxTime time.Duration
 		var maxSessions int
 		cmd := &cobra.Command{
@@ -89,7 +89,7 @@ session, finishes writes in flight and closes the store.`,
 				}
 				return runServe(cmd.Context(), g, serveOptions{
 					listen: listen, operators: opsPath, hostKey: hostKey, idle: idle, maxTime: maxTime,
-					maxSessions: maxSessions, errw: cmd.ErrOrStderr(),
+					maxSessions: maxSessions, errw: cmd.ErrOrStderr(), metrics: metricsAddr, logFormat: logFormat,
 				})
 			},
 		}
@@ -99,6 +99,8 @@ session, finishes writes in flight and closes the store.`,
 		cmd.Flags().DurationVar(&idle, "idle-timeout", 30*time.Minute, "end a session after this long without a key press")
 		cmd.Flags().DurationVar(&maxTime, "max-timeout", 12*time.Hour, "end any connection after this long")
 		cmd.Flags().IntVar(&maxSessions, "max-sessions", 100, "most sessions open at once")
+		cmd.Flags().StringVar(&metricsAddr, "metrics", "", "serve Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9464; off when empty)")
+		cmd.Flags().StringVar(&logFormat, "log-format", "text", "log lines as text or json (one JSON object per line)")
 		return cmd
 	})
 }
@@ -108,12 +110,15 @@ type serveOptions struct {
 	idle, maxTime              time.Duration
 	maxSessions                int
 	errw                       io.Writer
+	metrics, logFormat         string
 }
 
 func runServe(ctx context.Context, g *globals, so serveOptions) error {
-	logf := func(format string, a ...any) {
-		fmt.Fprintf(so.errw, "%s %s\n", time.Now().Format(time.TimeOnly), safetext.Line(fmt.Sprintf(format, a...)))
+	lg, err := newServeLog(so.errw, so.logFormat)
+	if err != nil {
+		return err
 	}
+	logf := lg.printf
 	cfg, err := config.Load(g.config)
 	if err != nil {
 		return err
@@ -156,10 +161,23 @@ func runServe(ctx context.Context, g *globals, so serveOptions) error {
 	defer stopServices()
 	var services sync.WaitGroup
 	env := &appEnv{store: s, config: cfg, team: reg.Current}
+	var srv *sshserver.Server
+	met := metrics.New(metrics.Options{
+		Sessions: func() int {
+			if srv == nil {
+				return 0
+			}
+			return srv.SessionCount()
+		},
+		QueueDepth: func() (int, error) { return s.DraftCount(queuedStates...) },
+	})
+	services.Add(1)
+	go func() { defer services.Done(); met.Follow(svcCtx, s.Subscribe()) }()
 	if len(conns) > 0 {
 		env.poller = connectors.NewPoller(s, connectors.PollerOptions{
 			Apps:     cfg.Brand.Apps,
-			OnChange: func(name string, h connectors.Health) { logHealth(so.errw, name, h) },
+			OnChange: func(name string, h connectors.Health) { lg.health(name, h) },
+			OnRound:  func(r connectors.RoundResult) { met.Round(r) },
 		})
 		for _, c := range conns {
 			env.poller.Add(c.conn, c.every)
@@ -186,8 +204,9 @@ func runServe(ctx context.Context, g *globals, so serveOptions) error {
 	}()
 
 	hub := presence.New(presence.Options{Role: reg.Role})
-	srv, err := sshserver.New(sshserver.Options{
-		Addr: addr, HostKeyPath: so.hostKey, Operators: reg, Presence: hub,
+	srv, err = sshserver.New(sshserver.Options{
+		OnFrame: met.Frame,
+		Addr:    addr, HostKeyPath: so.hostKey, Operators: reg, Presence: hub,
 		IdleTimeout: so.idle, MaxTimeout: so.maxTime, MaxSessions: so.maxSessions, Log: logf,
 		Command: sshCommands(reg, so.operators, &actor, env),
 		Model: func(ctx context.Context, info sshserver.SessionInfo) (tea.Model, func(), error) {
@@ -202,6 +221,15 @@ func runServe(ctx context.Context, g *globals, so serveOptions) error {
 		stopServices()
 		services.Wait()
 		return err
+	}
+	if so.metrics != "" {
+		maddr, err := serveMetrics(svcCtx, so.metrics, met, logf)
+		if err != nil {
+			stopServices()
+			services.Wait()
+			return err
+		}
+		logf("metrics on http://%s/metrics", maddr)
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()
