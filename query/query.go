@@ -41,6 +41,10 @@ type Query struct {
 	Filter store.Filter
 	// Sort is "" (the caller's default), newest, oldest, due or followers.
 	Sort string
+	// Timed says the filter depends on when it was parsed (is:overdue, or
+	// after:/before: a duration back from now): a query kept for long, such
+	// as a view, must be parsed again to mean the same thing later.
+	Timed bool
 }
 
 // Keys are the known keys, in the order help lists them.
@@ -177,6 +181,7 @@ func Parse(expr string, o Options) (Query, error) {
 					f.Escalated = true
 				case "overdue":
 					f.Overdue = &store.Overdue{Now: o.Now, Policy: o.Clock}
+					q.Timed = true
 				default:
 					return q, bad("want open, pending, snoozed, done, spam, unassigned, overdue, mine, escalated, fyi or needs-reply")
 				}
@@ -228,6 +233,7 @@ func Parse(expr string, o Options) (Query, error) {
 			if err != nil {
 				return q, bad("%v", err)
 			}
+			q.Timed = q.Timed || relative(vals[0])
 			if key == "after" {
 				if at.After(f.Since) {
 					f.Since = at
@@ -385,6 +391,21 @@ func When(s string, now time.Time, endOfDay bool) (time.Time, error) {
 		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("%q: want a duration back from now (24h, 7d, 2w), a date (2026-11-20) or RFC 3339", s)
+}
+
+// relative reports whether When reads s as a duration back from now.
+func relative(s string) bool {
+	if _, err := time.ParseDuration(s); err == nil {
+		return true
+	}
+	for _, suffix := range []string{"d", "w"} {
+		if n, ok := strings.CutSuffix(s, suffix); ok {
+			if _, err := strconv.Atoi(n); err == nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Until reads the end of a snooze: a duration from now (2h, 3d), a

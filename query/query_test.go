@@ -112,3 +112,25 @@ func TestParseErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestTimedQueries(t *testing.T) {
+	for expr, want := range map[string]bool{
+		"is:overdue":                   true,
+		"after:24h":                    true,
+		"before:7d":                    true,
+		"since:2w refund":              true,
+		"after:2026-11-20":             false,
+		"after:2026-11-20T10:00:00Z":   false,
+		"is:open tag:billing refund*":  false,
+		"":                             false,
+		"before:2026-11-20 is:overdue": true,
+	} {
+		q, err := Parse(expr, Options{Now: time.Now()})
+		if err != nil {
+			t.Fatalf("%q: %v", expr, err)
+		}
+		if q.Timed != want {
+			t.Errorf("%q: Timed %v, want %v", expr, q.Timed, want)
+		}
+	}
+}

@@ -68,6 +68,9 @@ type View struct {
 	Expr   string
 	Sort   string // newest, oldest, due, followers
 	Filter store.Filter
+	// Timed says Filter depends on the time it was parsed (is:overdue,
+	// after:24h): it is parsed again, as of now, each time it is used.
+	Timed bool
 	// Columns are the list's columns (config.ViewColumns); nil is the
 	// default set for the width.
 	Columns []string
@@ -102,8 +105,10 @@ type Model struct {
 	userSort string      // sort: of the filter (f)
 	expr     string      // the user's filter expression (f)
 	user     store.Filter
-	src      *source
-	filter   store.Filter // view ∧ user ∧ search, what src reads
+	// userTimed: user depends on the time (see View.Timed)
+	userTimed bool
+	src       *source
+	filter    store.Filter // view ∧ user ∧ search, what src reads
 
 	gen                        int // bumped whenever the window is rebuilt
 	rows                       []row
@@ -258,7 +263,7 @@ func New(sess pane.Session, opts Options) (*Model, error) {
 		if sortBy == "" {
 			sortBy = "newest"
 		}
-		m.views = append(m.views, View{Name: d.Name, Expr: d.Expr(), Sort: sortBy, Filter: q.Filter, Columns: d.Columns})
+		m.views = append(m.views, View{Name: d.Name, Expr: d.Expr(), Sort: sortBy, Filter: q.Filter, Timed: q.Timed, Columns: d.Columns})
 	}
 	m.rebuildSource()
 	return m, nil
@@ -345,16 +350,41 @@ func (m *Model) dueText(r *domain.Mention, now time.Time) string {
 // shortDuration is 25m, 1h10m, 2d3h (rounded to the minute).
 func shortDuration(d time.Duration) string { return words.Short(d) }
 
+// now re-reads a filter that depends on the time it was parsed
+// (query.Query.Timed), so that is:overdue and after:24h in a view or a
+// filter kept open for hours mean what they say now.
+func (m *Model) now(expr string, f store.Filter, timed bool) store.Filter {
+	if !timed {
+		return f
+	}
+	q, err := m.parse(expr)
+	if err != nil { // it parsed before; the clock cannot break it
+		return f
+	}
+	return q.Filter
+}
+
+func (m *Model) viewFilter(i int) store.Filter {
+	v := m.views[i]
+	return m.now(v.Expr, v.Filter, v.Timed)
+}
+
+func (m *Model) userFilter() store.Filter { return m.now(m.expr, m.user, m.userTimed) }
+
+func (m *Model) searchFilter() store.Filter {
+	return m.now(m.search, m.searchQ.Filter, m.searchQ.Timed)
+}
+
 func (m *Model) rebuildSource() {
 	v := m.views[m.viewIdx]
-	f := Merge(v.Filter, m.user)
+	f := Merge(m.viewFilter(m.viewIdx), m.userFilter())
 	sortBy := v.Sort
 	if m.userSort != "" {
 		sortBy = m.userSort
 	}
 	if m.search != "" {
 		// a search covers all history, not the view
-		f = Merge(m.searchQ.Filter, m.user)
+		f = Merge(m.searchFilter(), m.userFilter())
 		if m.searchQ.Sort != "" {
 			sortBy = m.searchQ.Sort
 		}
@@ -440,14 +470,13 @@ type tabCount struct {
 // tabFilter is what tab i lists: its view, with the filter (and the
 // search, over all history) on top when it is the current tab.
 func (m *Model) tabFilter(i int) store.Filter {
-	v := m.views[i]
 	if i != m.viewIdx {
-		return v.Filter
+		return m.viewFilter(i)
 	}
 	if m.search != "" {
-		return Merge(m.searchQ.Filter, m.user)
+		return Merge(m.searchFilter(), m.userFilter())
 	}
-	return Merge(v.Filter, m.user)
+	return Merge(m.viewFilter(i), m.userFilter())
 }
 
 // tabTotal is tab i's count: from the counters when they can tell, else
@@ -560,8 +589,8 @@ func (m *Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		if err != nil {
 			return m, pane.ToastError(err.Error())
 		}
-		m.views = append(m.views, View{Name: msg.view.Name, Expr: msg.view.Query, Sort: cmp.Or(msg.view.Sort, q.Sort, "newest"), Filter: q.Filter, Columns: msg.view.Columns})
-		m.search, m.searchQ, m.expr, m.user, m.userSort = "", query.Query{}, "", store.Filter{}, ""
+		m.views = append(m.views, View{Name: msg.view.Name, Expr: msg.view.Query, Sort: cmp.Or(msg.view.Sort, q.Sort, "newest"), Filter: q.Filter, Timed: q.Timed, Columns: msg.view.Columns})
+		m.search, m.searchQ, m.expr, m.user, m.userSort, m.userTimed = "", query.Query{}, "", store.Filter{}, "", false
 		return m, tea.Batch(m.setView(len(m.views)-1), pane.Toast("saved view “"+msg.view.Name+"” to the config"))
 	case actionMsg:
 		return m, m.onAction(msg)
@@ -838,6 +867,7 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		return m.load(loadBottom, nil)
 	case key.Matches(k, km.Refresh), key.Matches(k, km.JumpNew):
 		m.newCount = 0
+		m.rebuildSource() // as of now: is:overdue, after:24h
 		return tea.Batch(m.reload(), m.loadCounts())
 	case key.Matches(k, km.Open):
 		return m.openDetail()
@@ -1258,7 +1288,7 @@ func (m *Model) onDialogKey(k tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		m.dlg = nil
-		m.expr, m.user, m.userSort = strings.TrimSpace(value), q.Filter, q.Sort
+		m.expr, m.user, m.userSort, m.userTimed = strings.TrimSpace(value), q.Filter, q.Sort, q.Timed
 		m.clearSelection()
 		m.rebuildSource()
 		return tea.Batch(m.reload(), m.loadCounts())

@@ -25,7 +25,7 @@ func (m *Model) ShowMentions(expr string) tea.Cmd {
 		}
 	}
 	m.dlg, m.detail = nil, nil
-	m.expr, m.user, m.userSort = strings.TrimSpace(expr), q.Filter, q.Sort
+	m.expr, m.user, m.userSort, m.userTimed = strings.TrimSpace(expr), q.Filter, q.Sort, q.Timed
 	m.selected = map[uint64]domain.Mention{}
 	m.rebuildSource()
 	return tea.Batch(m.reload(), m.loadCounts())
