@@ -7,8 +7,8 @@ import (
 
 	"switchboard/config"
 	"switchboard/domain"
-	"switchboard/tui/pane"
 	"switchboard/themes"
+	"switchboard/tui/pane"
 )
 
 // TestTimedViewsMeanNow: a view of is:overdue (or after:1h) kept open for
