@@ -27,9 +27,29 @@ import (
 	"switchboard/store"
 )
 
+// Store is what the deriver needs of the store: the change feed and the
+// audit log it derives notices from, its position in that log, the
+// notices it adds and the records they are about. *store.Store is one.
+type Store interface {
+	Subscribe() *store.Subscription
+	LastEvent() (uint64, error)
+	Log(after uint64, fn func(domain.Event) bool) error
+	NoticesLog() (uint64, error)
+	SetNoticesLog(pos uint64) error
+	AddNotices(ns []store.Notice, logPos uint64) ([]store.Notice, error)
+	// what the notices are about: mentions (and the clock's counters),
+	// incidents, drafts and who may approve them
+	GetByKey(key string) (domain.Mention, error)
+	Counts() (store.Counts, error)
+	Each(f store.Filter, fn func(m *domain.Mention) bool) error
+	Incident(id string) (domain.Incident, error)
+	Draft(id string) (domain.Draft, error)
+	MayApprove(actor string, d domain.Draft) error
+}
+
 // Options configure a Deriver.
 type Options struct {
-	Store *store.Store
+	Store Store
 	// SLA is the response clocks (nil: the default targets, always open).
 	SLA *sla.Policy
 	// Warning is how long before a breach its warning comes (10m).

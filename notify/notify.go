@@ -82,9 +82,25 @@ func Sign(secret, body []byte) string {
 	return "sha256=" + hex.EncodeToString(m.Sum(nil))
 }
 
+// Store is what the notifier needs of the store: the audit log it follows
+// (and its position in it), the durable delivery queue, and the drafts and
+// incidents events name. *store.Store is one.
+type Store interface {
+	LastEvent() (uint64, error)
+	Log(after uint64, fn func(domain.Event) bool) error
+	NotifyLog() (uint64, error)
+	SetNotifyLog(pos uint64) error
+	EnqueueNotification(event string, targets []string, body []byte, logPos uint64) (int, error)
+	DueNotifications(target string, now time.Time, limit int) ([]store.Notification, error)
+	NotificationDelivered(n store.Notification) error
+	NotificationFailed(d store.Notification, next time.Time, reason string) error
+	Draft(id string) (domain.Draft, error)
+	Incident(id string) (domain.Incident, error)
+}
+
 // Notifier queues events for the configured targets and delivers them.
 type Notifier struct {
-	St      *store.Store
+	St      Store
 	Targets []config.NotifyTarget
 	// Getenv reads the URLs and secrets named by url_env and secret_env.
 	Getenv func(string) string

@@ -60,15 +60,30 @@ type Options struct {
 	Logf func(format string, args ...any)
 }
 
+// Store is what the outbox needs of the store: the queue, the send
+// protocol (begin, finish, fail, hold), the recipient guard and the feed
+// that wakes it. *store.Store is one.
+type Store interface {
+	Drafts(states ...domain.DraftState) ([]domain.Draft, error)
+	BeginCheckedSend(id, packVersion string, overrides []store.PolicyOverride) (domain.Draft, error)
+	FinishSend(id string, o store.SendOutcome) (domain.Draft, error)
+	FailDraft(id, reason string, retryable bool) (domain.Draft, error)
+	HoldDraft(id string, next time.Time, reason string) (domain.Draft, error)
+	CheckRecipient(m domain.Mention) error
+	GetByKey(key string) (domain.Mention, error)
+	SendingPause() (store.Pause, error)
+	Subscribe() *store.Subscription
+}
+
 // Sender is the outbox worker of one process.
 type Sender struct {
-	st    *store.Store
+	st    Store
 	conns []connectors.Connector
 	o     Options
 }
 
 // New returns a sender for the store over the given connectors.
-func New(st *store.Store, conns []connectors.Connector, o Options) *Sender {
+func New(st Store, conns []connectors.Connector, o Options) *Sender {
 	if o.Pack == nil {
 		o.Pack = policy.Default()
 	}

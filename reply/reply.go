@@ -48,6 +48,16 @@ type Result struct {
 // Queued reports whether the draft went to the send queue.
 func (r Result) Queued() bool { return len(r.Blocked) == 0 && len(r.Asked) == 0 }
 
+// Store is what Submit needs of the store: the draft protocol (new,
+// edit, ask for approval, queue). *store.Store is one.
+type Store interface {
+	NewDraft(actor, mentionKey string, vis domain.Visibility, text string) (domain.Draft, error)
+	NewPost(actor string, p domain.Platform, text string) (domain.Draft, error)
+	EditDraft(actor, id string, version int, vis domain.Visibility, text string) (domain.Draft, error)
+	RequestApproval(actor, id string, version int, roles []string) (domain.Draft, error)
+	QueueDraft(actor, id string, version int) (domain.Draft, error)
+}
+
 // Submit saves text as actor's reply to m (or post, for a PostOn target:
 // always public) (a new draft when d.ID is "",
 // else an edit of d unless it holds that text already), checks the saved
@@ -55,7 +65,7 @@ func (r Result) Queued() bool { return len(r.Blocked) == 0 && len(r.Asked) == 0 
 // approval by the roles the findings name (Result.Asked), or queues it.
 // A draft already waiting for approval is left waiting. On an error the
 // Result holds the draft as far as it got.
-func Submit(st *store.Store, pack *policy.Pack, actor string, m domain.Mention, d domain.Draft, vis domain.Visibility, text string) (Result, error) {
+func Submit(st Store, pack *policy.Pack, actor string, m domain.Mention, d domain.Draft, vis domain.Visibility, text string) (Result, error) {
 	var err error
 	switch {
 	case d.ID == "" && IsPost(m):
