@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	charmlog "charm.land/log/v2"
@@ -26,6 +27,9 @@ import (
 type serveLog struct {
 	w    io.Writer
 	json *slog.Logger // nil: text
+
+	mu   sync.Mutex
+	last map[string]string // connector → the state and error last logged
 }
 
 func newServeLog(w io.Writer, format string) (*serveLog, error) {
@@ -54,7 +58,20 @@ func (l *serveLog) printf(format string, a ...any) {
 }
 
 // health logs a connector's change of health: a warning unless it is ok.
+// A round that only moves the time of the last success is not a change
+// worth a line (a connector polled every 5 s would log every 5 s).
 func (l *serveLog) health(name string, h connectors.Health) {
+	l.mu.Lock()
+	if l.last == nil {
+		l.last = map[string]string{}
+	}
+	state := string(h.State) + "\x00" + h.LastError
+	seen, ok := l.last[name]
+	l.last[name] = state
+	l.mu.Unlock()
+	if ok && seen == state {
+		return
+	}
 	if l.json == nil {
 		logHealth(l.w, name, h)
 		return
