@@ -213,22 +213,19 @@ did not send, a post from an app brand.apps does not list, a profile change):
 incident in the security scenario with the policy pack's security playbook
 (account compromise) as its checklist, and dismisses the alert as declared.
 Without either flag both are done. Needs a lead; run it while the app is
-closed (or press H on the alert in the crisis board).`,
+closed (or press H on the alert in the crisis board), or over ssh against
+switchboard serve, where the key you sign in with decides who acts.`,
 		Example: "  switchboard alerts hijack acct-1f2e3d4c5b6a7980 --pause --declare",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !pause && !declare {
 				pause, declare = true, true
 			}
-			me, err := localIdentity()
-			if err != nil {
-				return err
-			}
-			s, err := openStore(g)
+			me, s, done, err := actingStore(g) // over ssh: the caller, on serve's store
 			if err != nil {
 				return heldHint(err)
 			}
-			defer s.Close()
+			defer done()
 			acc, err := s.AccountAlert(args[0])
 			if errors.Is(err, store.ErrNotFound) {
 				return failf("alerts hijack: no alert %q about a brand account (switchboard alerts lists them)", args[0])

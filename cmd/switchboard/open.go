@@ -46,6 +46,11 @@ func scoreSentiment(m *domain.Mention) {
 // the routing rules of the config named by --config and, when an
 // operators file exists, its permissions (localAuthorize).
 func openStore(g *globals) (*store.Store, error) {
+	if g.shared != nil {
+		// over ssh a command works on serve's own store (actingStore,
+		// openStoreReadOnly), never on a file of the server's account
+		return nil, fmt.Errorf("this command does not run over ssh")
+	}
 	cfg, err := config.Load(g.config)
 	if err != nil {
 		return nil, err
