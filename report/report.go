@@ -68,8 +68,18 @@ type Report struct {
 	Total         Group   `json:"total"`
 }
 
-// Build reads the window's mentions once and computes the report.
+// Build reads the window's mentions once and computes the report. It
+// reads the store's compact stats records (store.EachFigures), or the full
+// records when the query searches words or authors.
 func Build(st *store.Store, o Options) (Report, error) {
+	return build(o, func(f store.Filter, fn func(*domain.Mention) bool) error {
+		_, err := st.EachFigures(f, fn)
+		return err
+	})
+}
+
+// build computes the report over the mentions each yields for a filter.
+func build(o Options, each func(store.Filter, func(*domain.Mention) bool) error) (Report, error) {
 	if o.By != "" && !slices.Contains(Groupings, o.By) {
 		return Report{}, fmt.Errorf("--by %q: want one of %v", o.By, Groupings)
 	}
@@ -103,7 +113,7 @@ func Build(st *store.Store, o Options) (Report, error) {
 		}
 		g.count(m, o)
 	}
-	err := st.Each(f, func(m *domain.Mention) bool {
+	err := each(f, func(m *domain.Mention) bool {
 		total.count(m, o)
 		for _, k := range keys(m, o) {
 			add(k, m)
