@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"switchboard/config"
 	"switchboard/domain"
+	"switchboard/query"
 	"switchboard/store"
 )
 
@@ -121,4 +123,57 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// BenchmarkReportVariants reports over the same store as
+// BenchmarkReportByTeam in other ways: by day, with a query the stats
+// answer, with business hours, and with a word search (the full records).
+func BenchmarkReportVariants(b *testing.B) {
+	path := os.Getenv("SWITCHBOARD_BENCH_STORE")
+	if path == "" {
+		b.Skip("set SWITCHBOARD_BENCH_STORE (see BenchmarkReportByTeam)")
+	}
+	st, err := store.Open(benchCopy(b, path), store.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Now()
+	ic := config.Inbox{TeamClocks: map[string]config.TeamClock{
+		"support": {Clock: config.Clock{Normal: time.Hour}, Hours: &config.Hours{Days: "mon-fri", From: "09:00", To: "17:00", Zone: "Europe/Amsterdam"}}},
+		Hours: &config.Hours{Days: "mon-fri", From: "08:00", To: "18:00", Zone: "UTC"}}
+	hours, err := ic.SLA()
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := func(s string) store.Filter {
+		p, err := query.Parse(s, query.Options{Now: now, Clock: hours})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return p.Filter
+	}
+	for _, c := range []struct {
+		name string
+		o    Options
+	}{
+		{"by=day", Options{By: "day"}},
+		{"by=tag/query=is:open", Options{By: "tag", Filter: q("is:open")}},
+		{"by=team/business-hours", Options{By: "team", Clock: hours}},
+		{"by=team/business-hours/query=is:overdue", Options{By: "team", Clock: hours, Filter: q("is:overdue")}},
+		{"by=team/query=word", Options{By: "team", Filter: q("refund")}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			c.o.Now = now
+			var n int
+			for range b.N {
+				r, err := Build(st, c.o)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n = r.Total.Mentions
+			}
+			b.ReportMetric(float64(n), "mentions")
+		})
+	}
 }

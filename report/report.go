@@ -113,9 +113,10 @@ func build(o Options, each func(store.Filter, func(*domain.Mention) bool) error)
 		}
 		g.count(m, o)
 	}
+	var kb keyer
 	err := each(f, func(m *domain.Mention) bool {
 		total.count(m, o)
-		for _, k := range keys(m, o) {
+		for _, k := range kb.keys(m, o) {
 			add(k, m)
 		}
 		return true
@@ -161,30 +162,52 @@ func businessHours(p *sla.Policy) bool {
 	return false
 }
 
-// keys are the groups m counts in.
-func keys(m *domain.Mention, o Options) []string {
-	or := func(s string) string {
+// keyer names the groups a mention counts in, reusing its buffers and
+// the day names it made (a million mentions share a few hundred days).
+type keyer struct {
+	buf     [1]string
+	day     [3]int // year, month, day of dayName
+	dayName string
+}
+
+// hours are the keys of --by hour.
+var hours = func() (h [24]string) {
+	for i := range h {
+		h[i] = fmt.Sprintf("%02d", i)
+	}
+	return h
+}()
+
+// keys are the groups m counts in (valid until the next call).
+func (k *keyer) keys(m *domain.Mention, o Options) []string {
+	or := func(s string) []string {
 		if s == "" {
-			return None
+			s = None
 		}
-		return s
+		k.buf[0] = s
+		return k.buf[:]
 	}
 	switch o.By {
 	case "team":
-		return []string{or(m.State.Team)}
+		return or(m.State.Team)
 	case "assignee":
-		return []string{or(m.State.Assignee)}
+		return or(m.State.Assignee)
 	case "tag":
 		if len(m.State.Tags) == 0 {
-			return []string{None}
+			return or("")
 		}
 		return m.State.Tags
 	case "platform":
-		return []string{string(m.Platform)}
+		return or(string(m.Platform))
 	case "day":
-		return []string{m.CreatedAt.In(o.Loc).Format("2006-01-02")}
+		t := m.CreatedAt.In(o.Loc)
+		y, mo, d := t.Date()
+		if k.dayName == "" || k.day != [3]int{y, int(mo), d} {
+			k.day, k.dayName = [3]int{y, int(mo), d}, t.Format("2006-01-02")
+		}
+		return or(k.dayName)
 	case "hour":
-		return []string{m.CreatedAt.In(o.Loc).Format("15")}
+		return or(hours[m.CreatedAt.In(o.Loc).Hour()])
 	}
 	return nil
 }
@@ -203,7 +226,7 @@ func (g *Group) count(m *domain.Mention, o Options) {
 		if !m.State.FYI && wait > target {
 			g.Overdue++
 		}
-	} else if sla.Running(m, o.Now) && c.Waited(m, o.Now) >= target {
+	} else if sla.Running(m, o.Now) && c.Hours.AtLeast(m.CreatedAt, o.Now, target) { // waited its target
 		g.Overdue++
 	}
 	if m.State.Status == domain.StatusDone && !m.State.ResolvedAt.IsZero() {
@@ -219,6 +242,8 @@ func (g *Group) finish() {
 		g.ResponseRate = round(float64(g.Responded) / float64(g.Mentions))
 		g.NegativeShare = round(float64(g.negative) / float64(g.Mentions))
 	}
+	slices.Sort(g.firsts)
+	slices.Sort(g.resolutions)
 	g.FirstResponseP50S = percentile(g.firsts, 50)
 	g.FirstResponseP90S = percentile(g.firsts, 90)
 	g.ResolutionP50S = percentile(g.resolutions, 50)
@@ -226,16 +251,14 @@ func (g *Group) finish() {
 
 func round(x float64) float64 { return math.Round(x*10000) / 10000 }
 
-// percentile is the nearest-rank percentile p of xs: the smallest value
-// with at least p% of the values at or below it; nil for no values.
-func percentile(xs []int64, p int) *int64 {
-	if len(xs) == 0 {
+// percentile is the nearest-rank percentile p of sorted: the smallest
+// value with at least p% of the values at or below it; nil for no values.
+func percentile(sorted []int64, p int) *int64 {
+	if len(sorted) == 0 {
 		return nil
 	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	rank := int(math.Ceil(float64(p) / 100 * float64(len(s))))
-	v := s[max(rank, 1)-1]
+	rank := int(math.Ceil(float64(p) / 100 * float64(len(sorted))))
+	v := sorted[max(rank, 1)-1]
 	return &v
 }
 

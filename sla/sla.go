@@ -125,6 +125,36 @@ func (h *Hours) Elapsed(a, b time.Time) time.Duration {
 	return sum
 }
 
+// AtLeast reports whether Elapsed(a, b) >= d. It walks the days only
+// until d is reached, so that judging a mention months old costs its first
+// few days, not one step per day since.
+func (h *Hours) AtLeast(a, b time.Time, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	if !b.After(a) {
+		return false
+	}
+	if h == nil {
+		return b.Sub(a) >= d
+	}
+	var sum time.Duration
+	a, b = a.In(h.Loc), b.In(h.Loc)
+	day := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, h.Loc)
+	for i := 0; i < maxDays && day.Before(b); i++ {
+		if lo, hi, ok := h.open(day); ok {
+			lo, hi = later(lo, a), earlier(hi, b)
+			if hi.After(lo) {
+				if sum += hi.Sub(lo); sum >= d {
+					return true
+				}
+			}
+		}
+		day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, h.Loc)
+	}
+	return sum >= d
+}
+
 // Add is the time when d of business time has passed after t.
 func (h *Hours) Add(t time.Time, d time.Duration) time.Time {
 	if h == nil {
@@ -242,7 +272,7 @@ func (p *Policy) Overdue(m *domain.Mention, now time.Time) bool {
 		return false
 	}
 	c := p.For(m.State.Team)
-	return c.Waited(m, now) >= c.Target(m.State.Priority)
+	return c.Hours.AtLeast(m.CreatedAt, now, c.Target(m.State.Priority)) // Waited >= Target
 }
 
 // Shortest is the shortest target of any clock (nothing that has waited

@@ -1,6 +1,7 @@
 package sla
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -89,5 +90,41 @@ func TestTeamClocks(t *testing.T) {
 	}
 	if s := p.Shortest(); s != 15*time.Minute {
 		t.Errorf("shortest target %v (urgent default is 15m)", s)
+	}
+}
+
+// TestAtLeastAgreesWithElapsed: AtLeast(a, b, d) is Elapsed(a, b) >= d,
+// across weekends, the DST changes and hours that run to midnight.
+func TestAtLeastAgreesWithElapsed(t *testing.T) {
+	loc := ams(t)
+	var hs []*Hours
+	for _, spec := range [][4]string{{"mon-fri", "09:00", "17:00", "Europe/Amsterdam"}, {"daily", "00:00", "24:00", "Europe/Amsterdam"},
+		{"sat", "10:00", "11:00", "America/New_York"}, {"mon,wed", "08:30", "18:00", "UTC"}} {
+		h, err := ParseHours(spec[0], spec[1], spec[2], spec[3])
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs = append(hs, h)
+	}
+	hs = append(hs, nil)
+	base := time.Date(2026, 3, 20, 0, 0, 0, 0, loc) // a week before the clocks go forward
+	rng := rand.New(rand.NewPCG(1, 2))
+	yes := 0
+	for i := range 20000 {
+		h := hs[i%len(hs)]
+		a := base.Add(time.Duration(rng.Int64N(int64(250 * 24 * time.Hour)))) // past October's change too
+		b := a.Add(time.Duration(rng.Int64N(int64(40*24*time.Hour))) - 2*time.Hour)
+		d := []time.Duration{0, time.Minute, 15 * time.Minute, time.Hour, 4 * time.Hour, 24 * time.Hour, 100 * time.Hour}[rng.IntN(7)] +
+			time.Duration(rng.IntN(2))*time.Duration(rng.Int64N(int64(time.Hour)))
+		want := h.Elapsed(a, b) >= d
+		if got := h.AtLeast(a, b, d); got != want {
+			t.Fatalf("hours %+v: AtLeast(%v, %v, %v) = %v, Elapsed %v", h, a, b, d, got, h.Elapsed(a, b))
+		}
+		if want {
+			yes++
+		}
+	}
+	if yes < 2000 || yes > 18000 {
+		t.Fatalf("%d of 20000 were at least: the cases are lopsided", yes)
 	}
 }

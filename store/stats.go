@@ -134,23 +134,47 @@ func appendStatsString(dst []byte, s string) []byte {
 // strings it has seen (teams, tags, statuses repeat) instead of
 // allocating them per record.
 type statsDecoder struct {
-	m      domain.Mention
-	tags   []string
+	m    domain.Mention
+	tags []string
+	// recent holds a few values per string field, looked up by a short
+	// linear scan (fields like status have a handful of values); the rest
+	// are shared through intern.
+	recent [statsStrings][]string
 	intern map[string]string
 }
 
-// maxInterned bounds the shared strings of one scan (conversation keys
-// and the like are many and rarely repeat).
-const maxInterned = 4096
+// statsStrings is the number of string fields before the tags (the
+// tags share the last slot).
+const statsStrings = 10
 
-func (d *statsDecoder) str(b []byte) string {
+// maxInterned bounds the shared strings of one scan (conversation keys
+// and the like are many and rarely repeat); maxRecent bounds each field's
+// linear list.
+const (
+	maxInterned = 4096
+	maxRecent   = 8
+)
+
+func (d *statsDecoder) str(slot int, b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
+	r := d.recent[slot]
+	for _, s := range r {
+		if s == string(b) {
+			return s
+		}
+	}
 	if s, ok := d.intern[string(b)]; ok {
+		if len(r) < maxRecent {
+			d.recent[slot] = append(r, s)
+		}
 		return s
 	}
 	s := string(b)
+	if len(r) < maxRecent {
+		d.recent[slot] = append(r, s)
+	}
 	if len(d.intern) < maxInterned {
 		if d.intern == nil {
 			d.intern = map[string]string{}
@@ -200,13 +224,13 @@ func (d *statsDecoder) decode(tk, v []byte) (*domain.Mention, error) {
 		}
 		return time.Unix(sec, int64(nsec)).UTC()
 	}
-	str := func() string {
+	str := func(slot int) string {
 		n := uvarint()
 		if bad || n > uint64(len(p)) {
 			bad = true
 			return ""
 		}
-		s := d.str(p[:n])
+		s := d.str(slot, p[:n])
 		p = p[n:]
 		return s
 	}
@@ -231,15 +255,15 @@ func (d *statsDecoder) decode(tk, v []byte) (*domain.Mention, error) {
 	if fl&sfFollowers != 0 {
 		m.Author.Followers = varint()
 	}
-	m.Platform = domain.Platform(str())
-	m.Kind = domain.Kind(str())
-	m.Lang = str()
-	m.State.Team = str()
-	m.State.Assignee = str()
-	m.State.Status = domain.Status(str())
-	m.State.Priority = domain.Priority(str())
-	m.State.IncidentID = str()
-	m.State.Conversation = str()
+	m.Platform = domain.Platform(str(0))
+	m.Kind = domain.Kind(str(1))
+	m.Lang = str(2)
+	m.State.Team = str(3)
+	m.State.Assignee = str(4)
+	m.State.Status = domain.Status(str(5))
+	m.State.Priority = domain.Priority(str(6))
+	m.State.IncidentID = str(7)
+	m.State.Conversation = str(8)
 	n := uvarint()
 	if bad || n > uint64(len(p)) {
 		return nil, errStatsRecord
@@ -247,7 +271,7 @@ func (d *statsDecoder) decode(tk, v []byte) (*domain.Mention, error) {
 	if n > 0 {
 		d.tags = d.tags[:0]
 		for range n {
-			d.tags = append(d.tags, str())
+			d.tags = append(d.tags, str(9))
 		}
 		m.State.Tags = d.tags
 	}
