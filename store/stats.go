@@ -80,19 +80,15 @@ func appendStats(dst []byte, m *domain.Mention) []byte {
 		fl |= sfFollowers
 	}
 	dst = append(dst, fl)
-	putTime := func(t time.Time) {
-		dst = binary.AppendVarint(dst, t.Unix())
-		dst = binary.AppendUvarint(dst, uint64(t.Nanosecond()))
-	}
-	putTime(m.CreatedAt)
+	dst = appendStatsTime(dst, m.CreatedAt)
 	if fl&sfResponded != 0 {
-		putTime(st.RespondedAt)
+		dst = appendStatsTime(dst, st.RespondedAt)
 	}
 	if fl&sfResolved != 0 {
-		putTime(st.ResolvedAt)
+		dst = appendStatsTime(dst, st.ResolvedAt)
 	}
 	if fl&sfSnoozed != 0 {
-		putTime(st.SnoozedUntil)
+		dst = appendStatsTime(dst, st.SnoozedUntil)
 	}
 	if fl&sfSentiment != 0 {
 		dst = binary.BigEndian.AppendUint64(dst, math.Float64bits(m.Sentiment))
@@ -100,15 +96,25 @@ func appendStats(dst []byte, m *domain.Mention) []byte {
 	if fl&sfFollowers != 0 {
 		dst = binary.AppendVarint(dst, m.Author.Followers)
 	}
-	for _, s := range []string{string(m.Platform), string(m.Kind), m.Lang, st.Team, st.Assignee, string(st.Status),
-		string(st.Priority), st.IncidentID, st.Conversation} {
-		dst = appendStatsString(dst, s)
-	}
+	dst = appendStatsString(dst, string(m.Platform))
+	dst = appendStatsString(dst, string(m.Kind))
+	dst = appendStatsString(dst, m.Lang)
+	dst = appendStatsString(dst, st.Team)
+	dst = appendStatsString(dst, st.Assignee)
+	dst = appendStatsString(dst, string(st.Status))
+	dst = appendStatsString(dst, string(st.Priority))
+	dst = appendStatsString(dst, st.IncidentID)
+	dst = appendStatsString(dst, st.Conversation)
 	dst = binary.AppendUvarint(dst, uint64(len(st.Tags)))
 	for _, t := range st.Tags {
 		dst = appendStatsString(dst, t)
 	}
 	return dst
+}
+
+func appendStatsTime(dst []byte, t time.Time) []byte {
+	dst = binary.AppendVarint(dst, t.Unix())
+	return binary.AppendUvarint(dst, uint64(t.Nanosecond()))
 }
 
 func appendStatsString(dst []byte, s string) []byte {

@@ -429,3 +429,15 @@ func TestCheckFindsStatsDamage(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAppendStats is what the stats record adds to writing a mention:
+// encoding it (the bucket write is measured by BenchmarkIngest).
+func BenchmarkAppendStats(b *testing.B) {
+	ms := benchMentions(1, 0, 1000, -1)
+	size := 0
+	b.ResetTimer()
+	for i := range b.N {
+		size = len(appendStats(make([]byte, 0, 64), &ms[i%len(ms)]))
+	}
+	b.ReportMetric(float64(size), "bytes")
+}
