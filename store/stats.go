@@ -336,20 +336,23 @@ func backfillStats(tx *bolt.Tx, isNew func([]byte) bool) error {
 	return markStatsCurrent(tx)
 }
 
-// statsAnswers reports whether every condition of f is on a field the
-// stats records hold (word search and authors are not).
+// statsAnswers reports whether the stats records answer f: every
+// condition is on a field they hold, or is a word search, which the word
+// index answers by itself (phrases, prefixes, excluded words and authors
+// need the text and the author).
 func statsAnswers(f Filter) bool {
-	return strings.TrimSpace(f.Text) == "" && f.Phrases == nil && f.Prefixes == nil && f.Without == nil && f.Authors == nil
+	return f.Phrases == nil && f.Prefixes == nil && f.Without == nil && f.Authors == nil
 }
 
 // EachFigures calls fn with every mention f matches, like Each, but with
 // only the fields a report counts: the id, platform, kind, lang,
 // created_at, sentiment, the author's followers, and the operator state
-// but its notes and drafts (no text, no author, no URL). When every
-// condition of f is on those fields it reads the compact stats records,
-// several times faster than Each; otherwise (a word search, authors) it
-// reads the full records as Each does. fromStats says which. m is only
-// valid during the call.
+// but its notes and drafts (no text, no author, no URL). It reads the
+// compact stats records, many times faster than Each: the window's range
+// of them, or those the word index yields for a word search. A filter
+// with phrases, prefixes, excluded words or authors needs the text and
+// the author: then it reads the full records as Each does. fromStats says
+// which. m is only valid during the call.
 func (s *Store) EachFigures(f Filter, fn func(m *domain.Mention) bool) (fromStats bool, err error) {
 	if !statsAnswers(f) {
 		return false, s.Each(f, fn)
@@ -359,6 +362,9 @@ func (s *Store) EachFigures(f Filter, fn func(m *domain.Mention) bool) (fromStat
 			return errStatsStale
 		}
 		fromStats = true
+		if strings.TrimSpace(f.Text) != "" {
+			return eachIndexedStats(s, tx, f, fn)
+		}
 		lo, hi := bounds(narrow(f))
 		// the time bounds are the range; the rest is checked per record
 		cond := f
@@ -397,6 +403,35 @@ func (s *Store) EachFigures(f Filter, fn func(m *domain.Mention) bool) (fromStat
 		return false, s.Each(f, fn)
 	}
 	return fromStats, err
+}
+
+// eachIndexedStats walks f's indexes as Each does (the word index
+// answers a word search exactly) and reads the stats record of each
+// mention they yield.
+func eachIndexedStats(s *Store, tx *bolt.Tx, f Filter, fn func(m *domain.Mention) bool) error {
+	w, err := s.newWalk(tx, f)
+	if err != nil || w == nil {
+		return err
+	}
+	sb := tx.Bucket(bStats)
+	var d statsDecoder
+	for cur := w.it.seek(w.start); w.in(cur); cur = w.it.next() {
+		v := sb.Get(cur)
+		if v == nil {
+			return fmt.Errorf("store: mention %x has no stats record (run `switchboard db check`)", cur)
+		}
+		m, err := d.decode(cur, v)
+		if err != nil {
+			return fmt.Errorf("%w: %x", err, cur)
+		}
+		if w.post != nil && !w.post.match(m) {
+			continue
+		}
+		if !fn(m) {
+			return nil
+		}
+	}
+	return nil
 }
 
 var errStatsStale = errors.New("store: stats records are not current")

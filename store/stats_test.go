@@ -194,8 +194,19 @@ func TestEachFiguresAgreesWithEach(t *testing.T) {
 	if nonEmpty < 100 {
 		t.Fatalf("only %d of 400 filters matched anything: the test checks too little", nonEmpty)
 	}
-	// a word search or authors: the full records
-	for _, f := range []Filter{{Text: "order"}, {Phrases: []string{"love it"}}, {Authors: []string{"@user3"}}} {
+	// a word search: the word index and the stats
+	for _, f := range []Filter{{Text: "order"}, {Text: "broken again", Oldest: true}, {Text: "love", Teams: []string{"support"}, FYI: new(bool)},
+		{Text: "   "}, {Text: "the"}, {Text: "order", Since: t0.Add(3 * 24 * time.Hour), Until: t0.Add(5 * 24 * time.Hour), Overdue: &Overdue{Now: t0.Add(9 * 24 * time.Hour)}}} {
+		want := figures(t, s.Each, f)
+		if got := figures(t, stats, f); !slices.Equal(got, want) {
+			t.Fatalf("filter %+v: the stats give %d mentions, the records %d", f, len(got), len(want))
+		}
+		if len(want) == 0 && strings.TrimSpace(f.Text) == "order" {
+			t.Fatalf("%+v matched nothing", f)
+		}
+	}
+	// phrases, prefixes, excluded words, authors: the full records
+	for _, f := range []Filter{{Phrases: []string{"love it"}}, {Prefixes: []string{"bro"}}, {Without: []string{"love"}}, {Authors: []string{"@user3"}}} {
 		var n int
 		from, err := s.EachFigures(f, func(*domain.Mention) bool { n++; return true })
 		if err != nil || from || n == 0 {
@@ -210,7 +221,8 @@ func TestEachFiguresAgreesWithEach(t *testing.T) {
 func TestFilterFieldsAreClassified(t *testing.T) {
 	held := []string{"Status", "Tags", "Teams", "Assignees", "Platforms", "Incidents", "Escalated", "Bands", "Priorities",
 		"Since", "Until", "Oldest", "Kinds", "Langs", "Followers", "Overdue", "FYI", "Conversations"}
-	notHeld := []string{"Text", "Phrases", "Prefixes", "Without", "Authors"}
+	held = append(held, "Text") // through the word index
+	notHeld := []string{"Phrases", "Prefixes", "Without", "Authors"}
 	ft := reflect.TypeFor[Filter]()
 	for i := range ft.NumField() {
 		name := ft.Field(i).Name
