@@ -105,17 +105,18 @@ func build(o Options, each func(store.Filter, func(*domain.Mention) bool) error)
 	f.Oldest = true
 	groups := map[string]*Group{}
 	total := &Group{Key: "total"}
+	cals := &calendars{o: o}
 	add := func(key string, m *domain.Mention) {
 		g := groups[key]
 		if g == nil {
 			g = &Group{Key: key}
 			groups[key] = g
 		}
-		g.count(m, o)
+		g.count(m, o, cals)
 	}
 	var kb keyer
 	err := each(f, func(m *domain.Mention) bool {
-		total.count(m, o)
+		total.count(m, o, cals)
 		for _, k := range kb.keys(m, o) {
 			add(k, m)
 		}
@@ -212,7 +213,45 @@ func (k *keyer) keys(m *domain.Mention, o Options) []string {
 	return nil
 }
 
-func (g *Group) count(m *domain.Mention, o Options) {
+// calendars are the business hours of the report's clocks worked out
+// once over the window (sla.Calendar): counting a million mentions in
+// business hours is then a search and a sum each, not date arithmetic.
+type calendars struct {
+	o    Options
+	last *sla.Hours
+	cal  *sla.Calendar
+	by   map[*sla.Hours]*sla.Calendar
+}
+
+func (cs *calendars) of(h *sla.Hours) *sla.Calendar {
+	if h == nil {
+		return nil
+	}
+	if h == cs.last {
+		return cs.cal
+	}
+	c, ok := cs.by[h]
+	if !ok {
+		// mentions from before the span are counted by h itself, exactly
+		from := cs.o.Since
+		if from.IsZero() {
+			from = cs.o.Until.AddDate(-5, 0, 0)
+		}
+		to := cs.o.Now
+		if cs.o.Until.After(to) {
+			to = cs.o.Until
+		}
+		c = h.Calendar(from, to.AddDate(0, 0, 2))
+		if cs.by == nil {
+			cs.by = map[*sla.Hours]*sla.Calendar{}
+		}
+		cs.by[h] = c
+	}
+	cs.last, cs.cal = h, c
+	return c
+}
+
+func (g *Group) count(m *domain.Mention, o Options, cals *calendars) {
 	g.Mentions++
 	if m.Band() == domain.BandNegative {
 		g.negative++
@@ -221,12 +260,12 @@ func (g *Group) count(m *domain.Mention, o Options) {
 	target := c.Target(m.State.Priority)
 	if !m.State.RespondedAt.IsZero() {
 		g.Responded++
-		wait := c.Hours.Elapsed(m.CreatedAt, m.State.RespondedAt)
+		wait := cals.of(c.Hours).Elapsed(m.CreatedAt, m.State.RespondedAt)
 		g.firsts = append(g.firsts, int64(wait/time.Second))
 		if !m.State.FYI && wait > target {
 			g.Overdue++
 		}
-	} else if sla.Running(m, o.Now) && c.Hours.AtLeast(m.CreatedAt, o.Now, target) { // waited its target
+	} else if sla.Running(m, o.Now) && cals.of(c.Hours).AtLeast(m.CreatedAt, o.Now, target) { // waited its target
 		g.Overdue++
 	}
 	if m.State.Status == domain.StatusDone && !m.State.ResolvedAt.IsZero() {

@@ -128,3 +128,58 @@ func TestAtLeastAgreesWithElapsed(t *testing.T) {
 		t.Fatalf("%d of 20000 were at least: the cases are lopsided", yes)
 	}
 }
+
+// TestCalendarAgreesWithHours: a Calendar gives what its Hours give,
+// inside its span (across the DST changes, hours to midnight) and outside.
+func TestCalendarAgreesWithHours(t *testing.T) {
+	loc := ams(t)
+	base := time.Date(2026, 3, 20, 0, 0, 0, 0, loc)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, spec := range [][4]string{{"mon-fri", "09:00", "17:00", "Europe/Amsterdam"}, {"daily", "00:00", "24:00", "Europe/Amsterdam"},
+		{"sat", "10:00", "11:00", "America/New_York"}, {"daily", "00:00", "01:00", "Europe/Amsterdam"}, {"mon,wed", "08:30", "18:00", "UTC"}} {
+		h, err := ParseHours(spec[0], spec[1], spec[2], spec[3])
+		if err != nil {
+			t.Fatal(err)
+		}
+		cal := h.Calendar(base, base.Add(230*24*time.Hour))
+		inside := 0
+		for range 5000 {
+			a := base.Add(time.Duration(rng.Int64N(int64(260*24*time.Hour))) - 10*24*time.Hour) // some before the span, some after
+			b := a.Add(time.Duration(rng.Int64N(int64(30*24*time.Hour))) - 2*time.Hour)
+			d := []time.Duration{0, time.Minute, time.Hour, 4 * time.Hour, 24 * time.Hour, 100 * time.Hour}[rng.IntN(6)] + time.Duration(rng.Int64N(int64(time.Hour)))
+			if got, want := cal.Elapsed(a, b), h.Elapsed(a, b); got != want {
+				t.Fatalf("%v: Calendar.Elapsed(%v, %v) = %v, Hours %v", spec, a, b, got, want)
+			}
+			if got, want := cal.AtLeast(a, b, d), h.AtLeast(a, b, d); got != want {
+				t.Fatalf("%v: Calendar.AtLeast(%v, %v, %v) = %v, Hours %v", spec, a, b, d, got, want)
+			}
+			if cal.covers(a, b) {
+				inside++
+			}
+		}
+		if inside < 2500 {
+			t.Fatalf("%v: only %d cases inside the calendar", spec, inside)
+		}
+		// every 7 minutes around both changes of the clocks
+		for _, change := range []time.Time{time.Date(2026, 3, 29, 2, 0, 0, 0, time.UTC), time.Date(2026, 10, 25, 2, 0, 0, 0, time.UTC)} {
+			for a := change.Add(-36 * time.Hour); a.Before(change.Add(36 * time.Hour)); a = a.Add(7 * time.Minute) {
+				for _, b := range []time.Time{a.Add(time.Hour), a.Add(13 * time.Hour), a.Add(50 * time.Hour)} {
+					if got, want := cal.Elapsed(a, b), h.Elapsed(a, b); got != want {
+						t.Fatalf("%v: Calendar.Elapsed(%v, %v) = %v, Hours %v", spec, a, b, got, want)
+					}
+				}
+			}
+		}
+	}
+	var none *Calendar // no hours: wall time
+	if (*Hours)(nil).Calendar(base, base) != nil || none.Elapsed(base, base.Add(time.Hour)) != time.Hour || !none.AtLeast(base, base.Add(time.Hour), time.Hour) {
+		t.Fatal("a nil calendar is not wall time")
+	}
+	// a zero from and a far to are clamped, not overflowed
+	h, _ := ParseHours("daily", "09:00", "17:00", "UTC")
+	far := h.Calendar(time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+	a := time.Date(1975, 1, 1, 10, 0, 0, 0, time.UTC)
+	if got := far.Elapsed(a, a.Add(25*time.Hour)); got != h.Elapsed(a, a.Add(25*time.Hour)) {
+		t.Fatalf("clamped calendar: %v", got)
+	}
+}
