@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -58,6 +59,7 @@ func BenchmarkReportByTeam(b *testing.B) {
 	defer st.Close()
 	b.ResetTimer()
 	var n int
+	cpu := cpuTime()
 	for range b.N {
 		r, err := Build(st, Options{By: "team", Now: time.Now()})
 		if err != nil {
@@ -65,7 +67,24 @@ func BenchmarkReportByTeam(b *testing.B) {
 		}
 		n = r.Total.Mentions
 	}
+	reportCPU(b, cpu)
 	b.ReportMetric(float64(n), "mentions")
+}
+
+// cpuTime is the CPU time the process has used (user and system).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU reports the CPU time per op since start: on a machine shared
+// with other work it varies less than the wall time (it includes the GC's
+// work on the other core).
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(cpuTime()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 }
 
 var (
@@ -166,6 +185,7 @@ func BenchmarkReportVariants(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			c.o.Now = now
 			var n int
+			cpu := cpuTime()
 			for range b.N {
 				r, err := Build(st, c.o)
 				if err != nil {
@@ -173,6 +193,7 @@ func BenchmarkReportVariants(b *testing.B) {
 				}
 				n = r.Total.Mentions
 			}
+			reportCPU(b, cpu)
 			b.ReportMetric(float64(n), "mentions")
 		})
 	}

@@ -106,19 +106,17 @@ func build(o Options, each func(store.Filter, func(*domain.Mention) bool) error)
 	groups := map[string]*Group{}
 	total := &Group{Key: "total"}
 	cals := &calendars{o: o}
-	add := func(key string, m *domain.Mention) {
-		g := groups[key]
-		if g == nil {
-			g = &Group{Key: key}
-			groups[key] = g
-		}
-		g.count(m, o, cals)
-	}
 	var kb keyer
 	err := each(f, func(m *domain.Mention) bool {
-		total.count(m, o, cals)
-		for _, k := range kb.keys(m, o) {
-			add(k, m)
+		ft := cals.judge(m)
+		total.count(&ft)
+		for _, k := range kb.keys(m, o.By, o.Loc) {
+			g := groups[k]
+			if g == nil {
+				g = &Group{Key: k}
+				groups[k] = g
+			}
+			g.count(&ft)
 		}
 		return true
 	})
@@ -180,7 +178,7 @@ var hours = func() (h [24]string) {
 }()
 
 // keys are the groups m counts in (valid until the next call).
-func (k *keyer) keys(m *domain.Mention, o Options) []string {
+func (k *keyer) keys(m *domain.Mention, by string, loc *time.Location) []string {
 	or := func(s string) []string {
 		if s == "" {
 			s = None
@@ -188,7 +186,7 @@ func (k *keyer) keys(m *domain.Mention, o Options) []string {
 		k.buf[0] = s
 		return k.buf[:]
 	}
-	switch o.By {
+	switch by {
 	case "team":
 		return or(m.State.Team)
 	case "assignee":
@@ -201,14 +199,14 @@ func (k *keyer) keys(m *domain.Mention, o Options) []string {
 	case "platform":
 		return or(string(m.Platform))
 	case "day":
-		t := m.CreatedAt.In(o.Loc)
+		t := m.CreatedAt.In(loc)
 		y, mo, d := t.Date()
 		if k.dayName == "" || k.day != [3]int{y, int(mo), d} {
 			k.day, k.dayName = [3]int{y, int(mo), d}, t.Format("2006-01-02")
 		}
 		return or(k.dayName)
 	case "hour":
-		return or(hours[m.CreatedAt.In(o.Loc).Hour()])
+		return or(hours[m.CreatedAt.In(loc).Hour()])
 	}
 	return nil
 }
@@ -251,28 +249,53 @@ func (cs *calendars) of(h *sla.Hours) *sla.Calendar {
 	return c
 }
 
-func (g *Group) count(m *domain.Mention, o Options, cals *calendars) {
-	g.Mentions++
-	if m.Band() == domain.BandNegative {
-		g.negative++
-	}
+// fact is what one mention adds to each group it counts in, judged once.
+type fact struct {
+	negative, responded, overdue, resolved, timed bool
+	first, resolution                             int64 // seconds
+}
+
+// judge works out m's fact against its team's clock.
+func (cs *calendars) judge(m *domain.Mention) fact {
+	o := &cs.o
+	f := fact{negative: m.Band() == domain.BandNegative}
 	c := o.Clock.For(m.State.Team)
 	target := c.Target(m.State.Priority)
 	if !m.State.RespondedAt.IsZero() {
+		f.responded = true
+		wait := cs.of(c.Hours).Elapsed(m.CreatedAt, m.State.RespondedAt)
+		f.first = int64(wait / time.Second)
+		f.overdue = !m.State.FYI && wait > target
+	} else {
+		f.overdue = sla.Running(m, o.Now) && cs.of(c.Hours).AtLeast(m.CreatedAt, o.Now, target) // waited its target
+	}
+	if m.State.Status == domain.StatusDone {
+		f.resolved = true
+		if !m.State.ResolvedAt.IsZero() {
+			f.timed = true
+			f.resolution = int64(m.State.ResolvedAt.Sub(m.CreatedAt) / time.Second)
+		} // else closed before switchboard kept the time
+	}
+	return f
+}
+
+func (g *Group) count(f *fact) {
+	g.Mentions++
+	if f.negative {
+		g.negative++
+	}
+	if f.responded {
 		g.Responded++
-		wait := cals.of(c.Hours).Elapsed(m.CreatedAt, m.State.RespondedAt)
-		g.firsts = append(g.firsts, int64(wait/time.Second))
-		if !m.State.FYI && wait > target {
-			g.Overdue++
-		}
-	} else if sla.Running(m, o.Now) && cals.of(c.Hours).AtLeast(m.CreatedAt, o.Now, target) { // waited its target
+		g.firsts = append(g.firsts, f.first)
+	}
+	if f.overdue {
 		g.Overdue++
 	}
-	if m.State.Status == domain.StatusDone && !m.State.ResolvedAt.IsZero() {
+	if f.resolved {
 		g.Resolved++
-		g.resolutions = append(g.resolutions, int64(m.State.ResolvedAt.Sub(m.CreatedAt)/time.Second))
-	} else if m.State.Status == domain.StatusDone {
-		g.Resolved++ // closed before switchboard kept the time
+		if f.timed {
+			g.resolutions = append(g.resolutions, f.resolution)
+		}
 	}
 }
 
