@@ -107,16 +107,31 @@ func build(o Options, each func(store.Filter, func(*domain.Mention) bool) error)
 	total := &Group{Key: "total"}
 	cals := &calendars{o: o}
 	var kb keyer
+	// recent groups, looked up by a short linear scan before the map: the
+	// store shares the strings of repeated values, so comparing a key
+	// with the one it was found under is mostly a pointer comparison
+	var recent []*Group
+	group := func(k string) *Group {
+		for _, g := range recent {
+			if g.Key == k {
+				return g
+			}
+		}
+		g := groups[k]
+		if g == nil {
+			g = &Group{Key: k}
+			groups[k] = g
+		}
+		if len(recent) < maxRecent {
+			recent = append(recent, g)
+		}
+		return g
+	}
 	err := each(f, func(m *domain.Mention) bool {
 		ft := cals.judge(m)
 		total.count(&ft)
 		for _, k := range kb.keys(m, o.By, o.Loc) {
-			g := groups[k]
-			if g == nil {
-				g = &Group{Key: k}
-				groups[k] = g
-			}
-			g.count(&ft)
+			group(k).count(&ft)
 		}
 		return true
 	})
@@ -219,6 +234,35 @@ type calendars struct {
 	last *sla.Hours
 	cal  *sla.Calendar
 	by   map[*sla.Hours]*sla.Calendar
+	// clocks are the targets and hours worked out for a team and
+	// priority, the few first seen (teams and priorities are a handful)
+	clocks []clockOf
+}
+
+type clockOf struct {
+	team     string
+	priority domain.Priority
+	target   time.Duration
+	hours    *sla.Hours
+}
+
+// maxRecent bounds the linear lists of the groups and clocks seen first.
+const maxRecent = 16
+
+// clock is the target and business hours of a mention of team with
+// priority p.
+func (cs *calendars) clock(team string, p domain.Priority) (time.Duration, *sla.Hours) {
+	for i := range cs.clocks {
+		if c := &cs.clocks[i]; c.team == team && c.priority == p {
+			return c.target, c.hours
+		}
+	}
+	c := cs.o.Clock.For(team)
+	target := c.Target(p)
+	if len(cs.clocks) < maxRecent {
+		cs.clocks = append(cs.clocks, clockOf{team, p, target, c.Hours})
+	}
+	return target, c.Hours
 }
 
 func (cs *calendars) of(h *sla.Hours) *sla.Calendar {
@@ -259,15 +303,14 @@ type fact struct {
 func (cs *calendars) judge(m *domain.Mention) fact {
 	o := &cs.o
 	f := fact{negative: m.Band() == domain.BandNegative}
-	c := o.Clock.For(m.State.Team)
-	target := c.Target(m.State.Priority)
+	target, hours := cs.clock(m.State.Team, m.State.Priority)
 	if !m.State.RespondedAt.IsZero() {
 		f.responded = true
-		wait := cs.of(c.Hours).Elapsed(m.CreatedAt, m.State.RespondedAt)
+		wait := cs.of(hours).Elapsed(m.CreatedAt, m.State.RespondedAt)
 		f.first = int64(wait / time.Second)
 		f.overdue = !m.State.FYI && wait > target
 	} else {
-		f.overdue = sla.Running(m, o.Now) && cs.of(c.Hours).AtLeast(m.CreatedAt, o.Now, target) // waited its target
+		f.overdue = sla.Running(m, o.Now) && cs.of(hours).AtLeast(m.CreatedAt, o.Now, target) // waited its target
 	}
 	if m.State.Status == domain.StatusDone {
 		f.resolved = true

@@ -254,3 +254,52 @@ func TestReportFromStatsEqualsFullRecords(t *testing.T) {
 		t.Fatalf("only %d of the queries were answered from the stats", fromStats)
 	}
 }
+
+// TestReportOverdueAgainstPolicy: per team, the report's overdue and
+// responded counts are the ones worked out mention by mention from the
+// policy itself (each team's targets and hours, each priority), so the
+// report's shortcuts (clocks and groups remembered across mentions, the
+// business-hours calendar) change nothing.
+func TestReportOverdueAgainstPolicy(t *testing.T) {
+	st := randomStore(t, 2500)
+	ic := config.Inbox{Clock: config.Clock{Normal: 3 * time.Hour, High: 30 * time.Minute}, TeamClocks: map[string]config.TeamClock{
+		"support": {Clock: config.Clock{Normal: time.Hour, Urgent: 10 * time.Minute}, Hours: &config.Hours{Days: "mon-fri", From: "09:00", To: "17:00", Zone: "Europe/Amsterdam"}},
+		"billing": {Clock: config.Clock{Normal: 2 * time.Hour, Low: 48 * time.Hour}}}}
+	pol, err := ic.SLA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := t0.Add(15 * 24 * time.Hour)
+	overdue, responded := map[string]int{}, map[string]int{}
+	err = st.Each(store.Filter{}, func(m *domain.Mention) bool {
+		k := m.State.Team
+		if k == "" {
+			k = None
+		}
+		c := pol.For(m.State.Team)
+		if !m.State.RespondedAt.IsZero() {
+			responded[k]++
+			if !m.State.FYI && c.Hours.Elapsed(m.CreatedAt, m.State.RespondedAt) > c.Target(m.State.Priority) {
+				overdue[k]++
+			}
+		} else if pol.Overdue(m, now) {
+			overdue[k]++
+		}
+		return true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Build(st, Options{By: "team", Clock: pol, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Groups) != 4 {
+		t.Fatalf("groups %+v", r.Groups)
+	}
+	for _, g := range r.Groups {
+		if g.Overdue != overdue[g.Key] || g.Responded != responded[g.Key] || g.Overdue == 0 {
+			t.Errorf("team %s: overdue %d responded %d, want %d and %d", g.Key, g.Overdue, g.Responded, overdue[g.Key], responded[g.Key])
+		}
+	}
+}
