@@ -144,6 +144,77 @@ func copyFile(src, dst string) error {
 	return out.Close()
 }
 
+// BenchmarkReportAnswered is BenchmarkReportByTeam over a store where
+// every second mention was answered and every third closed (the store
+// package's fixture has no response or resolution times, so the
+// percentiles would sort nothing): a copy of the benchmark's copy,
+// changed once through Apply and kept in the temp directory like it.
+func BenchmarkReportAnswered(b *testing.B) {
+	path := os.Getenv("SWITCHBOARD_BENCH_STORE")
+	if path == "" {
+		b.Skip("set SWITCHBOARD_BENCH_STORE (see BenchmarkReportByTeam)")
+	}
+	src := benchCopy(b, path)
+	path = src + ".answered"
+	if _, err := os.Stat(path); err != nil {
+		tmp := path + ".building"
+		if err := copyFile(src, tmp); err != nil {
+			b.Fatal(err)
+		}
+		st, err := store.Open(tmp, store.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var answer, close []uint64
+		i := 0
+		if _, err := st.EachFigures(store.Filter{Oldest: true}, func(m *domain.Mention) bool {
+			if i%2 == 0 && m.State.RespondedAt.IsZero() {
+				answer = append(answer, m.ID)
+			}
+			if i%3 == 1 && m.State.Status != domain.StatusDone {
+				close = append(close, m.ID)
+			}
+			i++
+			return true
+		}); err != nil {
+			b.Fatal(err)
+		}
+		for _, w := range []struct {
+			ids []uint64
+			a   store.Action
+		}{{answer, store.Action{Kind: domain.EventAnswered, Value: "answered"}}, {close, store.Action{Kind: domain.EventStatus, Value: "done"}}} {
+			for from := 0; from < len(w.ids); from += 20000 {
+				if _, err := st.Apply("bench", w.ids[from:min(from+20000, len(w.ids))], w.a); err != nil && err != store.ErrNoChange {
+					b.Fatal(err)
+				}
+			}
+		}
+		if err := st.Close(); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			b.Fatal(err)
+		}
+	}
+	st, err := store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	b.ResetTimer()
+	var r Report
+	cpu := cpuTime()
+	for range b.N {
+		if r, err = Build(st, Options{By: "team", Now: time.Now()}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, cpu)
+	b.ReportMetric(float64(r.Total.Mentions), "mentions")
+	b.ReportMetric(float64(r.Total.Responded), "responded")
+	b.ReportMetric(float64(len(r.Groups)), "groups")
+}
+
 // BenchmarkReportVariants reports over the same store as
 // BenchmarkReportByTeam in other ways: by day, with a query the stats
 // answer, with business hours, and with a word search (the full records).

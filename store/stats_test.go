@@ -453,3 +453,23 @@ func BenchmarkAppendStats(b *testing.B) {
 	}
 	b.ReportMetric(float64(size), "bytes")
 }
+
+// BenchmarkDecodeStats is reading one stats record, what a report pays a
+// mention before counting it.
+func BenchmarkDecodeStats(b *testing.B) {
+	ms := benchMentions(1, 0, 1000, -1)
+	recs := make([][]byte, len(ms))
+	tks := make([][]byte, len(ms))
+	for i := range ms {
+		ms[i].State.RespondedAt = ms[i].CreatedAt.Add(time.Duration(i) * time.Minute)
+		recs[i] = appendStats(nil, &ms[i])
+		tks[i] = timekey(ms[i].CreatedAt, uint32(i+1))
+	}
+	var d statsDecoder
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := d.decode(tks[i%len(ms)], recs[i%len(ms)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
