@@ -329,7 +329,7 @@ func (g *Group) count(f *fact) {
 	}
 	if f.responded {
 		g.Responded++
-		g.firsts = append(g.firsts, f.first)
+		g.firsts = push(g.firsts, f.first)
 	}
 	if f.overdue {
 		g.Overdue++
@@ -337,7 +337,7 @@ func (g *Group) count(f *fact) {
 	if f.resolved {
 		g.Resolved++
 		if f.timed {
-			g.resolutions = append(g.resolutions, f.resolution)
+			g.resolutions = push(g.resolutions, f.resolution)
 		}
 	}
 }
@@ -347,24 +347,83 @@ func (g *Group) finish() {
 		g.ResponseRate = round(float64(g.Responded) / float64(g.Mentions))
 		g.NegativeShare = round(float64(g.negative) / float64(g.Mentions))
 	}
-	slices.Sort(g.firsts)
-	slices.Sort(g.resolutions)
-	g.FirstResponseP50S = percentile(g.firsts, 50)
+	// p90 first: selecting it leaves the smaller values before it, where
+	// p50 is then selected
 	g.FirstResponseP90S = percentile(g.firsts, 90)
+	g.FirstResponseP50S = percentile(g.firsts, 50)
 	g.ResolutionP50S = percentile(g.resolutions, 50)
+}
+
+// push appends v to s, doubling s when it is full: append grows a large
+// slice by a quarter, copying a million durations several times over.
+func push(s []int64, v int64) []int64 {
+	if len(s) == cap(s) {
+		n := make([]int64, len(s), max(2*cap(s), 256))
+		copy(n, s)
+		s = n
+	}
+	return append(s, v)
 }
 
 func round(x float64) float64 { return math.Round(x*10000) / 10000 }
 
-// percentile is the nearest-rank percentile p of sorted: the smallest
-// value with at least p% of the values at or below it; nil for no values.
-func percentile(sorted []int64, p int) *int64 {
-	if len(sorted) == 0 {
+// percentile is the nearest-rank percentile p of xs: the smallest value
+// with at least p% of the values at or below it; nil for no values. It
+// reorders xs (selecting, not sorting: the values before the one it
+// returns are all at or below it, the ones after at or above).
+func percentile(xs []int64, p int) *int64 {
+	if len(xs) == 0 {
 		return nil
 	}
-	rank := int(math.Ceil(float64(p) / 100 * float64(len(sorted))))
-	v := sorted[max(rank, 1)-1]
+	rank := int(math.Ceil(float64(p) / 100 * float64(len(xs))))
+	v := nth(xs, max(rank, 1)-1)
 	return &v
+}
+
+// nth reorders xs so that xs[k] is the value a sort would put there, with
+// none greater before it and none smaller after it, and returns it
+// (quickselect, median of three; small ranges sorted).
+func nth(xs []int64, k int) int64 {
+	lo, hi := 0, len(xs)-1
+	for hi-lo > 16 {
+		mid := lo + (hi-lo)/2
+		// median of three at mid
+		if xs[mid] < xs[lo] {
+			xs[mid], xs[lo] = xs[lo], xs[mid]
+		}
+		if xs[hi] < xs[lo] {
+			xs[hi], xs[lo] = xs[lo], xs[hi]
+		}
+		if xs[hi] < xs[mid] {
+			xs[hi], xs[mid] = xs[mid], xs[hi]
+		}
+		pivot := xs[mid]
+		// Hoare partition: [lo, j] <= pivot <= [i, hi]
+		i, j := lo, hi
+		for i <= j {
+			for xs[i] < pivot {
+				i++
+			}
+			for xs[j] > pivot {
+				j--
+			}
+			if i <= j {
+				xs[i], xs[j] = xs[j], xs[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default: // j < k < i: xs[k] equals the pivot
+			return xs[k]
+		}
+	}
+	slices.Sort(xs[lo : hi+1])
+	return xs[k]
 }
 
 // sortGroups orders days and hours in time, the rest by volume (most

@@ -3,8 +3,10 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -301,5 +303,49 @@ func TestReportOverdueAgainstPolicy(t *testing.T) {
 		if g.Overdue != overdue[g.Key] || g.Responded != responded[g.Key] || g.Overdue == 0 {
 			t.Errorf("team %s: overdue %d responded %d, want %d and %d", g.Key, g.Overdue, g.Responded, overdue[g.Key], responded[g.Key])
 		}
+	}
+}
+
+// TestPercentileSelectsAsSortWould: the nearest-rank percentiles picked
+// by selection are the ones read off the sorted values, for values
+// random, few and repeated, sorted, reversed and all equal, at every
+// size up to 300 and a few large ones.
+func TestPercentileSelectsAsSortWould(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	shapes := map[string]func(i, n int) int64{
+		"random":   func(int, int) int64 { return rng.Int64N(1e9) },
+		"repeated": func(int, int) int64 { return rng.Int64N(4) },
+		"sorted":   func(i, _ int) int64 { return int64(i) },
+		"reversed": func(i, n int) int64 { return int64(n - i) },
+		"equal":    func(int, int) int64 { return 7 },
+		"sawtooth": func(i, _ int) int64 { return int64(i % 17) },
+	}
+	sizes := []int{1e4, 100003}
+	for n := 1; n <= 300; n++ {
+		sizes = append(sizes, n)
+	}
+	for name, shape := range shapes {
+		for _, n := range sizes {
+			xs := make([]int64, n)
+			for i := range xs {
+				xs[i] = shape(i, n)
+			}
+			sorted := slices.Clone(xs)
+			slices.Sort(sorted)
+			for _, p := range []int{90, 50, 1, 99, 100} {
+				rank := int(math.Ceil(float64(p) / 100 * float64(n)))
+				want := sorted[max(rank, 1)-1]
+				if got := percentile(xs, p); got == nil || *got != want {
+					t.Fatalf("%s, %d values, p%d: %v, want %d", name, n, p, got, want)
+				}
+			}
+			slices.Sort(xs)
+			if !slices.Equal(xs, sorted) {
+				t.Fatalf("%s, %d values: selection lost or changed values", name, n)
+			}
+		}
+	}
+	if percentile(nil, 50) != nil {
+		t.Fatal("no values have a percentile")
 	}
 }
