@@ -68,8 +68,18 @@ type Report struct {
 	Total         Group   `json:"total"`
 }
 
-// Build reads the window's mentions once and computes the report.
+// Build reads the window's mentions once and computes the report. It
+// reads the store's compact stats records (store.EachFigures), or the full
+// records when the query searches words or authors.
 func Build(st *store.Store, o Options) (Report, error) {
+	return build(o, func(f store.Filter, fn func(*domain.Mention) bool) error {
+		_, err := st.EachFigures(f, fn)
+		return err
+	})
+}
+
+// build computes the report over the mentions each yields for a filter.
+func build(o Options, each func(store.Filter, func(*domain.Mention) bool) error) (Report, error) {
 	if o.By != "" && !slices.Contains(Groupings, o.By) {
 		return Report{}, fmt.Errorf("--by %q: want one of %v", o.By, Groupings)
 	}
@@ -95,18 +105,33 @@ func Build(st *store.Store, o Options) (Report, error) {
 	f.Oldest = true
 	groups := map[string]*Group{}
 	total := &Group{Key: "total"}
-	add := func(key string, m *domain.Mention) {
-		g := groups[key]
-		if g == nil {
-			g = &Group{Key: key}
-			groups[key] = g
+	cals := &calendars{o: o}
+	var kb keyer
+	// recent groups, looked up by a short linear scan before the map: the
+	// store shares the strings of repeated values, so comparing a key
+	// with the one it was found under is mostly a pointer comparison
+	var recent []*Group
+	group := func(k string) *Group {
+		for _, g := range recent {
+			if g.Key == k {
+				return g
+			}
 		}
-		g.count(m, o)
+		g := groups[k]
+		if g == nil {
+			g = &Group{Key: k}
+			groups[k] = g
+		}
+		if len(recent) < maxRecent {
+			recent = append(recent, g)
+		}
+		return g
 	}
-	err := st.Each(f, func(m *domain.Mention) bool {
-		total.count(m, o)
-		for _, k := range keys(m, o) {
-			add(k, m)
+	err := each(f, func(m *domain.Mention) bool {
+		ft := cals.judge(m)
+		total.count(&ft)
+		for _, k := range kb.keys(m, o.By, o.Loc) {
+			group(k).count(&ft)
 		}
 		return true
 	})
@@ -151,56 +176,169 @@ func businessHours(p *sla.Policy) bool {
 	return false
 }
 
-// keys are the groups m counts in.
-func keys(m *domain.Mention, o Options) []string {
-	or := func(s string) string {
-		if s == "" {
-			return None
-		}
-		return s
+// keyer names the groups a mention counts in, reusing its buffers and
+// the day names it made (a million mentions share a few hundred days).
+type keyer struct {
+	buf     [1]string
+	day     [3]int // year, month, day of dayName
+	dayName string
+}
+
+// hours are the keys of --by hour.
+var hours = func() (h [24]string) {
+	for i := range h {
+		h[i] = fmt.Sprintf("%02d", i)
 	}
-	switch o.By {
+	return h
+}()
+
+// keys are the groups m counts in (valid until the next call).
+func (k *keyer) keys(m *domain.Mention, by string, loc *time.Location) []string {
+	or := func(s string) []string {
+		if s == "" {
+			s = None
+		}
+		k.buf[0] = s
+		return k.buf[:]
+	}
+	switch by {
 	case "team":
-		return []string{or(m.State.Team)}
+		return or(m.State.Team)
 	case "assignee":
-		return []string{or(m.State.Assignee)}
+		return or(m.State.Assignee)
 	case "tag":
 		if len(m.State.Tags) == 0 {
-			return []string{None}
+			return or("")
 		}
 		return m.State.Tags
 	case "platform":
-		return []string{string(m.Platform)}
+		return or(string(m.Platform))
 	case "day":
-		return []string{m.CreatedAt.In(o.Loc).Format("2006-01-02")}
+		t := m.CreatedAt.In(loc)
+		y, mo, d := t.Date()
+		if k.dayName == "" || k.day != [3]int{y, int(mo), d} {
+			k.day, k.dayName = [3]int{y, int(mo), d}, t.Format("2006-01-02")
+		}
+		return or(k.dayName)
 	case "hour":
-		return []string{m.CreatedAt.In(o.Loc).Format("15")}
+		return or(hours[m.CreatedAt.In(loc).Hour()])
 	}
 	return nil
 }
 
-func (g *Group) count(m *domain.Mention, o Options) {
+// calendars are the business hours of the report's clocks worked out
+// once over the window (sla.Calendar): counting a million mentions in
+// business hours is then a search and a sum each, not date arithmetic.
+type calendars struct {
+	o    Options
+	last *sla.Hours
+	cal  *sla.Calendar
+	by   map[*sla.Hours]*sla.Calendar
+	// clocks are the targets and hours worked out for a team and
+	// priority, the few first seen (teams and priorities are a handful)
+	clocks []clockOf
+}
+
+type clockOf struct {
+	team     string
+	priority domain.Priority
+	target   time.Duration
+	hours    *sla.Hours
+}
+
+// maxRecent bounds the linear lists of the groups and clocks seen first.
+const maxRecent = 16
+
+// clock is the target and business hours of a mention of team with
+// priority p.
+func (cs *calendars) clock(team string, p domain.Priority) (time.Duration, *sla.Hours) {
+	for i := range cs.clocks {
+		if c := &cs.clocks[i]; c.team == team && c.priority == p {
+			return c.target, c.hours
+		}
+	}
+	c := cs.o.Clock.For(team)
+	target := c.Target(p)
+	if len(cs.clocks) < maxRecent {
+		cs.clocks = append(cs.clocks, clockOf{team, p, target, c.Hours})
+	}
+	return target, c.Hours
+}
+
+func (cs *calendars) of(h *sla.Hours) *sla.Calendar {
+	if h == nil {
+		return nil
+	}
+	if h == cs.last {
+		return cs.cal
+	}
+	c, ok := cs.by[h]
+	if !ok {
+		// mentions from before the span are counted by h itself, exactly
+		from := cs.o.Since
+		if from.IsZero() {
+			from = cs.o.Until.AddDate(-5, 0, 0)
+		}
+		to := cs.o.Now
+		if cs.o.Until.After(to) {
+			to = cs.o.Until
+		}
+		c = h.Calendar(from, to.AddDate(0, 0, 2))
+		if cs.by == nil {
+			cs.by = map[*sla.Hours]*sla.Calendar{}
+		}
+		cs.by[h] = c
+	}
+	cs.last, cs.cal = h, c
+	return c
+}
+
+// fact is what one mention adds to each group it counts in, judged once.
+type fact struct {
+	negative, responded, overdue, resolved, timed bool
+	first, resolution                             int64 // seconds
+}
+
+// judge works out m's fact against its team's clock.
+func (cs *calendars) judge(m *domain.Mention) fact {
+	o := &cs.o
+	f := fact{negative: m.Band() == domain.BandNegative}
+	target, hours := cs.clock(m.State.Team, m.State.Priority)
+	if !m.State.RespondedAt.IsZero() {
+		f.responded = true
+		wait := cs.of(hours).Elapsed(m.CreatedAt, m.State.RespondedAt)
+		f.first = int64(wait / time.Second)
+		f.overdue = !m.State.FYI && wait > target
+	} else {
+		f.overdue = sla.Running(m, o.Now) && cs.of(hours).AtLeast(m.CreatedAt, o.Now, target) // waited its target
+	}
+	if m.State.Status == domain.StatusDone {
+		f.resolved = true
+		if !m.State.ResolvedAt.IsZero() {
+			f.timed = true
+			f.resolution = int64(m.State.ResolvedAt.Sub(m.CreatedAt) / time.Second)
+		} // else closed before switchboard kept the time
+	}
+	return f
+}
+
+func (g *Group) count(f *fact) {
 	g.Mentions++
-	if m.Band() == domain.BandNegative {
+	if f.negative {
 		g.negative++
 	}
-	c := o.Clock.For(m.State.Team)
-	target := c.Target(m.State.Priority)
-	if !m.State.RespondedAt.IsZero() {
+	if f.responded {
 		g.Responded++
-		wait := c.Hours.Elapsed(m.CreatedAt, m.State.RespondedAt)
-		g.firsts = append(g.firsts, int64(wait/time.Second))
-		if !m.State.FYI && wait > target {
-			g.Overdue++
-		}
-	} else if sla.Running(m, o.Now) && c.Waited(m, o.Now) >= target {
+		g.firsts = push(g.firsts, f.first)
+	}
+	if f.overdue {
 		g.Overdue++
 	}
-	if m.State.Status == domain.StatusDone && !m.State.ResolvedAt.IsZero() {
+	if f.resolved {
 		g.Resolved++
-		g.resolutions = append(g.resolutions, int64(m.State.ResolvedAt.Sub(m.CreatedAt)/time.Second))
-	} else if m.State.Status == domain.StatusDone {
-		g.Resolved++ // closed before switchboard kept the time
+		if f.timed {
+			g.resolutions = push(g.resolutions, f.resolution)
+		}
 	}
 }
 
@@ -209,24 +347,83 @@ func (g *Group) finish() {
 		g.ResponseRate = round(float64(g.Responded) / float64(g.Mentions))
 		g.NegativeShare = round(float64(g.negative) / float64(g.Mentions))
 	}
-	g.FirstResponseP50S = percentile(g.firsts, 50)
+	// p90 first: selecting it leaves the smaller values before it, where
+	// p50 is then selected
 	g.FirstResponseP90S = percentile(g.firsts, 90)
+	g.FirstResponseP50S = percentile(g.firsts, 50)
 	g.ResolutionP50S = percentile(g.resolutions, 50)
+}
+
+// push appends v to s, doubling s when it is full: append grows a large
+// slice by a quarter, copying a million durations several times over.
+func push(s []int64, v int64) []int64 {
+	if len(s) == cap(s) {
+		n := make([]int64, len(s), max(2*cap(s), 256))
+		copy(n, s)
+		s = n
+	}
+	return append(s, v)
 }
 
 func round(x float64) float64 { return math.Round(x*10000) / 10000 }
 
 // percentile is the nearest-rank percentile p of xs: the smallest value
-// with at least p% of the values at or below it; nil for no values.
+// with at least p% of the values at or below it; nil for no values. It
+// reorders xs (selecting, not sorting: the values before the one it
+// returns are all at or below it, the ones after at or above).
 func percentile(xs []int64, p int) *int64 {
 	if len(xs) == 0 {
 		return nil
 	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	rank := int(math.Ceil(float64(p) / 100 * float64(len(s))))
-	v := s[max(rank, 1)-1]
+	rank := int(math.Ceil(float64(p) / 100 * float64(len(xs))))
+	v := nth(xs, max(rank, 1)-1)
 	return &v
+}
+
+// nth reorders xs so that xs[k] is the value a sort would put there, with
+// none greater before it and none smaller after it, and returns it
+// (quickselect, median of three; small ranges sorted).
+func nth(xs []int64, k int) int64 {
+	lo, hi := 0, len(xs)-1
+	for hi-lo > 16 {
+		mid := lo + (hi-lo)/2
+		// median of three at mid
+		if xs[mid] < xs[lo] {
+			xs[mid], xs[lo] = xs[lo], xs[mid]
+		}
+		if xs[hi] < xs[lo] {
+			xs[hi], xs[lo] = xs[lo], xs[hi]
+		}
+		if xs[hi] < xs[mid] {
+			xs[hi], xs[mid] = xs[mid], xs[hi]
+		}
+		pivot := xs[mid]
+		// Hoare partition: [lo, j] <= pivot <= [i, hi]
+		i, j := lo, hi
+		for i <= j {
+			for xs[i] < pivot {
+				i++
+			}
+			for xs[j] > pivot {
+				j--
+			}
+			if i <= j {
+				xs[i], xs[j] = xs[j], xs[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default: // j < k < i: xs[k] equals the pivot
+			return xs[k]
+		}
+	}
+	slices.Sort(xs[lo : hi+1])
+	return xs[k]
 }
 
 // sortGroups orders days and hours in time, the rest by volume (most

@@ -1,12 +1,19 @@
 package report
 
 import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
 	"switchboard/config"
 	"switchboard/domain"
+	"switchboard/query"
+	"switchboard/sla"
 	"switchboard/store"
 )
 
@@ -128,5 +135,217 @@ func TestReportCountsBusinessHours(t *testing.T) {
 	// 10 minutes on Friday, 10 on Monday: 20 minutes, inside the 1h target
 	if !r.BusinessHours || !eq(r.Total.FirstResponseP50S, i(1200)) || r.Total.Overdue != 0 {
 		t.Fatalf("business hours: %+v", r)
+	}
+}
+
+// randomStore holds n mentions in random states over two weeks from t0,
+// set at ingest and changed by operator actions.
+func randomStore(t *testing.T, n int) *store.Store {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "sb.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	rng := rand.New(rand.NewPCG(11, 13))
+	pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
+	var ms []domain.Mention
+	for k := range n {
+		created := t0.Add(time.Duration(rng.IntN(14*24*3600))*time.Second + time.Duration(rng.IntN(1e9)))
+		m := domain.Mention{Platform: domain.Platforms[rng.IntN(len(domain.Platforms))], NativeID: fmt.Sprint(k),
+			Author: domain.Author{Handle: "@a" + fmt.Sprint(k%40)}, Text: pick("where is my order?", "love it", "the app is broken"),
+			CreatedAt: created, Sentiment: []float64{0, -0.05, 0.3, -0.8}[rng.IntN(4)], Lang: pick("en", "nl"),
+			State: domain.OperatorState{Team: pick("", "support", "billing"), Assignee: pick("", "ana", "bob"),
+				Status: domain.Status(pick("open", "pending", "done", "snoozed", "spam")), Priority: domain.Priority(pick("", "low", "high", "urgent"))}}
+		if rng.IntN(3) == 0 {
+			m.State.Tags = []string{pick("bug", "vip", "billing")}
+		}
+		if rng.IntN(2) == 0 {
+			m.State.RespondedAt = created.Add(time.Duration(rng.IntN(30*3600)) * time.Second)
+		}
+		if m.State.Status == domain.StatusDone && rng.IntN(3) > 0 {
+			m.State.ResolvedAt = created.Add(time.Duration(rng.IntN(50*3600)) * time.Second)
+		}
+		if m.State.Status == domain.StatusSnoozed {
+			m.State.SnoozedUntil = created.Add(time.Duration(rng.IntN(10*24)) * time.Hour)
+		}
+		m.State.FYI, m.FYIKnown = rng.IntN(5) == 0, true
+		ms = append(ms, m)
+	}
+	res, err := st.Ingest(ms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []store.Action{{Kind: domain.EventAssign, Value: "cem"}, {Kind: domain.EventStatus, Value: "done"},
+		{Kind: domain.EventAnswered, Value: "answered"}, {Kind: domain.EventTag, Value: "vip"}, {Kind: domain.EventRoute, Value: "social"}} {
+		var ids []uint64
+		for _, id := range res.IDs {
+			if rng.IntN(10) == 0 {
+				ids = append(ids, id)
+			}
+		}
+		if _, err := st.Apply("ana", ids, a); err != nil && err != store.ErrNoChange {
+			t.Fatal(err)
+		}
+	}
+	return st
+}
+
+// TestReportFromStatsEqualsFullRecords: the report Build computes from
+// the stats records is the one computed from the full records, for every
+// grouping, several windows, with and without business hours, and for
+// queries the stats answer and ones they do not.
+func TestReportFromStatsEqualsFullRecords(t *testing.T) {
+	st := randomStore(t, 2500)
+	full := func(f store.Filter, fn func(*domain.Mention) bool) error { return st.Each(f, fn) }
+	ic := config.Inbox{TeamClocks: map[string]config.TeamClock{
+		"support": {Clock: config.Clock{Normal: time.Hour, Urgent: 10 * time.Minute}, Hours: &config.Hours{Days: "mon-fri", From: "09:00", To: "17:00", Zone: "Europe/Amsterdam"}},
+		"billing": {Clock: config.Clock{Normal: 2 * time.Hour}}}}
+	hours, err := ic.SLA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := t0.Add(15 * 24 * time.Hour)
+	ams, _ := time.LoadLocation("Europe/Amsterdam")
+	windows := [][2]time.Time{{}, {t0, t0.Add(24 * time.Hour)}, {t0.Add(3*24*time.Hour + 1500*time.Millisecond), t0.Add(9*24*time.Hour + 700*time.Millisecond)},
+		{t0.Add(13 * 24 * time.Hour), now}, {t0.Add(-48 * time.Hour), t0.Add(-time.Hour)}}
+	queries := []string{"", "team:support", "is:open", "is:overdue", "tag:vip team:support,billing", "sentiment:neg priority:high",
+		"assignee:none is:closed", "platform:x", "is:fyi", "lang:nl", "order", "-broken", "author:@a3"}
+	fromStats := 0
+	for _, clock := range []*sla.Policy{nil, hours} {
+		for _, q := range queries {
+			var f store.Filter
+			if q != "" {
+				parsed, err := query.Parse(q, query.Options{Me: "ana", Now: now, Clock: clock})
+				if err != nil {
+					t.Fatal(q, err)
+				}
+				f = parsed.Filter
+			}
+			from, err := st.EachFigures(f, func(*domain.Mention) bool { return false })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if from {
+				fromStats++
+			}
+			for _, w := range windows {
+				for _, by := range append([]string{""}, Groupings...) {
+					o := Options{Since: w[0], Until: w[1], By: by, Filter: f, Clock: clock, Now: now, Loc: ams}
+					got, err := Build(st, o)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want, err := build(o, full)
+					if err != nil {
+						t.Fatal(err)
+					}
+					gj, _ := json.Marshal(got)
+					wj, _ := json.Marshal(want)
+					if string(gj) != string(wj) {
+						t.Fatalf("query %q, window %v, by %q, business hours %v:\nstats   %s\nrecords %s", q, w, by, clock != nil, gj, wj)
+					}
+					if want.Total.Mentions > 0 && w[0].IsZero() && by == "team" && q == "" && (want.Total.Overdue == 0 || want.Total.Resolved == 0 || want.Total.Responded == 0) {
+						t.Fatalf("the random store has nothing to compare: %+v", want.Total)
+					}
+				}
+			}
+		}
+	}
+	if fromStats < 2*10 {
+		t.Fatalf("only %d of the queries were answered from the stats", fromStats)
+	}
+}
+
+// TestReportOverdueAgainstPolicy: per team, the report's overdue and
+// responded counts are the ones worked out mention by mention from the
+// policy itself (each team's targets and hours, each priority), so the
+// report's shortcuts (clocks and groups remembered across mentions, the
+// business-hours calendar) change nothing.
+func TestReportOverdueAgainstPolicy(t *testing.T) {
+	st := randomStore(t, 2500)
+	ic := config.Inbox{Clock: config.Clock{Normal: 3 * time.Hour, High: 30 * time.Minute}, TeamClocks: map[string]config.TeamClock{
+		"support": {Clock: config.Clock{Normal: time.Hour, Urgent: 10 * time.Minute}, Hours: &config.Hours{Days: "mon-fri", From: "09:00", To: "17:00", Zone: "Europe/Amsterdam"}},
+		"billing": {Clock: config.Clock{Normal: 2 * time.Hour, Low: 48 * time.Hour}}}}
+	pol, err := ic.SLA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := t0.Add(15 * 24 * time.Hour)
+	overdue, responded := map[string]int{}, map[string]int{}
+	err = st.Each(store.Filter{}, func(m *domain.Mention) bool {
+		k := m.State.Team
+		if k == "" {
+			k = None
+		}
+		c := pol.For(m.State.Team)
+		if !m.State.RespondedAt.IsZero() {
+			responded[k]++
+			if !m.State.FYI && c.Hours.Elapsed(m.CreatedAt, m.State.RespondedAt) > c.Target(m.State.Priority) {
+				overdue[k]++
+			}
+		} else if pol.Overdue(m, now) {
+			overdue[k]++
+		}
+		return true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Build(st, Options{By: "team", Clock: pol, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Groups) != 4 {
+		t.Fatalf("groups %+v", r.Groups)
+	}
+	for _, g := range r.Groups {
+		if g.Overdue != overdue[g.Key] || g.Responded != responded[g.Key] || g.Overdue == 0 {
+			t.Errorf("team %s: overdue %d responded %d, want %d and %d", g.Key, g.Overdue, g.Responded, overdue[g.Key], responded[g.Key])
+		}
+	}
+}
+
+// TestPercentileSelectsAsSortWould: the nearest-rank percentiles picked
+// by selection are the ones read off the sorted values, for values
+// random, few and repeated, sorted, reversed and all equal, at every
+// size up to 300 and a few large ones.
+func TestPercentileSelectsAsSortWould(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	shapes := map[string]func(i, n int) int64{
+		"random":   func(int, int) int64 { return rng.Int64N(1e9) },
+		"repeated": func(int, int) int64 { return rng.Int64N(4) },
+		"sorted":   func(i, _ int) int64 { return int64(i) },
+		"reversed": func(i, n int) int64 { return int64(n - i) },
+		"equal":    func(int, int) int64 { return 7 },
+		"sawtooth": func(i, _ int) int64 { return int64(i % 17) },
+	}
+	sizes := []int{1e4, 100003}
+	for n := 1; n <= 300; n++ {
+		sizes = append(sizes, n)
+	}
+	for name, shape := range shapes {
+		for _, n := range sizes {
+			xs := make([]int64, n)
+			for i := range xs {
+				xs[i] = shape(i, n)
+			}
+			sorted := slices.Clone(xs)
+			slices.Sort(sorted)
+			for _, p := range []int{90, 50, 1, 99, 100} {
+				rank := int(math.Ceil(float64(p) / 100 * float64(n)))
+				want := sorted[max(rank, 1)-1]
+				if got := percentile(xs, p); got == nil || *got != want {
+					t.Fatalf("%s, %d values, p%d: %v, want %d", name, n, p, got, want)
+				}
+			}
+			slices.Sort(xs)
+			if !slices.Equal(xs, sorted) {
+				t.Fatalf("%s, %d values: selection lost or changed values", name, n)
+			}
+		}
+	}
+	if percentile(nil, 50) != nil {
+		t.Fatal("no values have a percentile")
 	}
 }

@@ -5,6 +5,7 @@ package sla
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // zones work on machines without a zoneinfo database
@@ -125,6 +126,123 @@ func (h *Hours) Elapsed(a, b time.Time) time.Duration {
 	return sum
 }
 
+// AtLeast reports whether Elapsed(a, b) >= d. It walks the days only
+// until d is reached, so that judging a mention months old costs its first
+// few days, not one step per day since.
+func (h *Hours) AtLeast(a, b time.Time, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	if !b.After(a) {
+		return false
+	}
+	if h == nil {
+		return b.Sub(a) >= d
+	}
+	var sum time.Duration
+	a, b = a.In(h.Loc), b.In(h.Loc)
+	day := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, h.Loc)
+	for i := 0; i < maxDays && day.Before(b); i++ {
+		if lo, hi, ok := h.open(day); ok {
+			lo, hi = later(lo, a), earlier(hi, b)
+			if hi.After(lo) {
+				if sum += hi.Sub(lo); sum >= d {
+					return true
+				}
+			}
+		}
+		day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, h.Loc)
+	}
+	return sum >= d
+}
+
+// Calendar is h's open intervals over a span of days, worked out once,
+// for judging many mentions against the same hours (a report): it gives
+// what Elapsed and AtLeast give, by a binary search and a short sum
+// instead of date arithmetic for each day. Outside its span it asks h.
+type Calendar struct {
+	h *Hours
+	// first and end bound the span: the first midnight and the one after
+	// the last day.
+	first, end time.Time
+	// midnight, lo and hi of each open day, in order, as unix nanoseconds
+	midnight, lo, hi []int64
+}
+
+// Calendar works out h's open intervals from the day of from to the day
+// of to. A nil h gives a nil Calendar, whose methods count wall time.
+func (h *Hours) Calendar(from, to time.Time) *Calendar {
+	if h == nil {
+		return nil
+	}
+	// unix nanoseconds reach from 1678 to 2262: keep well inside
+	if lo := time.Unix(0, 0); from.Before(lo) {
+		from = lo
+	}
+	if hi := time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC); to.After(hi) {
+		to = hi
+	}
+	from, to = from.In(h.Loc), to.In(h.Loc)
+	day := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, h.Loc)
+	c := &Calendar{h: h, first: day}
+	for i := 0; i < maxDays && !day.After(to); i++ {
+		if lo, hi, ok := h.open(day); ok {
+			c.midnight = append(c.midnight, day.UnixNano())
+			c.lo, c.hi = append(c.lo, lo.UnixNano()), append(c.hi, hi.UnixNano())
+		}
+		day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, h.Loc)
+	}
+	c.end = day
+	return c
+}
+
+// covers reports whether the walk Elapsed makes from a to b stays in the
+// span (and is shorter than Elapsed's bound on days).
+func (c *Calendar) covers(a, b time.Time) bool {
+	return !a.Before(c.first) && !b.After(c.end) && b.Sub(a) < (maxDays-2)*24*time.Hour
+}
+
+// sum adds up the business time from a to b (b after a), stopping once
+// it reaches stop (stop < 0: never).
+func (c *Calendar) sum(a, b time.Time, stop time.Duration) time.Duration {
+	la := a.In(c.h.Loc)
+	start := time.Date(la.Year(), la.Month(), la.Day(), 0, 0, 0, 0, c.h.Loc).UnixNano()
+	A, B := a.UnixNano(), b.UnixNano()
+	i, _ := slices.BinarySearch(c.midnight, start)
+	var sum time.Duration
+	for ; i < len(c.midnight) && c.midnight[i] < B; i++ {
+		if lo, hi := max(c.lo[i], A), min(c.hi[i], B); hi > lo {
+			if sum += time.Duration(hi - lo); stop >= 0 && sum >= stop {
+				return sum
+			}
+		}
+	}
+	return sum
+}
+
+// Elapsed is h.Elapsed(a, b).
+func (c *Calendar) Elapsed(a, b time.Time) time.Duration {
+	if c == nil || !b.After(a) || !c.covers(a, b) {
+		return c.hours().Elapsed(a, b)
+	}
+	return c.sum(a, b, -1)
+}
+
+// AtLeast is h.AtLeast(a, b, d).
+func (c *Calendar) AtLeast(a, b time.Time, d time.Duration) bool {
+	if c == nil || d <= 0 || !b.After(a) || !c.covers(a, b) {
+		return c.hours().AtLeast(a, b, d)
+	}
+	return c.sum(a, b, d) >= d
+}
+
+func (c *Calendar) hours() *Hours {
+	if c == nil {
+		return nil
+	}
+	return c.h
+}
+
 // Add is the time when d of business time has passed after t.
 func (h *Hours) Add(t time.Time, d time.Duration) time.Time {
 	if h == nil {
@@ -242,7 +360,7 @@ func (p *Policy) Overdue(m *domain.Mention, now time.Time) bool {
 		return false
 	}
 	c := p.For(m.State.Team)
-	return c.Waited(m, now) >= c.Target(m.State.Priority)
+	return c.Hours.AtLeast(m.CreatedAt, now, c.Target(m.State.Priority)) // Waited >= Target
 }
 
 // Shortest is the shortest target of any clock (nothing that has waited

@@ -1,6 +1,7 @@
 package sla
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -89,5 +90,96 @@ func TestTeamClocks(t *testing.T) {
 	}
 	if s := p.Shortest(); s != 15*time.Minute {
 		t.Errorf("shortest target %v (urgent default is 15m)", s)
+	}
+}
+
+// TestAtLeastAgreesWithElapsed: AtLeast(a, b, d) is Elapsed(a, b) >= d,
+// across weekends, the DST changes and hours that run to midnight.
+func TestAtLeastAgreesWithElapsed(t *testing.T) {
+	loc := ams(t)
+	var hs []*Hours
+	for _, spec := range [][4]string{{"mon-fri", "09:00", "17:00", "Europe/Amsterdam"}, {"daily", "00:00", "24:00", "Europe/Amsterdam"},
+		{"sat", "10:00", "11:00", "America/New_York"}, {"mon,wed", "08:30", "18:00", "UTC"}} {
+		h, err := ParseHours(spec[0], spec[1], spec[2], spec[3])
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs = append(hs, h)
+	}
+	hs = append(hs, nil)
+	base := time.Date(2026, 3, 20, 0, 0, 0, 0, loc) // a week before the clocks go forward
+	rng := rand.New(rand.NewPCG(1, 2))
+	yes := 0
+	for i := range 20000 {
+		h := hs[i%len(hs)]
+		a := base.Add(time.Duration(rng.Int64N(int64(250 * 24 * time.Hour)))) // past October's change too
+		b := a.Add(time.Duration(rng.Int64N(int64(40*24*time.Hour))) - 2*time.Hour)
+		d := []time.Duration{0, time.Minute, 15 * time.Minute, time.Hour, 4 * time.Hour, 24 * time.Hour, 100 * time.Hour}[rng.IntN(7)] +
+			time.Duration(rng.IntN(2))*time.Duration(rng.Int64N(int64(time.Hour)))
+		want := h.Elapsed(a, b) >= d
+		if got := h.AtLeast(a, b, d); got != want {
+			t.Fatalf("hours %+v: AtLeast(%v, %v, %v) = %v, Elapsed %v", h, a, b, d, got, h.Elapsed(a, b))
+		}
+		if want {
+			yes++
+		}
+	}
+	if yes < 2000 || yes > 18000 {
+		t.Fatalf("%d of 20000 were at least: the cases are lopsided", yes)
+	}
+}
+
+// TestCalendarAgreesWithHours: a Calendar gives what its Hours give,
+// inside its span (across the DST changes, hours to midnight) and outside.
+func TestCalendarAgreesWithHours(t *testing.T) {
+	loc := ams(t)
+	base := time.Date(2026, 3, 20, 0, 0, 0, 0, loc)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, spec := range [][4]string{{"mon-fri", "09:00", "17:00", "Europe/Amsterdam"}, {"daily", "00:00", "24:00", "Europe/Amsterdam"},
+		{"sat", "10:00", "11:00", "America/New_York"}, {"daily", "00:00", "01:00", "Europe/Amsterdam"}, {"mon,wed", "08:30", "18:00", "UTC"}} {
+		h, err := ParseHours(spec[0], spec[1], spec[2], spec[3])
+		if err != nil {
+			t.Fatal(err)
+		}
+		cal := h.Calendar(base, base.Add(230*24*time.Hour))
+		inside := 0
+		for range 5000 {
+			a := base.Add(time.Duration(rng.Int64N(int64(260*24*time.Hour))) - 10*24*time.Hour) // some before the span, some after
+			b := a.Add(time.Duration(rng.Int64N(int64(30*24*time.Hour))) - 2*time.Hour)
+			d := []time.Duration{0, time.Minute, time.Hour, 4 * time.Hour, 24 * time.Hour, 100 * time.Hour}[rng.IntN(6)] + time.Duration(rng.Int64N(int64(time.Hour)))
+			if got, want := cal.Elapsed(a, b), h.Elapsed(a, b); got != want {
+				t.Fatalf("%v: Calendar.Elapsed(%v, %v) = %v, Hours %v", spec, a, b, got, want)
+			}
+			if got, want := cal.AtLeast(a, b, d), h.AtLeast(a, b, d); got != want {
+				t.Fatalf("%v: Calendar.AtLeast(%v, %v, %v) = %v, Hours %v", spec, a, b, d, got, want)
+			}
+			if cal.covers(a, b) {
+				inside++
+			}
+		}
+		if inside < 2500 {
+			t.Fatalf("%v: only %d cases inside the calendar", spec, inside)
+		}
+		// every 7 minutes around both changes of the clocks
+		for _, change := range []time.Time{time.Date(2026, 3, 29, 2, 0, 0, 0, time.UTC), time.Date(2026, 10, 25, 2, 0, 0, 0, time.UTC)} {
+			for a := change.Add(-36 * time.Hour); a.Before(change.Add(36 * time.Hour)); a = a.Add(7 * time.Minute) {
+				for _, b := range []time.Time{a.Add(time.Hour), a.Add(13 * time.Hour), a.Add(50 * time.Hour)} {
+					if got, want := cal.Elapsed(a, b), h.Elapsed(a, b); got != want {
+						t.Fatalf("%v: Calendar.Elapsed(%v, %v) = %v, Hours %v", spec, a, b, got, want)
+					}
+				}
+			}
+		}
+	}
+	var none *Calendar // no hours: wall time
+	if (*Hours)(nil).Calendar(base, base) != nil || none.Elapsed(base, base.Add(time.Hour)) != time.Hour || !none.AtLeast(base, base.Add(time.Hour), time.Hour) {
+		t.Fatal("a nil calendar is not wall time")
+	}
+	// a zero from and a far to are clamped, not overflowed
+	h, _ := ParseHours("daily", "09:00", "17:00", "UTC")
+	far := h.Calendar(time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+	a := time.Date(1975, 1, 1, 10, 0, 0, 0, time.UTC)
+	if got := far.Elapsed(a, a.Add(25*time.Hour)); got != h.Elapsed(a, a.Add(25*time.Hour)) {
+		t.Fatalf("clamped calendar: %v", got)
 	}
 }

@@ -103,6 +103,7 @@ func (s *Store) Check() ([]Problem, error) {
 		expectCounts := map[string]uint64{}
 		expectKeys := map[string]int{}
 		contacts := newContactCheck()
+		stats := newStatsCheck(tx)
 		n := 0
 		err := tx.Bucket(bMentions).ForEach(func(tk, v []byte) error {
 			n++
@@ -127,6 +128,7 @@ func (s *Store) Check() ([]Problem, error) {
 				report(where, "keys entry points at id %d", getU32(got))
 			}
 			contacts.add(m)
+			stats.add(m, tk, report)
 			st := storedStatus(m)
 			for _, ix := range indexes {
 				b := tx.Bucket(ix.bucket)
@@ -183,6 +185,7 @@ func (s *Store) Check() ([]Problem, error) {
 			report("counts", "counter %s is missing, the records give %d", printableKey([]byte(k)), expectCounts[k])
 		}
 		contacts.report(tx, report)
+		stats.report(tx, report)
 		checkEvents(tx, report)
 		return nil
 	})

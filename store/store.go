@@ -236,6 +236,9 @@ func (s *Store) init() error {
 		}
 		m := tx.Bucket(bMeta)
 		if m.Get(keySchema) == nil {
+			if err := markStatsCurrent(tx); err != nil { // a new store: no mentions to build them from
+				return err
+			}
 			return m.Put(keySchema, u64(SchemaVersion))
 		}
 		if err := checkSchema(m); err != nil {
@@ -317,6 +320,7 @@ func (s *Store) missingBuckets() bool {
 		for _, name := range allBuckets() {
 			missing = missing || tx.Bucket(name) == nil
 		}
+		missing = missing || !statsCurrent(tx)
 		return nil
 	})
 	return missing

@@ -195,7 +195,8 @@ func sameIndexedWords(a, b *domain.Mention) bool {
 		dayOf(a.CreatedAt.Unix()) == dayOf(b.CreatedAt.Unix())
 }
 
-// putMention writes the record.
+// putMention writes the record and its stats record (stats.go): it is
+// the one place a mention is written, so the two always agree.
 func (w *txw) putMention(m *domain.Mention, tk []byte) error {
 	b, err := json.Marshal(m)
 	if err != nil {
@@ -203,7 +204,10 @@ func (w *txw) putMention(m *domain.Mention, tk []byte) error {
 	}
 	mb := w.tx.Bucket(bMentions)
 	mb.FillPercent = fillPercent
-	return mb.Put(tk, b)
+	if err := mb.Put(tk, b); err != nil {
+		return err
+	}
+	return w.putStats(m, tk)
 }
 
 // fillPercent is how full bbolt fills a page it splits; the store's keys
