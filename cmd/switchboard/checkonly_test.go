@@ -67,3 +67,31 @@ func TestCheckOnlyRootSameAsWholeTree(t *testing.T) {
 		}
 	}
 }
+
+// isText: valid UTF-8 with no NUL in the first 8 KiB; a rune cut off at
+// the end of the file (or of the 8 KiB looked at) is still text.
+func TestIsText(t *testing.T) {
+	long := strings.Repeat("a", 8191) + "é" // é cut in two by the 8 KiB head
+	for _, c := range []struct {
+		data string
+		want bool
+	}{
+		{"", true},
+		{"Bedankt! Café open tot 22:00 🙂", true},
+		{"cut off \xc3", true},
+		{"cut off \xf0\x9f\x99", true},
+		{long, true},
+		{strings.Repeat("a", 8190) + "🙂", true}, // the emoji cut after 2 of its 4 bytes
+		{"cut \xf0\x9f\x99 then more", false},
+		{"bad \xc3 middle", false},
+		{"\xff\xfe", false},
+		{"nul \x00 byte", false},
+		{strings.Repeat("a", 9000) + "\x00", true}, // after the first 8 KiB
+		{"overlong \xc0\xaf", false},
+		{"surrogate \xed\xa0\x80", false},
+	} {
+		if got := isText([]byte(c.data)); got != c.want {
+			t.Errorf("isText(%q…) = %v, want %v", c.data[:min(len(c.data), 20)], got, c.want)
+		}
+	}
+}
