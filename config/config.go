@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -73,10 +74,12 @@ type Connector struct {
 // commonFields are the keys every connector entry may have.
 var commonFields = map[string]bool{"name": true, "type": true, "every": true}
 
-var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,39}$`)
+var nameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,39}$`) })
 
 // secretKey matches keys that would hold a secret in the file itself.
-var secretKey = regexp.MustCompile(`(?i)(^|_)(token|secret|password|passwd|api_?key|key|bearer|credentials?)$`)
+var secretKey = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(^|_)(token|secret|password|passwd|api_?key|key|bearer|credentials?)$`)
+})
 
 // UnmarshalYAML reads the common fields and keeps the node.
 func (c *Connector) UnmarshalYAML(n *yaml.Node) error {
@@ -86,7 +89,7 @@ func (c *Connector) UnmarshalYAML(n *yaml.Node) error {
 	c.Line, c.node = n.Line, n
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		if secretKey.MatchString(k.Value) {
+		if secretKey().MatchString(k.Value) {
 			// Never echo the value.
 			return fmt.Errorf("line %d: %s: secrets do not go in the config file; use %s_env (an environment variable) or %s_file (a file only you can read)",
 				k.Line, k.Value, k.Value, k.Value)
@@ -113,7 +116,7 @@ func (c *Connector) UnmarshalYAML(n *yaml.Node) error {
 	switch {
 	case c.Name == "":
 		return fmt.Errorf("line %d: connector has no name", n.Line)
-	case !nameRE.MatchString(c.Name):
+	case !nameRE().MatchString(c.Name):
 		return fmt.Errorf("line %d: connector name %q: use lower-case letters, digits, '.', '_' and '-' (at most 40)", n.Line, c.Name)
 	case c.Type == "":
 		return fmt.Errorf("line %d: connector %s has no type", n.Line, c.Name)

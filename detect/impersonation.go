@@ -158,14 +158,15 @@ func TrustMarks(brandHandles []string, brandName string, a domain.Author) []stri
 // platforms' verified badges.
 var trustChecks = []rune{'✔', '✓', '☑', '✅', '🗸', '🗹', '√'}
 
-// trustWords are words that claim to speak for the brand, as skeletons.
-var trustWords = func() map[string]string {
+// trustWords are words that claim to speak for the brand, as skeletons
+// (built on first use: skeletons cost a normalisation each).
+var trustWords = sync.OnceValue(func() map[string]string {
 	out := map[string]string{}
 	for _, w := range []string{"official", "offical", "officiel", "verified", "support", "help", "helpdesk", "customerservice", "customercare"} {
 		out[skeleton(w)] = w
 	}
 	return out
-}()
+})
 
 func (im *impersonator) trustMarks(name string) []string {
 	if name == "" {
@@ -178,7 +179,7 @@ func (im *impersonator) trustMarks(name string) []string {
 		}
 	}
 	for _, w := range strings.FieldsFunc(norm.NFKC.String(name), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r) }) {
-		if t, ok := trustWords[skeleton(w)]; ok && !slices.Contains(marks, t) {
+		if t, ok := trustWords()[skeleton(w)]; ok && !slices.Contains(marks, t) {
 			marks = append(marks, t)
 		}
 	}
@@ -294,8 +295,9 @@ func skeleton(s string) string {
 	return out
 }
 
-// affixes are words impostors add around a brand name, as skeletons.
-var affixes = func() []string {
+// affixes are words impostors add around a brand name, as skeletons
+// (built on first use).
+var affixes = sync.OnceValue(func() []string {
 	words := []string{
 		"andcompany", "company", "official", "offical", "officiel", "officieel", "support", "helpdesk",
 		"help", "team", "care", "customercare", "customerservice", "service", "services", "klantenservice",
@@ -308,14 +310,14 @@ var affixes = func() []string {
 		out[i] = skeleton(w)
 	}
 	return out
-}()
+})
 
 // stripAffixes removes affix words from both ends of a skeleton while at
 // least four characters remain.
 func stripAffixes(s string) string {
 	for changed := true; changed; {
 		changed = false
-		for _, a := range affixes {
+		for _, a := range affixes() {
 			if len(s) >= len(a)+4 {
 				if t, ok := strings.CutSuffix(s, a); ok {
 					s, changed = t, true

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -14,7 +15,7 @@ import (
 func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // stopwords are English and Dutch function words left out of top terms.
-var stopwords = func() map[string]bool {
+var stopwords = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`
 		a an the and or but if of to in on at for from by with about as into over after before
@@ -32,7 +33,7 @@ var stopwords = func() map[string]bool {
 		m[w] = true
 	}
 	return m
-}()
+})
 
 // topTerms counts the words of texts (lower-cased, at least three
 // letters, no stopwords, handles, links or brand terms) and returns the n
@@ -48,7 +49,7 @@ func topTerms(texts []string, excluded map[string]bool, n int) []Count {
 			w := strings.ToLower(strings.TrimFunc(f, func(r rune) bool {
 				return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 			}))
-			if utf8.RuneCountInString(w) < 3 || stopwords[w] || excluded[w] || seen[w] || !utf8.ValidString(w) {
+			if utf8.RuneCountInString(w) < 3 || stopwords()[w] || excluded[w] || seen[w] || !utf8.ValidString(w) {
 				continue
 			}
 			seen[w] = true // count each term once per mention

@@ -25,6 +25,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	gossh "golang.org/x/crypto/ssh"
 	"gopkg.in/yaml.v3"
@@ -72,11 +73,11 @@ func IsSystemActor(name string) bool { return slices.Contains(systemActors, name
 
 // nameRE is what an operator name may look like: it is shown on every
 // screen and recorded on every event, so it is short and plain.
-var nameRE = regexp.MustCompile(`^[a-z][a-z0-9._-]{0,31}$`)
+var nameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9._-]{0,31}$`) })
 
 // ValidName says what is wrong with an operator name, or nil.
 func ValidName(name string) error {
-	if !nameRE.MatchString(name) {
+	if !nameRE().MatchString(name) {
 		return fmt.Errorf("name %q: use 1-32 lower-case letters, digits, '.', '_' or '-', starting with a letter", name)
 	}
 	if IsSystemActor(name) {
@@ -329,7 +330,7 @@ func labels(v *yaml.Node, file, field, bad string) ([]string, error) {
 		return nil, err
 	}
 	for _, x := range xs {
-		if !nameRE.MatchString(x) {
+		if !nameRE().MatchString(x) {
 			return nil, errorf(file, v.Line, bad, x)
 		}
 	}

@@ -1,5 +1,7 @@
 package policy
 
+import "slices"
+
 // automaton is an Aho-Corasick matcher over bytes with a full transition
 // table on a reduced byte alphabet: scanning costs one table look-up per
 // byte, whatever the number of terms.
@@ -32,50 +34,59 @@ func buildAutomaton(terms []string) *automaton {
 		// Cannot happen: at most 256 byte values, class 0 shared.
 		panic("policy: too many byte classes")
 	}
+	if n := trieNodes(terms); n <= 1<<16 {
+		a.delta16 = buildTable[uint16](a, terms, n)
+	} else {
+		a.delta = buildTable[int32](a, terms, n)
+	}
+	a.final = make([]bool, len(a.out))
+	for s, o := range a.out {
+		a.final[s] = len(o) > 0
+	}
+	return a
+}
+
+// buildTable builds the transition table of terms' n states with states
+// numbered breadth-first, and sets a.out in the same numbering.
+func buildTable[T uint16 | int32](a *automaton, terms []string, n int) []T {
 	// Trie in the dense table itself: a 0 entry is "no child" (the root
 	// is nobody's child), filled with failure transitions below.
 	nc := a.nclass
-	nodes := 1
-	for _, t := range terms {
-		nodes += len(t) // at most one state per term byte
-	}
-	delta := make([]int32, nc, nc*nodes)
-	var termOut [][]int32 // state → terms ending exactly here
-	termOut = append(termOut, nil)
+	delta := make([]T, nc, nc*n)
+	termOut := make([][]int32, 1, n) // state → terms ending exactly here
 	for ti, t := range terms {
-		s := int32(0)
+		s := T(0)
 		for i := 0; i < len(t); i++ {
 			c := int(a.class[t[i]])
 			nx := delta[int(s)*nc+c]
 			if nx == 0 {
-				nx = int32(len(termOut))
+				nx = T(len(termOut))
 				termOut = append(termOut, nil)
-				delta = append(delta, make([]int32, nc)...)
+				delta = append(delta, make([]T, nc)...)
 				delta[int(s)*nc+c] = nx
 			}
 			s = nx
 		}
 		termOut[s] = append(termOut[s], int32(ti))
 	}
-	n := len(termOut)
-	a.delta = delta
-	a.out = make([][]int32, n)
-	fail := make([]int32, n)
-	queue := make([]int32, 0, n)
+	n = len(termOut)
+	out := make([][]int32, n)
+	fail := make([]T, n)
+	queue := make([]T, 0, n)
 	for c := 0; c < nc; c++ {
 		if nx := delta[c]; nx != 0 {
 			queue = append(queue, nx)
 		}
 	}
-	a.out[0] = termOut[0]
+	out[0] = termOut[0]
 	for qi := 0; qi < len(queue); qi++ {
 		s := queue[qi]
 		f := fail[s]
-		out := termOut[s]
-		if len(a.out[f]) > 0 {
-			out = append(append([]int32(nil), out...), a.out[f]...)
+		o := termOut[s]
+		if len(out[f]) > 0 {
+			o = append(append([]int32(nil), o...), out[f]...)
 		}
-		a.out[s] = out
+		out[s] = o
 		row, frow := delta[int(s)*nc:int(s)*nc+nc], delta[int(f)*nc:int(f)*nc+nc]
 		for c := 0; c < nc; c++ {
 			if nx := row[c]; nx != 0 {
@@ -88,32 +99,54 @@ func buildAutomaton(terms []string) *automaton {
 	}
 	// Number the states in breadth-first order: the root and the shallow
 	// states, where a scan spends most bytes, share a few cache lines.
-	order := make([]int32, n) // old state → new state
-	order[0] = 0
+	order := make([]T, n) // old state → new state
 	for i, s := range queue {
-		order[s] = int32(i + 1)
+		order[s] = T(i + 1)
 	}
-	renum := make([]int32, len(delta))
-	outs := make([][]int32, n)
-	for old := 0; old < n; old++ {
-		nw := int(order[old])
-		outs[nw] = a.out[old]
-		for c := 0; c < nc; c++ {
-			renum[nw*nc+c] = order[delta[old*nc+c]]
+	a.out = make([][]int32, n)
+	for old, o := range out {
+		a.out[order[old]] = o
+	}
+	for i, s := range delta {
+		delta[i] = order[s]
+	}
+	// Move the rows to their new places in the same table, one cycle of
+	// the permutation at a time.
+	moved := make([]bool, n)
+	carry, spare := make([]T, nc), make([]T, nc)
+	for start := range n {
+		if moved[start] {
+			continue
+		}
+		copy(carry, delta[start*nc:start*nc+nc])
+		for cur := start; !moved[cur]; {
+			moved[cur] = true
+			dst := int(order[cur])
+			row := delta[dst*nc : dst*nc+nc]
+			copy(spare, row)
+			copy(row, carry)
+			carry, spare = spare, carry
+			cur = dst
 		}
 	}
-	a.delta, a.out = renum, outs
-	if n <= 1<<16 {
-		a.delta16 = make([]uint16, len(a.delta))
-		for i, v := range a.delta {
-			a.delta16[i] = uint16(v)
+	return delta
+}
+
+// trieNodes is the number of states of the trie of terms (the root and
+// one per distinct prefix), so its table is allocated once at its size.
+func trieNodes(terms []string) int {
+	sorted := slices.Clone(terms)
+	slices.Sort(sorted)
+	n, prev := 1, ""
+	for _, t := range sorted {
+		common := 0
+		for common < len(t) && common < len(prev) && t[common] == prev[common] {
+			common++
 		}
+		n += len(t) - common
+		prev = t
 	}
-	a.final = make([]bool, n)
-	for s, o := range a.out {
-		a.final[s] = len(o) > 0
-	}
-	return a
+	return n
 }
 
 // scan calls hit(term, end) for every occurrence of every term in b, end

@@ -11,6 +11,8 @@ import (
 	"switchboard/policy/textlen"
 )
 
+//go:generate sh -c "SWITCHBOARD_WRITE_DEFAULT=1 go test -run TestDefaultGenerated ."
+
 //go:embed default.yaml
 var defaultYAML []byte
 
@@ -23,10 +25,13 @@ var (
 // team's own).
 func DefaultYAML() []byte { return append([]byte(nil), defaultYAML...) }
 
-// Default returns the built-in pack, compiled once.
+// Default returns the built-in pack, compiled once. It is compiled from
+// defaultSpec (default_gen.go), default.yaml as decoded at build time, so
+// a process that checks with it does not parse YAML; TestDefaultGenerated
+// fails when the two differ.
 func Default() *Pack {
 	defaultOnce.Do(func() {
-		p, errs := Parse(defaultYAML, "default.yaml")
+		p, errs := compileSpec(nil, defaultSpec(), &linter{file: "default.yaml"})
 		if p == nil {
 			panic(fmt.Sprintf("policy: built-in pack is broken: %v", errs))
 		}

@@ -71,3 +71,14 @@ func BenchmarkCompileDefault(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCompileDefaultSpec is Default's compile: the built-in pack from
+// defaultSpec, no YAML.
+func BenchmarkCompileDefaultSpec(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if p, errs := compileSpec(nil, defaultSpec(), &linter{file: "default.yaml"}); p == nil {
+			b.Fatal(errs)
+		}
+	}
+}

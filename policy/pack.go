@@ -316,7 +316,13 @@ func Parse(data []byte, name string) (*Pack, []LintError) {
 		l.decodeErr(doc, err)
 		return nil, l.errs
 	}
-	p := l.compile(doc, &py)
+	return compileSpec(doc, &py, l)
+}
+
+// compileSpec compiles a decoded pack; doc is its YAML tree, for the
+// places of problems (nil: none known, every problem at 1:1).
+func compileSpec(doc *yaml.Node, py *packYAML, l *linter) (*Pack, []LintError) {
+	p := l.compile(doc, py)
 	sort.SliceStable(l.errs, func(i, j int) bool {
 		a, b := l.errs[i], l.errs[j]
 		if a.Line != b.Line {

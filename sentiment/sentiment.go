@@ -20,6 +20,7 @@ package sentiment
 import (
 	"math"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -54,19 +55,31 @@ type language struct {
 	negPrefix []string
 }
 
-var (
-	langEN = &language{name: English, lex: lexEN, boost: boostEN, neg: negEN, but: butEN, fn: functionEN,
-		stop: stopEN, boostPrefix: []string{"super", "mega", "ultra"}}
-	langNL = &language{name: Dutch, lex: lexNL, boost: boostNL, neg: negNL, but: butNL, fn: functionNL,
-		stop: stopNL, boostPrefix: []string{"super", "mega", "kei", "bere", "oer", "hyper", "loei"},
-		negPrefix: []string{"kut", "klote", "tering", "kanker"}}
-)
-
-// noNegate are complaint nouns that stay negative when negated: "no
-// refund", "geen terugbetaling".
-var noNegate = map[string]bool{
-	"refund": true, "refunds": true, "terugbetaling": true, "restitutie": true, "compensatie": true,
+// wordLists are the lexicons and the other word lists, built on first
+// use: a process that never scores (switchboard check) does not build them.
+type wordLists struct {
+	en, nl    *language
+	emoji     map[rune]float64
+	emoticons map[string]float64
+	// noNegate are complaint nouns that stay negative when negated: "no
+	// refund", "geen terugbetaling".
+	noNegate map[string]bool
 }
+
+var lists = sync.OnceValue(func() *wordLists {
+	return &wordLists{
+		en: &language{name: English, lex: newLexEN(), boost: newBoostEN(), neg: newNegEN(), but: newButEN(), fn: newFunctionEN(),
+			stop: newStopEN(), boostPrefix: []string{"super", "mega", "ultra"}},
+		nl: &language{name: Dutch, lex: newLexNL(), boost: newBoostNL(), neg: newNegNL(), but: newButNL(), fn: newFunctionNL(),
+			stop: newStopNL(), boostPrefix: []string{"super", "mega", "kei", "bere", "oer", "hyper", "loei"},
+			negPrefix: []string{"kut", "klote", "tering", "kanker"}},
+		emoji:     newEmoji(),
+		emoticons: newEmoticons(),
+		noNegate: map[string]bool{
+			"refund": true, "refunds": true, "terugbetaling": true, "restitutie": true, "compensatie": true,
+		},
+	}
+})
 
 // token is one word, emoji or emoticon of the text.
 type token struct {
@@ -120,9 +133,9 @@ func Score(text, lang string) float64 {
 	var l *language
 	switch normLang(lang) {
 	case English:
-		l = langEN
+		l = lists().en
 	case Dutch:
-		l = langNL
+		l = lists().nl
 	case "":
 		l = s.guess()
 	}
@@ -157,22 +170,24 @@ func normLang(lang string) string {
 }
 
 func (s *scan) guess() *language {
+	w := lists()
+	langEN, langNL := w.en, w.nl
 	var en, nl, enLex, nlLex int
 	for _, t := range s.toks {
 		if t.isEmo {
 			continue
 		}
-		w := s.buf[t.lo:t.hi]
-		if stopEN[string(w)] {
+		word := s.buf[t.lo:t.hi]
+		if langEN.stop[string(word)] {
 			en++
 		}
-		if stopNL[string(w)] {
+		if langNL.stop[string(word)] {
 			nl++
 		}
-		if _, ok := lexEN[string(w)]; ok {
+		if _, ok := langEN.lex[string(word)]; ok {
 			enLex++
 		}
-		if _, ok := lexNL[string(w)]; ok {
+		if _, ok := langNL.lex[string(word)]; ok {
 			nlLex++
 		}
 	}
@@ -262,7 +277,7 @@ func (z *tokenizer) field(f string, sent int32, toks []token, buf []byte) ([]tok
 			case '.', ';', ',', ':':
 				sent++ // negation and intensifiers stop at a clause
 			default:
-				if v, ok := emoji[r]; ok {
+				if v, ok := lists().emoji[r]; ok {
 					toks = append(toks, token{sent: sent, emo: v, isEmo: true})
 				}
 			}
@@ -315,7 +330,7 @@ func emoticon(f string) (float64, bool) {
 		}
 		b[i] = c
 	}
-	v, ok := emoticons[string(b[:len(f)])]
+	v, ok := lists().emoticons[string(b[:len(f)])]
 	return v, ok
 }
 
@@ -419,7 +434,7 @@ func (s *scan) valence(l *language, i int, w string, mixed bool) float64 {
 		}
 		v += b * decay[k-1]
 	}
-	if negated && !noNegate[w] {
+	if negated && !lists().noNegate[w] {
 		v *= nScalar
 	}
 	return v
@@ -475,7 +490,7 @@ func (s *scan) negated(l *language, i int) bool {
 // negatedAfter reports a negator within two words after token i in the
 // same sentence: Dutch "het werkt niet", "doet het niet".
 func (s *scan) negatedAfter(l *language, i int) bool {
-	if l != langNL {
+	if l == nil || l.name != Dutch {
 		return false
 	}
 	t := s.toks[i]

@@ -285,10 +285,15 @@ func isText(data []byte) bool {
 	if bytes.IndexByte(head, 0) >= 0 {
 		return false
 	}
+	if utf8.Valid(head) {
+		return true // the common case, checked a word of ASCII at a time
+	}
 	for len(head) > 0 {
 		r, size := utf8.DecodeRune(head)
-		if r == utf8.RuneError && size == 1 && (len(head) >= utf8.UTFMax || utf8.FullRune(head)) {
-			return false
+		if r == utf8.RuneError && size == 1 {
+			// the start of a rune cut off by the end of what was read is
+			// text; any other bad byte is not
+			return !utf8.FullRune(head)
 		}
 		head = head[size:]
 	}

@@ -101,7 +101,10 @@ func usagef(format string, a ...any) error { return &usageError{fmt.Errorf(forma
 func newRoot() *cobra.Command { return newRootFor(&globals{}) }
 
 // newRootFor builds the command tree around g.
-func newRootFor(g *globals) *cobra.Command {
+func newRootFor(g *globals) *cobra.Command { return newRootWith(g, commandFactories) }
+
+// newRootWith builds the root command around g with the given subcommands.
+func newRootWith(g *globals, factories []func(*globals) *cobra.Command) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "switchboard",
 		Short: "A social team's inbox and crisis room, in the terminal",
@@ -121,7 +124,7 @@ team's social-media policy, offline.`,
 	root.PersistentFlags().StringVar(&g.config, "config", "", "config file (default $XDG_CONFIG_HOME/switchboard/config.yaml)")
 	root.PersistentFlags().StringVar(&g.theme, "theme", "", "colour theme: auto, dark, light, high-contrast, mono")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	for _, f := range commandFactories {
+	for _, f := range factories {
 		root.AddCommand(f(g))
 	}
 	strictCompletionCmd(root)
@@ -151,9 +154,40 @@ func exitCode(err error) int {
 	return 1
 }
 
+// checkOnly reports whether args run `check` and nothing but it (no help
+// asked for, where the other commands would be listed): then main builds
+// only the check command. check runs from scripts and hooks over many
+// drafts, and building the whole tree, every flag of every command, costs
+// more than checking a draft.
+func checkOnly(args []string) bool {
+	if len(args) == 0 || args[0] != "check" {
+		return false
+	}
+	for _, a := range args[1:] {
+		if a == "--" {
+			return true
+		}
+		if a == "-h" || a == "--help" || strings.HasPrefix(a, "--help=") {
+			return false
+		}
+	}
+	return true
+}
+
 func main() {
-	root := newRoot()
-	err := fang.Execute(context.Background(), root,
+	var root *cobra.Command
+	if checkOnly(os.Args[1:]) {
+		root = newRootWith(&globals{}, []func(*globals) *cobra.Command{newCheckCmd})
+	} else {
+		root = newRoot()
+	}
+	os.Exit(execute(context.Background(), root))
+}
+
+// execute runs root (whose arguments are set, or os.Args) and returns the
+// exit status.
+func execute(ctx context.Context, root *cobra.Command) int {
+	err := fang.Execute(ctx, root,
 		fang.WithVersion(version),
 		fang.WithoutManpage(), // man.go writes it, with EXIT STATUS, FILES, ENVIRONMENT and EXAMPLES
 		fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM),
@@ -165,5 +199,5 @@ func main() {
 			fmt.Fprintln(w, "switchboard: "+err.Error())
 		}),
 	)
-	os.Exit(exitCode(err))
+	return exitCode(err)
 }

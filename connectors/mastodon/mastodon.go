@@ -262,11 +262,11 @@ func (c *Connector) Fetch(ctx context.Context, cursor string) (connectors.Page, 
 	return connectors.Page{Items: items, Cursor: next, More: cursor != "" && n >= c.limit}, nil
 }
 
-var linkRE = regexp.MustCompile(`<([^>]*)>\s*;\s*rel="?([a-z]+)"?`)
+var linkRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<([^>]*)>\s*;\s*rel="?([a-z]+)"?`) })
 
 // linkParam reads a query parameter from the Link header entry with rel.
 func linkParam(link, rel, param string) string {
-	for _, m := range linkRE.FindAllStringSubmatch(link, -1) {
+	for _, m := range linkRE().FindAllStringSubmatch(link, -1) {
 		if m[2] != rel {
 			continue
 		}
@@ -337,15 +337,15 @@ func DecodeInstance(body []byte) (Limits, error) {
 	return l, nil
 }
 
-var urlRE = regexp.MustCompile(`https?://[^\s]+`)
-var remoteMentionRE = regexp.MustCompile(`(@[A-Za-z0-9_]+)@[A-Za-z0-9.\-]+[A-Za-z0-9]`)
+var urlRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`https?://[^\s]+`) })
+var remoteMentionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(@[A-Za-z0-9_]+)@[A-Za-z0-9.\-]+[A-Za-z0-9]`) })
 
 // Length counts text the way Mastodon does: every URL counts as
 // reservedURL characters and a remote mention counts only its local part.
 func Length(text string, reservedURL int) int {
 	n := 0
-	rest := urlRE.ReplaceAllStringFunc(text, func(string) string { n += reservedURL; return "" })
-	rest = remoteMentionRE.ReplaceAllString(rest, "$1")
+	rest := urlRE().ReplaceAllStringFunc(text, func(string) string { n += reservedURL; return "" })
+	rest = remoteMentionRE().ReplaceAllString(rest, "$1")
 	return n + utf8.RuneCountInString(rest)
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -21,11 +22,11 @@ const (
 )
 
 var (
-	fullnameRE = regexp.MustCompile(`^t[1-6]_[0-9a-z]{1,13}$`)
-	userRE     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,30}$`)
-	subRE      = regexp.MustCompile(`^[A-Za-z0-9_]{2,21}$`)
+	fullnameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^t[1-6]_[0-9a-z]{1,13}$`) })
+	userRE     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]{1,30}$`) })
+	subRE      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_]{2,21}$`) })
 	// context: /r/<sub>/comments/<link id>/<slug>/<comment id>/?context=3
-	contextRE = regexp.MustCompile(`^/r/[A-Za-z0-9_]{2,21}/comments/([0-9a-z]{1,13})/`)
+	contextRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^/r/[A-Za-z0-9_]{2,21}/comments/([0-9a-z]{1,13})/`) })
 )
 
 // ListingPage is one decoded listing: its items newest first, each item's
@@ -85,30 +86,30 @@ func DecodeListing(body []byte, fetched time.Time) (ListingPage, error) {
 	}
 	var out ListingPage
 	if w.Data.After != nil {
-		if !fullnameRE.MatchString(*w.Data.After) {
+		if !fullnameRE().MatchString(*w.Data.After) {
 			return bad("after is not a fullname")
 		}
 		out.After = *w.Data.After
 	}
 	for i, th := range w.Data.Children {
 		d := th.Data
-		if !fullnameRE.MatchString(d.Name) || !strings.HasPrefix(d.Name, th.Kind+"_") || d.Name != th.Kind+"_"+d.ID {
+		if !fullnameRE().MatchString(d.Name) || !strings.HasPrefix(d.Name, th.Kind+"_") || d.Name != th.Kind+"_"+d.ID {
 			return bad("item %d has no valid fullname", i)
 		}
 		if d.CreatedUTC == nil || math.IsNaN(*d.CreatedUTC) || *d.CreatedUTC < 1_100_000_000 || *d.CreatedUTC > 1e11 {
 			return bad("%s has no valid created_utc", d.Name)
 		}
 		created := time.Unix(int64(*d.CreatedUTC), 0).UTC()
-		if d.Author != "[deleted]" && !userRE.MatchString(d.Author) {
+		if d.Author != "[deleted]" && !userRE().MatchString(d.Author) {
 			return bad("%s has no valid author", d.Name)
 		}
-		if d.AuthorID != "" && !fullnameRE.MatchString(d.AuthorID) {
+		if d.AuthorID != "" && !fullnameRE().MatchString(d.AuthorID) {
 			return bad("%s has an invalid author_fullname", d.Name)
 		}
 		m := domain.Mention{Platform: domain.PlatformReddit, NativeID: d.Name, CreatedAt: created, FetchedAt: fetched,
 			Author: domain.Author{ID: d.AuthorID, Handle: d.Author}}
 		if d.ParentID != nil && *d.ParentID != "" {
-			if !fullnameRE.MatchString(*d.ParentID) {
+			if !fullnameRE().MatchString(*d.ParentID) {
 				return bad("%s has an invalid parent_id", d.Name)
 			}
 			m.InReplyTo = *d.ParentID
@@ -119,7 +120,7 @@ func DecodeListing(body []byte, fetched time.Time) (ListingPage, error) {
 				return bad("%s has no body", d.Name)
 			}
 			m.Text = *d.Body
-			sm := contextRE.FindStringSubmatch(d.Context)
+			sm := contextRE().FindStringSubmatch(d.Context)
 			if sm == nil {
 				return bad("%s has no valid context link", d.Name)
 			}
@@ -144,14 +145,14 @@ func DecodeListing(body []byte, fetched time.Time) (ListingPage, error) {
 			m.Kind = domain.KindDM
 			m.Thread = d.Name
 			if d.FirstMessage != nil && *d.FirstMessage != "" {
-				if !fullnameRE.MatchString(*d.FirstMessage) {
+				if !fullnameRE().MatchString(*d.FirstMessage) {
 					return bad("%s has an invalid first_message_name", d.Name)
 				}
 				m.Thread = *d.FirstMessage
 			}
 			m.URL = "https://www.reddit.com/message/messages/" + d.ID
 		case "t3":
-			if d.Title == nil || d.Subreddit == nil || !subRE.MatchString(*d.Subreddit) {
+			if d.Title == nil || d.Subreddit == nil || !subRE().MatchString(*d.Subreddit) {
 				return bad("%s has no title or subreddit", d.Name)
 			}
 			m.Text = *d.Title

@@ -67,7 +67,7 @@ func FuzzDecodeListing(f *testing.F) {
 			t.Fatal("parallel slices differ")
 		}
 		for _, m := range p.Items {
-			if !fullnameRE.MatchString(m.NativeID) || !utf8.ValidString(m.Text) || !strings.HasPrefix(m.URL, "https://www.reddit.com/") || !m.Kind.Valid() {
+			if !fullnameRE().MatchString(m.NativeID) || !utf8.ValidString(m.Text) || !strings.HasPrefix(m.URL, "https://www.reddit.com/") || !m.Kind.Valid() {
 				t.Fatalf("bad item %+v", m)
 			}
 		}

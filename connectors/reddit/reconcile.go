@@ -58,7 +58,7 @@ func (c *Connector) Lookup(ctx context.Context, msg connectors.Message) (connect
 	text := strings.TrimSpace(msg.Text)
 	for _, ch := range w.Data.Children {
 		d := ch.Data
-		if !fullnameRE.MatchString(d.Name) || strings.TrimSpace(d.Body) != text {
+		if !fullnameRE().MatchString(d.Name) || strings.TrimSpace(d.Body) != text {
 			continue
 		}
 		switch {

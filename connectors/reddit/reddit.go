@@ -97,7 +97,7 @@ func FromSpec(spec connectors.Spec) (connectors.Connector, error) {
 		}
 	}
 	s.Username = strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(s.Username), "/u/"), "u/")
-	if !userRE.MatchString(s.Username) {
+	if !userRE().MatchString(s.Username) {
 		return nil, fmt.Errorf("connector %s: username must be the Reddit account name", spec.Name)
 	}
 	c := &Connector{name: spec.Name, username: s.Username, pageSize: 100, http: spec.Client(), now: time.Now}
@@ -135,7 +135,7 @@ func FromSpec(spec connectors.Spec) (connectors.Connector, error) {
 		var subs, words []string
 		for _, sub := range s.Subreddits {
 			sub = strings.TrimPrefix(strings.TrimPrefix(sub, "/r/"), "r/")
-			if !subRE.MatchString(sub) {
+			if !subRE().MatchString(sub) {
 				return nil, fmt.Errorf("connector %s: %q is not a subreddit name", spec.Name, sub)
 			}
 			subs = append(subs, sub)
@@ -212,7 +212,7 @@ func parseCursor(s string) (cursor, error) {
 		return cursor{}, fmt.Errorf("reddit cursor is not one this connector wrote")
 	}
 	for _, st := range c.Streams {
-		if st == nil || (st.Next != "" && !fullnameRE.MatchString(st.Next)) {
+		if st == nil || (st.Next != "" && !fullnameRE().MatchString(st.Next)) {
 			return cursor{}, fmt.Errorf("reddit cursor is not one this connector wrote")
 		}
 	}
@@ -343,7 +343,7 @@ func (c *Connector) Send(ctx context.Context, msg connectors.Message) (connector
 	}
 	to := msg.InReplyTo
 	if msg.Visibility == domain.VisibilityPrivate && !strings.HasPrefix(to.NativeID, "t4_") {
-		if !userRE.MatchString(to.Author.Handle) {
+		if !userRE().MatchString(to.Author.Handle) {
 			return connectors.SendResult{}, &connectors.CannotDMError{Reason: "the author's Reddit account is deleted or unknown"}
 		}
 		form := url.Values{"api_type": {"json"}, "to": {to.Author.Handle}, "subject": {c.subject}, "text": {msg.Text}}
@@ -358,7 +358,7 @@ func (c *Connector) Send(ctx context.Context, msg connectors.Message) (connector
 		// compose answers with no id; the sent message is in /message/sent.
 		return connectors.SendResult{URL: "https://www.reddit.com/message/sent"}, nil
 	}
-	if !fullnameRE.MatchString(to.NativeID) || strings.HasPrefix(to.NativeID, "t2_") {
+	if !fullnameRE().MatchString(to.NativeID) || strings.HasPrefix(to.NativeID, "t2_") {
 		return connectors.SendResult{}, fmt.Errorf("%w: nothing to reply to", connectors.ErrPermanent)
 	}
 	form := url.Values{"api_type": {"json"}, "thing_id": {to.NativeID}, "text": {msg.Text}}
@@ -370,7 +370,7 @@ func (c *Connector) Send(ctx context.Context, msg connectors.Message) (connector
 	if err != nil {
 		return connectors.SendResult{}, c.fail(err)
 	}
-	if len(things) != 1 || !fullnameRE.MatchString(things[0].Data.Name) {
+	if len(things) != 1 || !fullnameRE().MatchString(things[0].Data.Name) {
 		return connectors.SendResult{}, c.fail(fmt.Errorf("%w: reddit comment answer without the new item", connectors.ErrBadPayload))
 	}
 	c.ok()

@@ -118,16 +118,16 @@ func DecodeComments(body []byte, fetched time.Time) ([]domain.Mention, error) {
 // treeMention checks a t3 or t1 of a comment tree.
 func treeMention(th wireTreeThing, fetched time.Time) (domain.Mention, error) {
 	d := th.Data
-	if (th.Kind != "t1" && th.Kind != "t3") || d.Name != th.Kind+"_"+d.ID || !fullnameRE.MatchString(d.Name) {
+	if (th.Kind != "t1" && th.Kind != "t3") || d.Name != th.Kind+"_"+d.ID || !fullnameRE().MatchString(d.Name) {
 		return domain.Mention{}, fmt.Errorf("a %q thing has no valid fullname", th.Kind)
 	}
 	if d.CreatedUTC == nil || math.IsNaN(*d.CreatedUTC) || *d.CreatedUTC < 1_100_000_000 || *d.CreatedUTC > 1e11 {
 		return domain.Mention{}, fmt.Errorf("%s has no valid created_utc", d.Name)
 	}
-	if d.Author != "[deleted]" && !userRE.MatchString(d.Author) {
+	if d.Author != "[deleted]" && !userRE().MatchString(d.Author) {
 		return domain.Mention{}, fmt.Errorf("%s has no valid author", d.Name)
 	}
-	if d.AuthorID != "" && !fullnameRE.MatchString(d.AuthorID) {
+	if d.AuthorID != "" && !fullnameRE().MatchString(d.AuthorID) {
 		return domain.Mention{}, fmt.Errorf("%s has an invalid author_fullname", d.Name)
 	}
 	p, err := url.Parse(d.Permalink)
@@ -137,7 +137,7 @@ func treeMention(th wireTreeThing, fetched time.Time) (domain.Mention, error) {
 	m := domain.Mention{Platform: domain.PlatformReddit, NativeID: d.Name, CreatedAt: time.Unix(int64(*d.CreatedUTC), 0).UTC(),
 		FetchedAt: fetched, Author: domain.Author{ID: d.AuthorID, Handle: d.Author}, URL: "https://www.reddit.com" + d.Permalink}
 	if th.Kind == "t3" {
-		if d.Title == nil || d.Subreddit == nil || !subRE.MatchString(*d.Subreddit) {
+		if d.Title == nil || d.Subreddit == nil || !subRE().MatchString(*d.Subreddit) {
 			return domain.Mention{}, fmt.Errorf("%s has no title or subreddit", d.Name)
 		}
 		m.Text, m.Kind, m.Thread = *d.Title, domain.KindMention, d.Name
@@ -145,7 +145,7 @@ func treeMention(th wireTreeThing, fetched time.Time) (domain.Mention, error) {
 			m.Text += "\n\n" + d.Selftext
 		}
 	} else {
-		if d.Body == nil || !fullnameRE.MatchString(d.ParentID) || !fullnameRE.MatchString(d.LinkID) || !strings.HasPrefix(d.LinkID, "t3_") {
+		if d.Body == nil || !fullnameRE().MatchString(d.ParentID) || !fullnameRE().MatchString(d.LinkID) || !strings.HasPrefix(d.LinkID, "t3_") {
 			return domain.Mention{}, fmt.Errorf("%s has no body, parent or post", d.Name)
 		}
 		m.Text, m.InReplyTo, m.Thread, m.Kind = *d.Body, d.ParentID, d.LinkID, domain.KindReply
@@ -163,14 +163,14 @@ func treeMention(th wireTreeThing, fetched time.Time) (domain.Mention, error) {
 // tree around the comment. A post or comment Reddit no longer has, and
 // parents it does not return, are reported missing.
 func (c *Connector) FetchThread(ctx context.Context, m domain.Mention) (connectors.Thread, error) {
-	if m.Platform != domain.PlatformReddit || m.Kind == domain.KindDM || !fullnameRE.MatchString(m.NativeID) {
+	if m.Platform != domain.PlatformReddit || m.Kind == domain.KindDM || !fullnameRE().MatchString(m.NativeID) {
 		return connectors.Thread{}, nil
 	}
 	article := m.Thread
 	if strings.HasPrefix(m.NativeID, "t3_") {
 		article = m.NativeID
 	}
-	if !strings.HasPrefix(article, "t3_") || !fullnameRE.MatchString(article) {
+	if !strings.HasPrefix(article, "t3_") || !fullnameRE().MatchString(article) {
 		return connectors.Thread{}, nil // a message, or a comment whose post is not known
 	}
 	have := map[string]domain.Mention{}

@@ -3,6 +3,7 @@ package textlen
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -247,3 +248,29 @@ func FuzzCounters(f *testing.F) {
 }
 
 func first(c Count, _ bool) Count { return c }
+
+// The TLD list is searched by halves: it must be sorted by bytes and
+// hold each TLD once, country codes, generic and internationalised ones.
+func TestTLDsSorted(t *testing.T) {
+	if !slices.IsSorted(tlds[:]) {
+		t.Fatal("tlds are not sorted")
+	}
+	for i := 1; i < len(tlds); i++ {
+		if tlds[i] == tlds[i-1] {
+			t.Fatalf("%q twice", tlds[i])
+		}
+	}
+	for _, tld := range []string{"aaa", "com", "nl", "zw", "zuerich", "рф", "삼성", "vermögensberater"} {
+		if !isTLD(tld) {
+			t.Errorf("%s is not a TLD", tld)
+		}
+	}
+	for _, not := range []string{"", "a", "cmo", "comm", "zzz", "example"} {
+		if isTLD(not) {
+			t.Errorf("%q is a TLD", not)
+		}
+	}
+	if len(tlds) != 1574 {
+		t.Errorf("%d TLDs, twitter-text lists 1574", len(tlds))
+	}
+}

@@ -1,6 +1,7 @@
 package textlen
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -13,15 +14,12 @@ type URL struct {
 	Protocol   bool   // written with http:// or https://
 }
 
-var tldSet = func() map[string]bool {
-	m := make(map[string]bool, 1600)
-	for _, list := range []string{countryTLDs, genericTLDs} {
-		for _, t := range strings.Fields(list) {
-			m[t] = true
-		}
-	}
-	return m
-}()
+// isTLD reports whether t (lower-cased) is a top-level domain
+// twitter-text knows.
+func isTLD(t string) bool {
+	_, ok := slices.BinarySearch(tlds[:], t)
+	return ok
+}
 
 // maxHostBytes bounds the host scanned at one candidate position.
 const maxHostBytes = 1024
@@ -324,8 +322,8 @@ func matchTLD(s string) (int, bool) {
 				continue
 			}
 		}
-		if tldSet[strings.ToLower(cand)] {
-			return len(cand), isCountryTLD(strings.ToLower(cand))
+		if lower := strings.ToLower(cand); isTLD(lower) {
+			return len(cand), isCountryTLD(lower)
 		}
 	}
 	return 0, false
