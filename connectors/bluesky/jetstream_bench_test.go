@@ -23,7 +23,9 @@ type storeSink struct {
 }
 
 func (k *storeSink) Live(context.Context) error { return nil }
-func (k *storeSink) Cursor() (string, error)    { return k.s.Cursor(connectors.StreamCursorKey("bsky-main")) }
+func (k *storeSink) Cursor() (string, error) {
+	return k.s.Cursor(connectors.StreamCursorKey("bsky-main"))
+}
 func (k *storeSink) Push(items []domain.Mention, cursor string) (store.IngestResult, error) {
 	for i := range items {
 		items[i].Connector = "bsky-main"
