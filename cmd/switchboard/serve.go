@@ -160,6 +160,8 @@ func runServe(ctx context.Context, g *globals, so serveOptions) error {
 		env.poller = connectors.NewPoller(s, connectors.PollerOptions{
 			Apps:     cfg.Brand.Apps,
 			OnChange: func(name string, h connectors.Health) { logHealth(so.errw, name, h) },
+			// said once: the stream is not tried again until a restart
+			OnStreamNote: func(name, note string) { logf("%s: %s", safetext.Line(name), safetext.Line(note)) },
 		})
 		for _, c := range conns {
 			env.poller.Add(c.conn, c.every)
