@@ -113,7 +113,7 @@ func (s *streamer) setRefuse(code int) {
 
 // liveFake is the fake Mastodon API with its streaming API on the same
 // host, announced in /api/v2/instance as configuration.urls.streaming.
-func liveFake(t *testing.T) (*fakeServer, *streamer) {
+func liveFake(t testing.TB) (*fakeServer, *streamer) {
 	f := newFake(t)
 	st := newStreamer()
 	inst, err := os.ReadFile("testdata/instance_v2.json")
