@@ -67,9 +67,25 @@ const (
 	HealthUnknown     HealthState = "unknown"
 )
 
+// HealthMode is how a connector's items arrive.
+type HealthMode string
+
+const (
+	// ModePolling: fetched on the connector's schedule (the zero Mode
+	// means the same).
+	ModePolling HealthMode = "polling"
+	// ModeLive: a stream is connected and pushes items as they are posted.
+	ModeLive HealthMode = "live"
+)
+
 // Health is what the header and `poll --once` show for a connector.
 type Health struct {
-	State       HealthState
+	State HealthState
+	// Mode says whether the connector is live (streaming) or polling.
+	Mode HealthMode
+	// StreamNote is why a connector that can stream is polling (e.g. the
+	// plan does not allow the stream), "" otherwise; never a secret.
+	StreamNote  string
 	Until       time.Time // for rate-limited
 	LastSuccess time.Time
 	LastError   string // never holds a secret

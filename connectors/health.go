@@ -67,7 +67,8 @@ func (t *HealthTracker) Note(msg string) {
 // Describe says the health in words for an operator, with times in loc
 // formatted by layout (e.g. time.TimeOnly): "ok, last success 10:04:05",
 // "rate-limited until 10:05:00", "auth failed", "unreachable" or
-// "unknown"; a state other than ok adds ", last success T" when there was
+// "unknown"; then ", live" while its stream is connected; a state other
+// than ok adds ", last success T" when there was
 // one. It never includes LastError (callers show it, made safe, if they
 // want it).
 func (h Health) Describe(layout string, loc *time.Location) string {
@@ -89,6 +90,9 @@ func (h Health) Describe(layout string, loc *time.Location) string {
 		s = "unreachable"
 	default:
 		s = "unknown"
+	}
+	if h.Mode == ModeLive {
+		s += ", live"
 	}
 	if !h.LastSuccess.IsZero() {
 		s += ", last success " + h.LastSuccess.In(loc).Format(layout)

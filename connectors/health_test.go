@@ -43,6 +43,8 @@ func TestHealthDescribe(t *testing.T) {
 		{Health{State: HealthAuthFailed, LastError: "token SECRET"}, "auth failed"},
 		{Health{State: HealthUnreachable, LastSuccess: at(8, 0, 0)}, "unreachable, last success 09:00:00"},
 		{Health{}, "unknown"},
+		{Health{State: HealthOK, Mode: ModeLive, LastSuccess: at(9, 4, 5)}, "ok, live, last success 10:04:05"},
+		{Health{State: HealthOK, Mode: ModePolling, LastSuccess: at(9, 4, 5)}, "ok, last success 10:04:05"},
 	} {
 		if got := tc.h.Describe(time.TimeOnly, cet); got != tc.want {
 			t.Errorf("%+v: %q, want %q", tc.h, got, tc.want)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"switchboard/domain"
@@ -42,6 +43,18 @@ type PollerOptions struct {
 	// Apps are the brand's posting apps (config brand.apps) the hijack
 	// watch allows; see store.RecordOwn.
 	Apps []string
+	// LiveEvery is the schedule of a connector while its stream is live:
+	// a back-fill through Fetch in case the stream dropped something
+	// (default 5 min; never more often than the connector's own schedule).
+	LiveEvery time.Duration
+	// StreamMinBackoff and StreamMaxBackoff bound the wait before a
+	// broken stream connects again (defaults 1 s and 2 min).
+	StreamMinBackoff, StreamMaxBackoff time.Duration
+	// OnPush, if set, is called after a stream's items were stored.
+	OnPush func(name string, r store.IngestResult)
+	// OnStreamNote, if set, is called once when a connector's stream is
+	// refused for good (e.g. not in the account's plan) and it polls.
+	OnStreamNote func(name, note string)
 }
 
 // OwnSink is a Sink that also keeps the hijack watch (*store.Store):
@@ -83,8 +96,13 @@ type Poller struct {
 type entry struct {
 	c     Connector
 	every time.Duration
-	// mu makes rounds of one connector sequential (Run and Once may overlap).
+	// mu makes rounds of one connector sequential (Run and Once may
+	// overlap), and stream pushes wait for a round.
 	mu sync.Mutex
+	// live is true while the connector's stream is connected.
+	live atomic.Bool
+	// wake makes the poll loop fetch now (the stream broke).
+	wake chan struct{}
 }
 
 // NewPoller returns a poller that stores into sink.
@@ -107,6 +125,15 @@ func NewPoller(sink Sink, opts PollerOptions) *Poller {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.LiveEvery <= 0 {
+		opts.LiveEvery = DefaultLiveEvery
+	}
+	if opts.StreamMinBackoff <= 0 {
+		opts.StreamMinBackoff = DefaultStreamMinBackoff
+	}
+	if opts.StreamMaxBackoff <= 0 {
+		opts.StreamMaxBackoff = DefaultStreamMaxBackoff
+	}
 	return &Poller{sink: sink, opts: opts, health: map[string]Health{}, changes: make(chan struct{}, 1)}
 }
 
@@ -120,8 +147,8 @@ func (p *Poller) Add(c Connector, every time.Duration) {
 		every = p.opts.Every
 	}
 	p.mu.Lock()
-	p.entries = append(p.entries, &entry{c: c, every: every})
-	p.health[c.Name()] = Health{State: HealthUnknown}
+	p.entries = append(p.entries, &entry{c: c, every: every, wake: make(chan struct{}, 1)})
+	p.health[c.Name()] = Health{State: HealthUnknown, Mode: ModePolling}
 	p.mu.Unlock()
 }
 
@@ -178,7 +205,8 @@ func (p *Poller) Once(ctx context.Context) []RoundResult {
 }
 
 // Run polls every connector on its schedule until ctx ends, then waits
-// for the loops to stop and returns ctx's error.
+// for the loops to stop and returns ctx's error. A connector that is a
+// Streamer also has its stream kept connected.
 func (p *Poller) Run(ctx context.Context) error {
 	p.mu.Lock()
 	entries := append([]*entry(nil), p.entries...)
@@ -190,6 +218,13 @@ func (p *Poller) Run(ctx context.Context) error {
 			defer wg.Done()
 			p.loop(ctx, e)
 		}()
+		if st, ok := e.c.(Streamer); ok {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				p.streamLoop(ctx, e, st)
+			}()
+		}
 	}
 	wg.Wait()
 	return ctx.Err()
@@ -206,6 +241,9 @@ func (p *Poller) loop(ctx context.Context, e *entry) {
 			p.opts.OnRound(res)
 		}
 		wait := e.every
+		if e.live.Load() {
+			wait = max(wait, p.opts.LiveEvery)
+		}
 		if res.Err != nil {
 			failures++
 			wait = p.waitAfter(res.Err, failures, e.every)
@@ -223,6 +261,8 @@ func (p *Poller) loop(ctx context.Context, e *entry) {
 		case <-ctx.Done():
 			t.Stop()
 			return
+		case <-e.wake:
+			t.Stop()
 		case <-t.C:
 		}
 	}
@@ -327,7 +367,7 @@ func (p *Poller) round(ctx context.Context, e *entry) RoundResult {
 		cursor = page.Cursor
 		rl := e.c.Health().RateLimit
 		p.setHealth(name, func(h *Health) {
-			*h = Health{State: HealthOK, LastSuccess: now, RateLimit: rl}
+			*h = Health{State: HealthOK, Mode: h.Mode, StreamNote: h.StreamNote, LastSuccess: now, RateLimit: rl}
 		})
 		if !page.More {
 			break

@@ -44,3 +44,37 @@ func TestHeaderHealth(t *testing.T) {
 		t.Errorf("error text reached the terminal raw")
 	}
 }
+
+// TestHeaderLivePollingFailing: the header says per connector whether it
+// is live (its stream connected), polling, or failing; the full help
+// gives the reason a connector that could stream polls, made safe.
+func TestHeaderLivePollingFailing(t *testing.T) {
+	h := newHarness(t, seed(3), nil, "mono", 200, 30)
+	health := map[string]connectors.Health{
+		"mastodon-main": {State: connectors.HealthOK, Mode: connectors.ModeLive, LastSuccess: fixed.Add(-3 * time.Second)},
+		"x-brand": {State: connectors.HealthOK, Mode: connectors.ModePolling, LastSuccess: fixed.Add(-40 * time.Second),
+			StreamNote: "x: the filtered stream is not in this app's plan (Client Forbidden)\x1b[31m; polling mentions instead"},
+		"bsky": {State: connectors.HealthUnreachable, Mode: connectors.ModePolling, LastError: "jetstream: platform unavailable"},
+	}
+	h.m.opts.Health = func() map[string]connectors.Health { return health }
+	h.send(healthTickMsg{})
+	header := strings.SplitN(stripANSI(h.screen()), "\n", 2)[0]
+	for _, want := range []string{"✗bsky unreachable", "●mastodon-main live", "✓x-brand polling"} {
+		if !strings.Contains(header, want) {
+			t.Errorf("header lacks %q:\n%s", want, header)
+		}
+	}
+	h.keys("?")
+	screen := stripANSI(h.screen())
+	for _, want := range []string{
+		"mastodon-main: ok, live, last success 11:59:57",
+		"x-brand: ok, last success 11:59:20 — x: the filtered stream is not in this app's plan",
+	} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("full help lacks %q:\n%s", want, screen)
+		}
+	}
+	if strings.Contains(h.screen(), "\x1b[31m") {
+		t.Errorf("a stream note reached the terminal raw")
+	}
+}

@@ -654,7 +654,10 @@ func healthMark(st *themes.Styles, name string, h connectors.Health, loc *time.L
 	name = safetext.Truncate(name, 16, "…")
 	switch h.State {
 	case connectors.HealthOK:
-		return st.Health.OK.Render("✓" + name)
+		if h.Mode == connectors.ModeLive {
+			return st.Health.OK.Render("●" + name + " live")
+		}
+		return st.Health.OK.Render("✓" + name + " polling")
 	case connectors.HealthRateLimited:
 		label := "◷" + name + " rate-limited"
 		if !h.Until.IsZero() {
@@ -689,6 +692,9 @@ func (m *Model) connectorHelp() string {
 		line := safetext.Line(n) + ": " + h.Describe(time.TimeOnly, loc)
 		if h.LastError != "" && h.State != connectors.HealthOK {
 			line += " — " + safetext.Line(h.LastError)
+		}
+		if h.StreamNote != "" {
+			line += " — " + safetext.Line(h.StreamNote)
 		}
 		lines = append(lines, pane.WrapIndent("", line, max(1, m.w), lipgloss.NewStyle())...)
 	}

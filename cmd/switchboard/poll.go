@@ -59,6 +59,9 @@ followed by its health: "(ok, last success 10:04:05)", "(rate-limited until
 				opts := connectors.PollerOptions{Apps: cfg.Brand.Apps}
 				if !once {
 					opts.OnChange = func(name string, h connectors.Health) { logHealth(errw, name, h) }
+					opts.OnStreamNote = func(name, note string) {
+						fmt.Fprintf(errw, "%s %s: %s\n", time.Now().Format(time.TimeOnly), safetext.Line(name), safetext.Line(note))
+					}
 					opts.OnRound = func(r connectors.RoundResult) {
 						if r.Err == nil && r.New > 0 {
 							fmt.Fprintf(errw, "%s %s: %d new\n", time.Now().Format(time.TimeOnly), safetext.Line(r.Name), r.New)

@@ -178,6 +178,8 @@ func runServe(ctx context.Context, g *globals, so serveOptions) error {
 			Apps:     cfg.Brand.Apps,
 			OnChange: func(name string, h connectors.Health) { lg.health(name, h) },
 			OnRound:  func(r connectors.RoundResult) { met.Round(r) },
+			// said once: the stream is not tried again until a restart
+			OnStreamNote: func(name, note string) { logf("%s: %s", name, note) },
 		})
 		for _, c := range conns {
 			env.poller.Add(c.conn, c.every)

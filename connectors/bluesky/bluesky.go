@@ -38,6 +38,11 @@ type Settings struct {
 	AppPasswordFile string `yaml:"app_password_file"`
 	// PDS is the account's server (default https://bsky.social).
 	PDS string `yaml:"pds"`
+	// Live turns on Jetstream: posts that mention the account arrive as
+	// they are posted; the notification list back-fills.
+	Live bool `yaml:"live"`
+	// Jetstream is the Jetstream instance (default DefaultJetstream).
+	Jetstream string `yaml:"jetstream"`
 }
 
 // Connector is one Bluesky account.
@@ -55,6 +60,15 @@ type Connector struct {
 	sess   *session
 
 	health connectors.HealthTracker
+
+	// live: Stream reads Jetstream at jetstream; follow is what it
+	// matches besides the account; profiles caches authors' handles.
+	live      bool
+	jetstream string
+	followMu  sync.Mutex
+	follow    connectors.Follow
+	profMu    sync.Mutex
+	profiles  map[string]wireProfile
 }
 
 var _ connectors.Connector = (*Connector)(nil)
@@ -82,8 +96,16 @@ func FromSpec(spec connectors.Spec) (connectors.Connector, error) {
 	if err != nil {
 		return nil, err
 	}
+	js := strings.TrimRight(s.Jetstream, "/")
+	if js == "" {
+		js = DefaultJetstream
+	}
+	if _, err := jetstreamURL(js, ""); err != nil {
+		return nil, fmt.Errorf("connector %s: jetstream %q is not a ws(s) URL (e.g. %s)", spec.Name, s.Jetstream, DefaultJetstream)
+	}
 	return &Connector{name: spec.Name, identifier: strings.TrimPrefix(strings.TrimSpace(s.Identifier), "@"),
-		password: pw, pds: pds, pageSize: pageSize, stateDir: spec.StateDir, http: spec.Client(), now: time.Now}, nil
+		password: pw, pds: pds, pageSize: pageSize, stateDir: spec.StateDir, http: spec.Client(), now: time.Now,
+		live: s.Live, jetstream: js}, nil
 }
 
 // Name implements connectors.Connector.

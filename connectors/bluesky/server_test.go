@@ -40,7 +40,7 @@ type fakeNote struct {
 // chat.bsky.convo.*); it refuses chat calls without the atproto-proxy
 // header and can expire access tokens.
 type fakePDS struct {
-	t   *testing.T
+	t   testing.TB
 	srv *httptest.Server
 
 	mu        sync.Mutex
@@ -75,14 +75,14 @@ type fakeMessage struct{ id, sender, text string }
 
 type fakePost struct{ uri, text, parent string }
 
-func newFakePDS(t *testing.T) *fakePDS {
+func newFakePDS(t testing.TB) *fakePDS {
 	f := &fakePDS{t: t, access: map[string]bool{}, refresh: map[string]bool{}, bodies: map[string][]byte{}, noDM: map[string]string{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
 }
 
-func (f *fakePDS) connector(t *testing.T, stateDir string) *Connector {
+func (f *fakePDS) connector(t testing.TB, stateDir string) *Connector {
 	t.Helper()
 	c, err := FromSpec(connectors.Spec{Name: "bsky-main", Type: "bluesky", StateDir: stateDir, HTTP: f.srv.Client(),
 		Decode: func(v any) error {

@@ -33,6 +33,9 @@ type Settings struct {
 	TokenFile string `yaml:"token_file"`
 	// Limit is the page size (1–80, default 40).
 	Limit int `yaml:"limit"`
+	// Live turns on the streaming API: mentions arrive as they are
+	// posted, and the schedule only back-fills.
+	Live bool `yaml:"live"`
 }
 
 // MaxBody bounds a response body.
@@ -65,6 +68,7 @@ func Factory(spec connectors.Spec) (connectors.Connector, error) {
 	if s.Limit > 0 {
 		c.limit = s.Limit
 	}
+	c.live = s.Live
 	return c, nil
 }
 
@@ -81,6 +85,10 @@ type Connector struct {
 	rl     connectors.RateLimit
 	last   time.Time
 	limits *Limits
+	// live: Stream connects (config `live: true`); follow is what the
+	// hashtag streams follow.
+	live   bool
+	follow connectors.Follow
 }
 
 // New returns a connector for server with a bearer token.

@@ -30,7 +30,8 @@ import (
 )
 
 // The reference OpenAPI document lives beside the repository:
-// <repo root>/../shared/reference/x-api/openapi.json.
+// <repo root>/../shared/reference/x-api/openapi.json, or where
+// SWITCHBOARD_X_OPENAPI says.
 var specPath = filepath.Join("..", "..", "..", "shared", "reference", "x-api", "openapi.json")
 
 var (
@@ -43,7 +44,12 @@ var (
 // server rewrites its servers list), or skips the test when it is absent.
 func loadSpec(t testing.TB) *openapi3.T {
 	t.Helper()
-	specOnce.Do(func() { specDoc, specErr = os.ReadFile(specPath) })
+	specOnce.Do(func() {
+		if p := os.Getenv("SWITCHBOARD_X_OPENAPI"); p != "" {
+			specPath = p // a worktree not beside shared/
+		}
+		specDoc, specErr = os.ReadFile(specPath)
+	})
 	if os.IsNotExist(specErr) {
 		t.Skipf("X OpenAPI document not found at %s (expected at <repo>/../shared/reference/x-api/openapi.json); skipping the contract tests", specPath)
 	}
@@ -95,6 +101,8 @@ type fakeX struct {
 	// of its conversations, so that a lookup can find them
 	posts  []fakePost
 	events []fakeEvent
+	// the filtered stream (stream_test.go)
+	fs fakeStream
 }
 
 type fakePost struct{ id, text, replyTo, source string }
@@ -172,6 +180,10 @@ func (f *fakeX) push(r ...reply) {
 
 func (f *fakeX) serve(w http.ResponseWriter, r *http.Request) {
 	t := f.t
+	if strings.HasPrefix(r.URL.Path, "/2/tweets/search/stream") {
+		f.serveStream(w, r) // app-only (bearer) endpoints: stream_test.go
+		return
+	}
 	body, _ := io.ReadAll(r.Body)
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	f.mu.Lock()

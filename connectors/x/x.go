@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dghubble/oauth1"
@@ -54,6 +55,12 @@ type Settings struct {
 	MaxResults int `yaml:"max_results"`
 	// BaseURL overrides the API host (tests).
 	BaseURL string `yaml:"base_url"`
+
+	// Live turns on the filtered stream (where the plan allows it); it
+	// needs username and the app's bearer token (OAuth 2.0 app-only).
+	Live            bool   `yaml:"live"`
+	BearerTokenEnv  string `yaml:"bearer_token_env"`
+	BearerTokenFile string `yaml:"bearer_token_file"`
 }
 
 // Connector is one X account.
@@ -67,6 +74,14 @@ type Connector struct {
 	now      func() time.Time
 
 	health connectors.HealthTracker
+
+	// live: Stream reads the filtered stream with the bearer token,
+	// through stream (no overall timeout); follow adds a terms rule.
+	live     bool
+	bearer   string
+	stream   *http.Client
+	followMu sync.Mutex
+	follow   connectors.Follow
 }
 
 var _ connectors.Connector = (*Connector)(nil)
@@ -112,7 +127,18 @@ func FromSpec(spec connectors.Spec) (connectors.Connector, error) {
 	if err != nil {
 		return nil, err
 	}
+	var bearer string
+	if s.Live {
+		if s.Username == "" {
+			return nil, fmt.Errorf("connector %s: live needs username (the account's handle, for the mentions rule)", spec.Name)
+		}
+		if bearer, err = spec.Secret("bearer_token", s.BearerTokenEnv, s.BearerTokenFile); err != nil {
+			return nil, err
+		}
+	}
 	base0 := spec.Client()
+	plain := *base0
+	plain.Timeout = 0 // the stream stays open; streamIdle bounds silence
 	client := oauth1.NewClient(context.WithValue(context.Background(), oauth1.HTTPClient, base0),
 		oauth1.NewConfig(ck, cs), oauth1.NewToken(tok, ts))
 	client.Timeout = base0.Timeout
@@ -120,6 +146,7 @@ func FromSpec(spec connectors.Spec) (connectors.Connector, error) {
 	return &Connector{
 		name: spec.Name, userID: s.UserID, username: s.Username, base: base,
 		pageSize: s.MaxResults, http: client, now: time.Now,
+		live: s.Live, bearer: bearer, stream: &plain,
 	}, nil
 }
 
