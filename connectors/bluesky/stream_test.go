@@ -74,9 +74,9 @@ func (f *fakePDS) searchPosts(w http.ResponseWriter, q map[string][]string) {
 			break
 		}
 		out = append(out, map[string]any{"uri": n.uri, "cid": "bafy" + strconv.Itoa(i),
-			"author":      map[string]any{"did": n.author, "handle": strings.TrimPrefix(n.author, "did:plc:") + ".bsky.social", "displayName": "Author"},
-			"record":      map[string]any{"$type": "app.bsky.feed.post", "text": n.text, "createdAt": n.indexed.Add(-time.Second).Format(time.RFC3339Nano), "langs": []string{"en"}},
-			"replyCount":  0, "repostCount": 0, "likeCount": 0, "indexedAt": n.indexed.Format(time.RFC3339Nano),
+			"author":     map[string]any{"did": n.author, "handle": strings.TrimPrefix(n.author, "did:plc:") + ".bsky.social", "displayName": "Author"},
+			"record":     map[string]any{"$type": "app.bsky.feed.post", "text": n.text, "createdAt": n.indexed.Add(-time.Second).Format(time.RFC3339Nano), "langs": []string{"en"}},
+			"replyCount": 0, "repostCount": 0, "likeCount": 0, "indexedAt": n.indexed.Format(time.RFC3339Nano),
 			"labels": []any{}})
 	}
 	resp := map[string]any{"posts": out, "hitsTotal": len(out)}
