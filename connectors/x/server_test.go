@@ -30,8 +30,14 @@ import (
 )
 
 // The reference OpenAPI document lives beside the repository:
-// <repo root>/../shared/reference/x-api/openapi.json.
-var specPath = filepath.Join("..", "..", "..", "shared", "reference", "x-api", "openapi.json")
+// <repo root>/../shared/reference/x-api/openapi.json, or where
+// SWITCHBOARD_X_OPENAPI says (a worktree elsewhere).
+var specPath = func() string {
+	if p := os.Getenv("SWITCHBOARD_X_OPENAPI"); p != "" {
+		return p
+	}
+	return filepath.Join("..", "..", "..", "shared", "reference", "x-api", "openapi.json")
+}()
 
 var (
 	specOnce sync.Once
@@ -294,6 +300,8 @@ func (f *fakeX) answer(w http.ResponseWriter, r *http.Request, params map[string
 			"dm_conversation_id": params["participant_id"] + "-" + testUserID, "dm_event_id": id}})
 	case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/dm_events"):
 		f.dmEvents(w, params["participant_id"], r.URL.Query())
+	case r.Method == http.MethodGet && r.URL.Path == "/2/tweets/search/recent":
+		f.searchRecent(w, r.URL.Query()) // stream_test.go
 	case r.Method == http.MethodGet && r.URL.Path == "/2/users/"+testUserID:
 		f.brandUser(w)
 	case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/tweets"):
