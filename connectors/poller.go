@@ -42,6 +42,8 @@ type PollerOptions struct {
 	// Apps are the brand's posting apps (config brand.apps) the hijack
 	// watch allows; see store.RecordOwn.
 	Apps []string
+	// Lookalike, when set, is the look-alike account watch (lookalike.go).
+	Lookalike *LookalikeOptions
 }
 
 // OwnSink is a Sink that also keeps the hijack watch (*store.Store):
@@ -85,6 +87,8 @@ type entry struct {
 	every time.Duration
 	// mu makes rounds of one connector sequential (Run and Once may overlap).
 	mu sync.Mutex
+	// lookedAt is the last look-alike search through it (under mu).
+	lookedAt time.Time
 }
 
 // NewPoller returns a poller that stores into sink.
@@ -123,6 +127,16 @@ func (p *Poller) Add(c Connector, every time.Duration) {
 	p.entries = append(p.entries, &entry{c: c, every: every})
 	p.health[c.Name()] = Health{State: HealthUnknown}
 	p.mu.Unlock()
+}
+
+// Start adds a connector while the poller runs (a stream made in the
+// UI): its loop runs until ctx ends. Before Run, use Add.
+func (p *Poller) Start(ctx context.Context, c Connector, every time.Duration) {
+	p.Add(c, every)
+	p.mu.Lock()
+	e := p.entries[len(p.entries)-1]
+	p.mu.Unlock()
+	go p.loop(ctx, e)
 }
 
 // Health returns every connector's health by name.
@@ -338,6 +352,10 @@ func (p *Poller) round(ctx context.Context, e *entry) RoundResult {
 		// beside the health, without failing the round (a server without
 		// the endpoint still delivers mentions).
 		res.OwnErr = err
+		p.setHealth(name, func(h *Health) { h.LastError = err.Error() })
+	}
+	if err := p.lookalike(ctx, e, &res); err != nil && ctx.Err() == nil {
+		res.OwnErr = errors.Join(res.OwnErr, err)
 		p.setHealth(name, func(h *Health) { h.LastError = err.Error() })
 	}
 	return res

@@ -578,6 +578,10 @@ const (
 	// AlertAccountProfile: the profile of a brand account changed (display
 	// name, avatar, bio, links).
 	AlertAccountProfile AccountAlertKind = "account_profile"
+	// AlertLookalike: an account whose handle or display name looks like
+	// the brand's, found by the look-alike watch's account search (not
+	// by a mention). Handle and Text are the suspect's handle and name.
+	AlertLookalike AccountAlertKind = "lookalike"
 )
 
 // AccountAlert is a critical alert about one of the brand's own

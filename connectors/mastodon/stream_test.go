@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"switchboard/connectors"
+	"switchboard/crisis"
+	"switchboard/detect"
 	"switchboard/domain"
 	"switchboard/store"
 )
@@ -308,5 +310,68 @@ func TestSearchAccounts(t *testing.T) {
 	got, err := f.client().SearchAccounts(context.Background(), "acme")
 	if err != nil || len(got) != 1 || got[0].Handle != "@acme_support@evil.example" || got[0].Name != "Acme Support" {
 		t.Fatalf("%+v %v", got, err)
+	}
+}
+
+// The look-alike watch: the poller searches accounts for the brand's
+// names, the detector's rules pick the look-alike, and the store keeps one
+// impersonation alert and the impostor flag, however often it is found.
+func TestLookalikeFoundBySearch(t *testing.T) {
+	f := newStreamFake(t)
+	for _, a := range [][3]string{{"77", "acme_supp0rt", "Acme Support"}, {"78", "gardener", "Acme fan page? no, gardening"}, {"79", "acme", "Acme"}} {
+		st := docsStatus(t)
+		acc := st["account"].(map[string]any)
+		acc["id"], acc["acct"], acc["username"], acc["display_name"] = a[0], a[1], a[1], a[2]
+		f.accounts = append(f.accounts, acc)
+	}
+	s, err := store.Open(filepath.Join(t.TempDir(), "sb.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c := f.client()
+	host := strings.TrimPrefix(f.srv.URL, "http://")
+	host, _, _ = strings.Cut(host, ":")
+	brand := []string{"@acme@" + host}
+	clock := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	p := connectors.NewPoller(s, connectors.PollerOptions{Now: func() time.Time { return clock },
+		Lookalike: &connectors.LookalikeOptions{Names: connectors.LookalikeQueries("Acme", brand), Check: detect.ImpersonationCheck(brand, "Acme")}})
+	p.Add(c, time.Hour)
+	r := p.Once(context.Background())[0]
+	if r.Err != nil || r.OwnErr != nil && strings.Contains(r.OwnErr.Error(), "look-alike") || len(r.Alerts) != 1 || r.Alerts[0].Kind != domain.AlertLookalike {
+		t.Fatalf("round %+v", r)
+	}
+	if got := r.Alerts[0].Handle; !strings.HasPrefix(got, "@acme_supp0rt@") {
+		t.Fatalf("suspect %q", got)
+	}
+	imp, had, err := s.ImpostorOf(domain.PlatformMastodon, r.Alerts[0].Handle)
+	if err != nil || !had || !strings.Contains(imp.Reason, "found by account search") {
+		t.Fatalf("flag %+v %v %v", imp, had, err)
+	}
+	w := crisis.NewWatcher(s, detect.Config{})
+	all, err := w.All()
+	if err != nil || len(all) != 1 || all[0].Kind != detect.KindImpersonation || all[0].Suspect == nil || !all[0].Open {
+		t.Fatalf("board %+v %v", all, err)
+	}
+	// not due yet: no search; due again: found again, not alerted again
+	searches := func() int {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		n := 0
+		for _, g := range f.gets {
+			if strings.Contains(g, "type=accounts") {
+				n++
+			}
+		}
+		return n
+	}
+	n := searches()
+	p.Once(context.Background())
+	if searches() != n {
+		t.Fatal("searched again before it was due")
+	}
+	clock = clock.Add(time.Hour)
+	if r := p.Once(context.Background())[0]; len(r.Alerts) != 0 || searches() == n {
+		t.Fatalf("second search: %+v", r)
 	}
 }
