@@ -156,14 +156,9 @@ func runServe(ctx context.Context, g *globals, so serveOptions) error {
 	defer stopServices()
 	var services sync.WaitGroup
 	env := &appEnv{store: s, config: cfg, team: reg.Current}
-	if len(conns) > 0 {
-		env.poller = connectors.NewPoller(s, connectors.PollerOptions{
-			Apps:     cfg.Brand.Apps,
-			OnChange: func(name string, h connectors.Health) { logHealth(so.errw, name, h) },
-		})
-		for _, c := range conns {
-			env.poller.Add(c.conn, c.every)
-		}
+	if env.makePoller(svcCtx, conns, connectors.PollerOptions{
+		OnChange: func(name string, h connectors.Health) { logHealth(so.errw, name, h) },
+	}) {
 		services.Add(1)
 		go func() { defer services.Done(); _ = env.poller.Run(svcCtx) }()
 	}

@@ -30,6 +30,10 @@ type appEnv struct {
 	store  *store.Store
 	config *config.Config
 	poller *connectors.Poller // nil when no connector is configured
+	// conns are the configured connectors and pollCtx the poller's
+	// context, for streams added while it runs (addStream).
+	conns   []builtConnector
+	pollCtx context.Context
 	// team is the operators file as it is now (serve: the followed file;
 	// a local run: the file at start); nil without one.
 	team func() *operators.Set
