@@ -382,53 +382,75 @@ func (m *Model) columns() string {
 	if m.col >= fit {
 		first = m.col - fit + 1
 	}
-	cw := m.w / fit
-	var parts []string
+	cw := m.w/fit - 1 // a separator after each column
+	var cols [][]string
 	for i := first; i < min(n, first+fit); i++ {
-		parts = append(parts, m.column(i, cw))
+		cols = append(cols, m.column(i, cw))
 	}
-	return lipgloss.JoinHorizontal(lipgloss.Top, parts...)
+	sep := st.Inbox.Dim.Render("│")
+	blank := strings.Repeat(" ", cw)
+	rows := make([]string, 0, m.h)
+	for r := 0; r < m.h; r++ {
+		var b strings.Builder
+		for _, c := range cols {
+			if r < len(c) {
+				b.WriteString(c[r])
+			} else {
+				b.WriteString(blank)
+			}
+			b.WriteString(sep)
+		}
+		rows = append(rows, b.String())
+	}
+	return strings.Join(rows, "\n")
 }
 
-func (m *Model) column(i, w int) string {
+// column is one stream's lines, each exactly w cells wide.
+func (m *Model) column(i, w int) []string {
 	st := m.sess.Styles
 	c := m.cols[i]
-	box := st.Crisis.Column
-	if i == m.col {
-		box = st.Crisis.ColumnActive
-	}
-	inner := max(4, w-box.GetHorizontalFrameSize())
 	head := fmt.Sprintf("%s · %d/h · %d waiting", c.name, c.perHour, len(c.items))
 	if len(c.items) >= PerColumn {
 		head = fmt.Sprintf("%s · %d/h · %d+ waiting", c.name, c.perHour, PerColumn)
 	}
-	lines := []string{st.Inbox.Header.Render(safetext.Fit(head, inner))}
-	rows := max(1, (m.h-4)/2)
+	hs := st.Crisis.Column
+	if i == m.col {
+		hs = st.Crisis.ColumnActive
+	}
+	lines := []string{hs.Render(safetext.Fit(head, w))}
+	rows := max(1, (m.h-2)/2)
 	top := 0
 	if c.cur >= rows {
 		top = c.cur - rows + 1
 	}
 	if len(c.items) == 0 {
-		lines = append(lines, st.Inbox.Dim.Render(safetext.Fit("nothing waiting", inner)))
+		lines = append(lines, st.Inbox.Dim.Render(safetext.Fit("nothing waiting", w)))
 	}
 	for j := top; j < min(len(c.items), top+rows); j++ {
 		it := c.items[j]
-		mark := " "
+		mark := " " // the band, in words as well as colour in the item opened
 		switch it.Band() {
 		case domain.BandNegative:
-			mark = st.Mark.Negative.Render("−")
+			mark = "−"
 		case domain.BandPositive:
-			mark = st.Mark.Positive.Render("+")
+			mark = "+"
 		}
-		whoLine := mark + " " + safetext.Fit(fmt.Sprintf("%s %s %s", it.Platform, it.Author.Handle, followers(it.Author.Followers)), inner-3)
-		text := safetext.Fit(it.Text, inner-1)
+		who := safetext.Fit(fmt.Sprintf("%s %s %s %s", mark, it.Platform, safetext.Line(it.Author.Handle), followers(it.Author.Followers)), w-1)
+		text := safetext.Fit(it.Text, w-1)
 		if i == m.col && j == c.cur {
-			lines = append(lines, st.Inbox.Cursor.Render("▸"+whoLine), st.Inbox.Cursor.Render(" "+text))
-		} else {
-			lines = append(lines, " "+whoLine, st.Inbox.Dim.Render(" "+text))
+			lines = append(lines, st.Inbox.Cursor.Render("▸"+who), st.Inbox.Cursor.Render(" "+text))
+			continue
 		}
+		ws := st.Inbox.Row
+		switch it.Band() {
+		case domain.BandNegative:
+			ws = st.Mark.Negative
+		case domain.BandPositive:
+			ws = st.Mark.Positive
+		}
+		lines = append(lines, ws.Render(" "+who), st.Inbox.Dim.Render(" "+text))
 	}
-	return box.Width(w).Height(m.h - 1).MaxHeight(m.h).Render(strings.Join(lines, "\n"))
+	return lines
 }
 
 func followers(n int64) string {
