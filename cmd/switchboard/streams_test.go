@@ -47,7 +47,7 @@ inbox:
 	for i, r := range recs {
 		b, _ := json.Marshal(map[string]any{"platform": "mastodon", "id": r["id"], "stream": "brand",
 			"author": map[string]any{"handle": fmt.Sprintf("@fan%d@social.example", i), "followers": r["followers"]},
-			"text": r["text"], "sentiment": r["sentiment"], "created_at": base.Add(time.Duration(i) * time.Minute).Format(time.RFC3339)})
+			"text":   r["text"], "sentiment": r["sentiment"], "created_at": base.Add(time.Duration(i) * time.Minute).Format(time.RFC3339)})
 		fmt.Fprintln(f, string(b))
 	}
 	f.Close()
