@@ -2,6 +2,7 @@ package bluesky
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"strconv"
@@ -161,5 +162,25 @@ func TestSearchActors(t *testing.T) {
 	got, err := f.connector(t, t.TempDir()).SearchAccounts(context.Background(), "acme")
 	if err != nil || len(got) != 1 || got[0].Handle != "acme-help.bsky.social" || got[0].ID != "did:plc:fake00000000000000000001" {
 		t.Fatalf("%+v %v", got, err)
+	}
+}
+
+// BenchmarkDecodeSearchPostsPage decodes a searchPosts page of 100 posts
+// (the same posts as BenchmarkDecodeNotificationsPage, as postViews):
+// it goes through the notifications decoder, so it costs that plus one
+// re-encoding.
+func BenchmarkDecodeSearchPostsPage(b *testing.B) {
+	var ps []string
+	for i := range 100 {
+		ps = append(ps, fmt.Sprintf(`{"uri":"at://did:plc:author%03d/app.bsky.feed.post/3k%06d","cid":"bafyreib%d","author":{"did":"did:plc:author%03d","handle":"user%d.bsky.social","displayName":"User %d"},"record":{"$type":"app.bsky.feed.post","text":"acme your latest update broke sync again 😡 see example.com/status…","createdAt":"2025-03-01T12:00:%02d.000Z","langs":["en"],"facets":[{"index":{"byteStart":46,"byteEnd":65},"features":[{"$type":"app.bsky.richtext.facet#link","uri":"https://example.com/status/incident-42"}]}]},"replyCount":0,"repostCount":0,"likeCount":3,"indexedAt":"2025-03-01T12:00:%02d.500Z","labels":[]}`, i, i, i, i, i, i, i%60, i%60))
+	}
+	body := []byte(`{"cursor":"100","hitsTotal":5000,"posts":[` + strings.Join(ps, ",") + `]}`)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		p, err := DecodeSearchPosts(body, time.Unix(0, 0))
+		if err != nil || len(p.Items) != 100 {
+			b.Fatal(err)
+		}
 	}
 }
