@@ -146,6 +146,9 @@ type RuleMatch struct {
 	// Patterns are regular expressions (RE2) of which one must match the
 	// text: spam and scam patterns.
 	Patterns []string `yaml:"patterns"`
+	// Streams matches items found by these keyword streams (streams:
+	// names); empty matches every item, from a stream or not.
+	Streams []string `yaml:"streams"`
 }
 
 // RuleSet is what a matching rule sets.
@@ -155,6 +158,9 @@ type RuleSet struct {
 	Priority string   `yaml:"priority"`
 	// Status closes (done) or hides (spam) the mention as it arrives.
 	Status string `yaml:"status"`
+	// Promote puts an item a keyword stream found into the inbox (status
+	// open) as it arrives; items addressed to the brand are there already.
+	Promote bool `yaml:"promote"`
 }
 
 // Hours are business hours: `days: mon-fri`, `from: "09:00"`,
@@ -326,8 +332,8 @@ func (i *Inbox) UnmarshalYAML(n *yaml.Node) error {
 		if r.Name == "" {
 			r.Name = fmt.Sprintf("rule %d", k+1)
 		}
-		if len(r.Set.Tags) == 0 && r.Set.Team == "" && r.Set.Priority == "" && r.Set.Status == "" {
-			return fmt.Errorf("line %d: inbox.rules: %s sets nothing (set: tags, team, priority or status)", r.Line, r.Name)
+		if len(r.Set.Tags) == 0 && r.Set.Team == "" && r.Set.Priority == "" && r.Set.Status == "" && !r.Set.Promote {
+			return fmt.Errorf("line %d: inbox.rules: %s sets nothing (set: tags, team, priority, status or promote)", r.Line, r.Name)
 		}
 		switch r.Set.Status {
 		case "", "done", "spam", "pending":

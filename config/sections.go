@@ -17,4 +17,6 @@ type Sections struct {
 	Notify []NotifyTarget `yaml:"notify"`
 	// Contacts tags authors by handle (contacts.go).
 	Contacts Contacts `yaml:"contacts"`
+	// Streams are the keyword and hashtag streams (streams.go).
+	Streams Streams `yaml:"streams"`
 }

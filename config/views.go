@@ -17,11 +17,7 @@ import (
 // written to a temporary file and renamed over the old one, so a failure
 // leaves the old file as it was.
 func AddView(path string, v InboxView) error {
-	data, err := os.ReadFile(path)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("config: %w", err)
-	}
-	old, err := Parse(data, path)
+	old, doc, err := loadDoc(path)
 	if err != nil {
 		return err
 	}
@@ -30,17 +26,7 @@ func AddView(path string, v InboxView) error {
 			return fmt.Errorf("%s: a view named %q exists already (line %d)", path, v.Name, o.Line)
 		}
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return fmt.Errorf("%s: %v", path, err)
-	}
-	if doc.Kind == 0 {
-		doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.MappingNode}}}
-	}
 	root := doc.Content[0]
-	if root.Kind != yaml.MappingNode {
-		return fmt.Errorf("%s: the file is not a mapping of sections", path)
-	}
 	inbox := mapChild(root, "inbox", yaml.MappingNode)
 	views := mapChild(inbox, "views", yaml.SequenceNode)
 	var item yaml.Node
@@ -48,14 +34,46 @@ func AddView(path string, v InboxView) error {
 		return err
 	}
 	views.Content = append(views.Content, &item)
+	return writeDoc(path, doc, "view")
+}
+
+// loadDoc reads the config file at path (missing: empty) as parsed config
+// and as a YAML document whose root is a mapping, for a change that keeps
+// the rest of the file, comments included.
+func loadDoc(path string) (*Config, *yaml.Node, error) {
+	data, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("config: %w", err)
+	}
+	old, err := Parse(data, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if doc.Kind == 0 {
+		doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.MappingNode}}}
+	}
+	if doc.Content[0].Kind != yaml.MappingNode {
+		return nil, nil, fmt.Errorf("%s: the file is not a mapping of sections", path)
+	}
+	return old, &doc, nil
+}
+
+// writeDoc writes doc to path, after checking that it still loads,
+// through a temporary file renamed over the old one (what names the thing
+// saved, for the error).
+func writeDoc(path string, doc *yaml.Node, what string) error {
 	var out bytes.Buffer
 	enc := yaml.NewEncoder(&out)
 	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
+	if err := enc.Encode(doc); err != nil {
 		return err
 	}
 	if _, err := Parse(out.Bytes(), path); err != nil {
-		return fmt.Errorf("the saved view would not load: %w", err)
+		return fmt.Errorf("the saved %s would not load: %w", what, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("config: %w", err)

@@ -55,6 +55,8 @@ type PollerOptions struct {
 	// OnStreamNote, if set, is called once when a connector's stream is
 	// refused for good (e.g. not in the account's plan) and it polls.
 	OnStreamNote func(name, note string)
+	// Lookalike, when set, is the look-alike account watch (lookalike.go).
+	Lookalike *LookalikeOptions
 }
 
 // OwnSink is a Sink that also keeps the hijack watch (*store.Store):
@@ -103,6 +105,8 @@ type entry struct {
 	live atomic.Bool
 	// wake makes the poll loop fetch now (the stream broke).
 	wake chan struct{}
+	// lookedAt is the last look-alike search through it (under mu).
+	lookedAt time.Time
 }
 
 // NewPoller returns a poller that stores into sink.
@@ -150,6 +154,16 @@ func (p *Poller) Add(c Connector, every time.Duration) {
 	p.entries = append(p.entries, &entry{c: c, every: every, wake: make(chan struct{}, 1)})
 	p.health[c.Name()] = Health{State: HealthUnknown, Mode: ModePolling}
 	p.mu.Unlock()
+}
+
+// Start adds a connector while the poller runs (a stream made in the
+// UI): its loop runs until ctx ends. Before Run, use Add.
+func (p *Poller) Start(ctx context.Context, c Connector, every time.Duration) {
+	p.Add(c, every)
+	p.mu.Lock()
+	e := p.entries[len(p.entries)-1]
+	p.mu.Unlock()
+	go p.loop(ctx, e)
 }
 
 // Health returns every connector's health by name.
@@ -378,6 +392,10 @@ func (p *Poller) round(ctx context.Context, e *entry) RoundResult {
 		// beside the health, without failing the round (a server without
 		// the endpoint still delivers mentions).
 		res.OwnErr = err
+		p.setHealth(name, func(h *Health) { h.LastError = err.Error() })
+	}
+	if err := p.lookalike(ctx, e, &res); err != nil && ctx.Err() == nil {
+		res.OwnErr = errors.Join(res.OwnErr, err)
 		p.setHealth(name, func(h *Health) { h.LastError = err.Error() })
 	}
 	return res

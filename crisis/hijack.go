@@ -16,6 +16,9 @@ import (
 // so that the board, `switchboard alerts` and the notifications show it
 // beside the others. It stays open until it is dismissed or declared.
 func AccountAlert(a domain.AccountAlert) detect.Alert {
+	if a.Kind == domain.AlertLookalike {
+		return lookalikeAlert(a)
+	}
 	kind := detect.KindAccountPost
 	if a.Kind == domain.AlertAccountProfile {
 		kind = detect.KindAccountProfile
@@ -38,6 +41,24 @@ func AccountAlert(a domain.AccountAlert) detect.Alert {
 	acc := a
 	return detect.Alert{ID: a.ID, Kind: kind, Stream: stream, Start: a.DetectedAt, End: a.DetectedAt, RaisedAt: a.DetectedAt,
 		Reason: safetext.Line(reason), Severity: "critical", Account: &acc, Open: true, Mentions: 0}
+}
+
+// lookalikeAlert is a look-alike account found by account search, as the
+// impersonation alert the detector raises for a look-alike that mentions
+// the brand (the same board row, suggestion and declaration), kept in
+// the store and open until dismissed or declared.
+func lookalikeAlert(a domain.AccountAlert) detect.Alert {
+	suspect := domain.Author{Handle: a.Handle, Name: a.Text}
+	reason := "found by account search on " + string(a.Platform) + ": " + safetext.Line(a.Handle)
+	if a.Text != "" {
+		reason += fmt.Sprintf(" (%q)", safetext.Truncate(a.Text, 60, "…"))
+	}
+	if len(a.Reasons) > 0 {
+		reason += ": " + safetext.Line(strings.Join(a.Reasons, "; "))
+	}
+	return detect.Alert{ID: a.ID, Kind: detect.KindImpersonation, Stream: detect.StreamImpersonation, Start: a.DetectedAt,
+		End: a.DetectedAt, RaisedAt: a.DetectedAt, Suspect: &suspect, Reason: reason, Open: true,
+		Platforms: []detect.Count{{Key: string(a.Platform), N: 0}}}
 }
 
 // IsAccount reports whether a is one of the hijack watch's alerts.

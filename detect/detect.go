@@ -48,16 +48,23 @@ const (
 )
 
 // Stream names. A mention counts in StreamBrand, in its platform's stream,
-// in the stream of every configured keyword its text contains and of
-// every tag it carries.
+// in the stream of every configured keyword its text contains, of every
+// tag it carries, and, when a keyword stream found it, in that stream's
+// (KeywordStreamOf): crisis detection runs on what is said about the
+// brand as well as on what is said to it.
 const (
 	StreamBrand         = "brand"
 	StreamImpersonation = "impersonation"
 )
 
 // KeywordStream, TagStream and PlatformStream name the tracked streams.
-func KeywordStream(kw string) string          { return "keyword:" + strings.ToLower(kw) }
-func TagStream(tag string) string             { return "tag:" + tag }
+func KeywordStream(kw string) string { return "keyword:" + strings.ToLower(kw) }
+func TagStream(tag string) string    { return "tag:" + tag }
+
+// KeywordStreamOf names the detection stream of a keyword stream
+// (config streams:): the volume about the brand that a stream found,
+// not only what was addressed to it.
+func KeywordStreamOf(name string) string      { return "stream:" + name }
 func PlatformStream(p domain.Platform) string { return "platform:" + string(p) }
 func authorStream(a domain.Author) string     { return "author:" + normHandle(a.Handle) }
 func minuteTime(minute int64) time.Time       { return time.Unix(minute*60, 0).UTC() }
@@ -216,11 +223,13 @@ type Detector struct {
 	streams map[string]*stream
 	byPlat  map[domain.Platform]*stream
 	byTag   map[string]*stream
-	byKw    []*stream
-	kwLower []string // lower-cased keywords
-	kwASCII bool
-	kwName  []string // stream names
-	scratch []byte
+	// byStream are the keyword streams' detection streams, by name.
+	byStream map[string]*stream
+	byKw     []*stream
+	kwLower  []string // lower-cased keywords
+	kwASCII  bool
+	kwName   []string // stream names
+	scratch  []byte
 
 	imp      *impersonator
 	impCache map[string]impVerdict // by raw handle
@@ -301,6 +310,7 @@ func New(cfg Config) *Detector {
 		streams:  map[string]*stream{},
 		byPlat:   map[domain.Platform]*stream{},
 		byTag:    map[string]*stream{},
+		byStream: map[string]*stream{},
 		imp:      newImpersonator(cfg.Handles, cfg.BrandName),
 		impCache: map[string]impVerdict{},
 		impOpen:  map[string]*alertState{},
@@ -379,6 +389,16 @@ func (d *Detector) Observe(m *domain.Mention) []Alert {
 				raised = d.feed(d.byKw[i], &r, raised)
 			}
 		}
+	}
+	if m.Stream != "" {
+		s, ok := d.byStream[m.Stream]
+		if !ok {
+			s = d.stream(KeywordStreamOf(m.Stream))
+			if s != nil {
+				d.byStream[m.Stream] = s
+			}
+		}
+		raised = d.feed(s, &r, raised)
 	}
 	for _, tag := range m.State.Tags {
 		s, ok := d.byTag[tag]

@@ -350,3 +350,45 @@ func TestRingSlidesWindowIntoBaseline(t *testing.T) {
 		t.Fatalf("after a long gap: window %d baseline %d", s.winN, s.baseN)
 	}
 }
+
+// Crisis detection runs on keyword streams: a burst of stream items
+// (posts about the brand that nobody addressed to it) raises a volume
+// alert on the stream's own detection stream.
+func TestStreamItemsRaiseTheirOwnAlert(t *testing.T) {
+	d := New(testConfig())
+	g := newTraffic(7, t0)
+	var raised []Alert
+	emit := func(m *domain.Mention) { raised = append(raised, d.Observe(m)...) }
+	spikeAt := 3*24*60 + 15*60
+	g.steady(0, spikeAt, 0.2, func(m *domain.Mention) {
+		emit(m)
+		if m.NativeID[len(m.NativeID)-1] == '0' { // a steady trickle found by the stream
+			s := *m
+			s.NativeID, s.Stream, s.Text = "s"+m.NativeID, "rivals", "globex lounge was fine"
+			emit(&s)
+		}
+	})
+	for _, a := range raised {
+		if a.Stream == KeywordStreamOf("rivals") {
+			t.Fatalf("alert before the burst: %+v", a)
+		}
+	}
+	spikeStart := t0.Add(time.Duration(spikeAt) * time.Minute)
+	for i := 0; i < 30; i++ {
+		g.steady(spikeAt+i, spikeAt+i+1, 0.2, emit)
+		for k := 0; k < 4; k++ {
+			m := g.mention(spikeStart.Add(time.Duration(i)*time.Minute+time.Duration(k*15)*time.Second), "globex lounge closed, everyone stuck", true)
+			m.Stream = "rivals"
+			emit(m)
+		}
+	}
+	for _, a := range raised {
+		if a.Kind == KindVolume && a.Stream == KeywordStreamOf("rivals") {
+			if a.RaisedAt.Before(spikeStart) {
+				t.Fatalf("raised at %s, before the burst", a.RaisedAt)
+			}
+			return
+		}
+	}
+	t.Fatalf("no volume alert on the stream (raised %d alerts)", len(raised))
+}

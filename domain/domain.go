@@ -68,10 +68,15 @@ const (
 	// StatusSpam hides a mention from every view but Spam: a bot, a scam,
 	// noise. An operator or an ingest rule sets it; it is undone like any.
 	StatusSpam Status = "spam"
+	// StatusStream is an item a keyword stream found (Mention.Stream) and
+	// nobody promoted yet: it shows in the Streams pane and in no inbox
+	// view. Promoting it (a key, an ingest rule, or the same post arriving
+	// as a notification) sets it open.
+	StatusStream Status = "stream"
 )
 
 // Statuses lists every status.
-var Statuses = []Status{StatusOpen, StatusPending, StatusDone, StatusSnoozed, StatusSpam}
+var Statuses = []Status{StatusOpen, StatusPending, StatusDone, StatusSnoozed, StatusSpam, StatusStream}
 
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool {
@@ -216,6 +221,11 @@ type Mention struct {
 	Connector string `json:"connector,omitempty"`
 	// Sentiment is a compound score in [-1, 1], computed at ingest.
 	Sentiment float64 `json:"sentiment,omitempty"`
+	// Stream is the name of the keyword stream (config streams:) that
+	// found it, "" for an item addressed to the brand (a notification,
+	// a mention, a DM). An item found by a stream has StatusStream until
+	// it is promoted; it keeps the stream's name afterwards.
+	Stream string `json:"stream,omitempty"`
 
 	State OperatorState `json:"state"`
 
@@ -568,6 +578,10 @@ const (
 	// AlertAccountProfile: the profile of a brand account changed (display
 	// name, avatar, bio, links).
 	AlertAccountProfile AccountAlertKind = "account_profile"
+	// AlertLookalike: an account whose handle or display name looks like
+	// the brand's, found by the look-alike watch's account search (not
+	// by a mention). Handle and Text are the suspect's handle and name.
+	AlertLookalike AccountAlertKind = "lookalike"
 )
 
 // AccountAlert is a critical alert about one of the brand's own

@@ -50,6 +50,9 @@ type Record struct {
 	Notes        []domain.Note   `json:"notes,omitempty"`
 	FYI          *bool           `json:"fyi,omitempty"`
 	Conversation string          `json:"conversation,omitempty"`
+	// Stream is the keyword stream that found it (status stream until
+	// promoted); absent for items addressed to the brand.
+	Stream string `json:"stream,omitempty"`
 }
 
 // ErrLineTooLong is returned for a line over MaxLine bytes.
@@ -91,7 +94,7 @@ func Decode(line []byte) (domain.Mention, error) {
 		return m, fmt.Errorf("unknown kind %q (mention, reply, comment, dm, review, news)", r.Kind)
 	}
 	if r.Status != "" && !r.Status.Valid() {
-		return m, fmt.Errorf("unknown status %q (open, pending, done, snoozed, spam)", r.Status)
+		return m, fmt.Errorf("unknown status %q (open, pending, done, snoozed, spam, stream)", r.Status)
 	}
 	if !r.Priority.Valid() {
 		return m, fmt.Errorf("unknown priority %q (low, normal, high, urgent)", r.Priority)
@@ -104,7 +107,7 @@ func Decode(line []byte) (domain.Mention, error) {
 		return m, fmt.Errorf("created_at is empty")
 	}
 	m = domain.Mention{Platform: r.Platform, NativeID: r.ID, URL: r.URL, Kind: r.Kind, Author: r.Author,
-		Text: r.Text, Lang: r.Lang, CreatedAt: created, InReplyTo: r.InReplyTo, Thread: r.Thread}
+		Text: r.Text, Lang: r.Lang, CreatedAt: created, InReplyTo: r.InReplyTo, Thread: r.Thread, Stream: r.Stream}
 	if m.FetchedAt, err = parseTime("fetched_at", r.FetchedAt); err != nil {
 		return m, err
 	}
@@ -178,7 +181,7 @@ func FromMention(m *domain.Mention) Record {
 		Thread: m.Thread, Tags: m.State.Tags, Status: m.State.Status, Team: m.State.Team, Assignee: m.State.Assignee,
 		Priority: m.State.Priority, SnoozedUntil: fmtTime(m.State.SnoozedUntil), IncidentID: m.State.IncidentID,
 		RespondedAt: fmtTime(m.State.RespondedAt), ResolvedAt: fmtTime(m.State.ResolvedAt), Notes: m.State.Notes,
-		Conversation: m.State.Conversation}
+		Conversation: m.State.Conversation, Stream: m.Stream}
 	s, fyi := m.Sentiment, m.State.FYI
 	r.Sentiment, r.FYI = &s, &fyi
 	if r.Tags == nil {
@@ -225,7 +228,7 @@ func (e *jsonlEncoder) Flush() error { return nil }
 
 var csvHeader = []string{"platform", "id", "url", "kind", "author_id", "author_handle", "author_name", "followers",
 	"verified", "text", "lang", "created_at", "in_reply_to", "thread", "tags", "status", "team", "assignee",
-	"priority", "incident_id", "sentiment", "notes"}
+	"priority", "incident_id", "sentiment", "notes", "stream"}
 
 type csvEncoder struct{ w *csv.Writer }
 
@@ -238,7 +241,7 @@ func (e *csvEncoder) Encode(m *domain.Mention) error {
 		strconv.FormatInt(m.Author.Followers, 10), strconv.FormatBool(m.Author.Verified), m.Text, m.Lang,
 		fmtTime(m.CreatedAt), m.InReplyTo, m.Thread, strings.Join(m.State.Tags, ";"), string(m.State.Status),
 		m.State.Team, m.State.Assignee, string(m.State.Priority), m.State.IncidentID,
-		strconv.FormatFloat(m.Sentiment, 'f', 3, 64), strings.Join(notes, "\n")}
+		strconv.FormatFloat(m.Sentiment, 'f', 3, 64), strings.Join(notes, "\n"), m.Stream}
 	for i := range row {
 		row[i] = CSVCell(row[i])
 	}

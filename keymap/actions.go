@@ -18,10 +18,12 @@ var modes = map[string][]Mode{
 	"reports": {{Name: "view"}},
 	// the notification centre's list (global.notifications opens it)
 	"notifications": {{Name: "list"}},
+	// the columns (and an item opened), and the new-stream prompt
+	"streams": {{Name: "list"}, {Name: "prompt", Capturing: true}},
 }
 
 // Panes are the panes in the order of the README's table.
-var Panes = []string{"global", "inbox", "crisis", "policy", "composer", "outbox", "reports", "notifications"}
+var Panes = []string{"global", "inbox", "crisis", "policy", "composer", "outbox", "reports", "streams", "notifications"}
 
 var (
 	board    = []string{"board"}
@@ -45,6 +47,7 @@ var actions = []Action{
 	{Name: "global.policy", Keys: []string{"3"}, Desc: "policy", Doc: "focus the policy pane"},
 	{Name: "global.outbox", Keys: []string{"4"}, Desc: "outbox", Doc: "focus the outbox"},
 	{Name: "global.reports", Keys: []string{"5"}, Desc: "reports", Doc: "focus the reports"},
+	{Name: "global.streams", Keys: []string{"6"}, Desc: "streams", Doc: "focus the Streams pane (keyword streams)"},
 	{Name: "global.notifications", Keys: []string{"!"}, Desc: "notifications", Doc: "open or close the notification centre (the header counts the unread)"},
 
 	{Name: "inbox.up", Keys: []string{"up", "k"}, Desc: "up", Doc: "move up (in an open mention: scroll)"},
@@ -159,6 +162,16 @@ var actions = []Action{
 	{Name: "reports.refresh", Keys: []string{"r", "ctrl+r"}, Desc: "refresh", Doc: "compute the figures again"},
 	{Name: "reports.down", Keys: []string{"down", "j"}, Help: "↓/j", Desc: "scroll down", Doc: "scroll down"},
 	{Name: "reports.up", Keys: []string{"up", "k"}, Help: "↑/k", Desc: "scroll up", Doc: "scroll up"},
+	{Name: "streams.left", Keys: []string{"left", "h"}, Desc: "previous stream", Modes: list},
+	{Name: "streams.right", Keys: []string{"right", "l"}, Desc: "next stream", Modes: list},
+	{Name: "streams.up", Keys: []string{"up", "k"}, Desc: "up", Modes: list},
+	{Name: "streams.down", Keys: []string{"down", "j"}, Desc: "down", Modes: list},
+	{Name: "streams.promote", Keys: []string{"p"}, Desc: "promote to inbox", Modes: list, Doc: "put the stream item in the inbox (status open; undo in the inbox)"},
+	{Name: "streams.dismiss", Keys: []string{"x"}, Desc: "dismiss", Modes: list, Doc: "dismiss the stream item (tag dismissed: it leaves the pane and never reaches the inbox)"},
+	{Name: "streams.open", Keys: []string{"enter"}, Desc: "open", Modes: list, Doc: "open the stream item: full text, author, followers, URL"},
+	{Name: "streams.back", Keys: []string{"esc"}, Desc: "back", Doc: "back to the columns; in the prompt, cancel it"},
+	{Name: "streams.new", Keys: []string{"n"}, Desc: "new stream", Modes: list, Doc: "make a stream (name: terms, #tags) saved to the config's streams: and searched at once"},
+	{Name: "streams.confirm", Keys: []string{"enter"}, Desc: "save stream", Modes: prompt, Doc: "save the new stream"},
 	{Name: "notifications.up", Keys: []string{"up", "k"}, Desc: "up"},
 	{Name: "notifications.down", Keys: []string{"down", "j"}, Desc: "down"},
 	{Name: "notifications.open", Keys: []string{"enter"}, Desc: "open", Doc: "jump to what it is about (the mention, draft, incident or alert) and mark it read"},

@@ -49,7 +49,7 @@ type Query struct {
 
 // Keys are the known keys, in the order help lists them.
 var Keys = []string{"author", "tag", "team", "assignee", "platform", "kind", "is", "status", "sentiment",
-	"priority", "lang", "incident", "after", "before", "followers", "sort", "conversation"}
+	"priority", "lang", "incident", "after", "before", "followers", "sort", "conversation", "stream"}
 
 // aliases are older spellings that keep working.
 var aliases = map[string]string{"since": "after", "until": "before", "band": "sentiment", "from": "author"}
@@ -58,7 +58,7 @@ var aliases = map[string]string{"since": "after", "until": "before", "band": "se
 var Sorts = []string{"newest", "oldest", "due", "followers"}
 
 // Help is the one-line summary of the language.
-const Help = `words "a phrase" pre* -word author:@h tag: team: assignee:(me|none) platform: kind: is:(open|pending|snoozed|done|spam|unassigned|overdue|mine|escalated|fyi|needs-reply) sentiment: lang: incident: after:/before:(24h|7d|2026-11-20) followers:>N sort:(newest|oldest|due|followers) conversation:KEY`
+const Help = `words "a phrase" pre* -word author:@h tag: team: assignee:(me|none) platform: kind: is:(open|pending|snoozed|done|spam|stream|unassigned|overdue|mine|escalated|fyi|needs-reply) sentiment: lang: incident: after:/before:(24h|7d|2026-11-20) followers:>N sort:(newest|oldest|due|followers) conversation:KEY stream:NAME`
 
 // Error is a query that does not parse: which term, and why.
 type Error struct {
@@ -163,7 +163,7 @@ func Parse(expr string, o Options) (Query, error) {
 			var sts []domain.Status
 			for _, v := range vals {
 				switch v = strings.ToLower(v); v {
-				case "open", "pending", "snoozed", "done", "spam":
+				case "open", "pending", "snoozed", "done", "spam", "stream":
 					sts = append(sts, domain.Status(v))
 				case "fyi", "needs-reply":
 					fyi := v == "fyi"
@@ -183,7 +183,7 @@ func Parse(expr string, o Options) (Query, error) {
 					f.Overdue = &store.Overdue{Now: o.Now, Policy: o.Clock}
 					q.Timed = true
 				default:
-					return q, bad("want open, pending, snoozed, done, spam, unassigned, overdue, mine, escalated, fyi or needs-reply")
+					return q, bad("want open, pending, snoozed, done, spam, stream, unassigned, overdue, mine, escalated, fyi or needs-reply")
 				}
 			}
 			if sts != nil {
@@ -225,6 +225,8 @@ func Parse(expr string, o Options) (Query, error) {
 			f.Incidents = and(f.Incidents, vals)
 		case "conversation":
 			f.Conversations = and(f.Conversations, vals)
+		case "stream":
+			f.Streams = and(f.Streams, vals)
 		case "after", "before":
 			if len(vals) > 1 {
 				return q, bad("one time only")
@@ -302,7 +304,7 @@ func statuses(vals []string) ([]domain.Status, error) {
 	for _, v := range vals {
 		st := domain.Status(strings.ToLower(v))
 		if !st.Valid() {
-			return nil, fmt.Errorf("want open, pending, done, snoozed or spam")
+			return nil, fmt.Errorf("want open, pending, done, snoozed, spam or stream")
 		}
 		out = append(out, st)
 	}

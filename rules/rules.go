@@ -92,6 +92,10 @@ func (s *Set) Apply(m *domain.Mention) []domain.Event {
 			evs = append(evs, domain.Event{Actor: Actor, Kind: domain.EventStatus, Field: "status", Before: string(before), After: string(st)})
 			m.State.Status = st
 		}
+		if r.Set.Promote && m.State.Status == domain.StatusStream {
+			evs = append(evs, domain.Event{Actor: Actor, Kind: domain.EventStatus, Field: "status", Before: string(domain.StatusStream), After: string(domain.StatusOpen)})
+			m.State.Status = domain.StatusOpen
+		}
 		if p := domain.Priority(r.Set.Priority); p != "" {
 			before := m.State.Priority
 			if before == "" {
@@ -108,6 +112,9 @@ func (s *Set) Apply(m *domain.Mention) []domain.Event {
 
 func (r *rule) matches(m *domain.Mention) bool {
 	c := r.Match
+	if len(c.Streams) > 0 && !slices.Contains(c.Streams, m.Stream) {
+		return false
+	}
 	if len(c.Platforms) > 0 && !slices.Contains(c.Platforms, string(m.Platform)) {
 		return false
 	}

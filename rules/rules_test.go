@@ -129,3 +129,50 @@ func containsSubstr(s, sub string) bool {
 	}
 	return false
 }
+
+// "negative and more than 1,000 followers → inbox, team comms": a rule
+// that promotes a stream item sets it open with an undoable event; items
+// of other streams, and items addressed to the brand, are left alone.
+func TestPromoteRule(t *testing.T) {
+	s, err := Compile([]config.Rule{{Name: "loud and angry",
+		Match: config.RuleMatch{SentimentBelow: ptr(-0.05), MinFollowers: 1000, Streams: []string{"brand"}},
+		Set:   config.RuleSet{Promote: true, Team: "comms"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(filepath.Join(t.TempDir(), "db"), store.Options{Enrich: s.Enrich(func(m *domain.Mention) { m.Sentiment = -0.6 })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	at := time.Now()
+	items := []domain.Mention{
+		{Platform: domain.PlatformX, NativeID: "1", Author: domain.Author{Handle: "@loud", Followers: 5000}, Text: "acme is awful", CreatedAt: at, Stream: "brand"},
+		{Platform: domain.PlatformX, NativeID: "2", Author: domain.Author{Handle: "@quiet", Followers: 10}, Text: "acme is awful", CreatedAt: at, Stream: "brand"},
+		{Platform: domain.PlatformX, NativeID: "3", Author: domain.Author{Handle: "@loud2", Followers: 5000}, Text: "rival is awful", CreatedAt: at, Stream: "rivals"},
+	}
+	res, err := st.IngestPage("brand@x", items, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		st   domain.Status
+		team string
+	}{{"open", "comms"}, {"stream", ""}, {"stream", ""}}
+	for i, id := range res.IDs {
+		m, _ := st.Get(id)
+		if m.State.Status != want[i].st || m.State.Team != want[i].team {
+			t.Errorf("item %d: %q team %q, want %+v", i+1, m.State.Status, m.State.Team, want[i])
+		}
+	}
+	evs, _ := st.Events(items[0].Key())
+	if len(evs) != 2 {
+		t.Fatalf("events %+v", evs)
+	}
+	if _, err := st.UndoGroup("ana", evs[0].Group); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := st.Get(res.IDs[0]); m.State.Status != domain.StatusStream {
+		t.Fatalf("undo promote: %q", m.State.Status)
+	}
+}

@@ -328,10 +328,10 @@ func (c Clock) Due(m *domain.Mention) time.Time {
 }
 
 // Running reports whether m has a clock at now: not answered, not FYI and
-// not done, snoozed or spam.
+// not done, snoozed, spam or waiting in a stream.
 func Running(m *domain.Mention, now time.Time) bool {
 	switch m.EffectiveStatus(now) {
-	case domain.StatusDone, domain.StatusSnoozed, domain.StatusSpam:
+	case domain.StatusDone, domain.StatusSnoozed, domain.StatusSpam, domain.StatusStream:
 		return false
 	}
 	return m.State.RespondedAt.IsZero() && !m.State.FYI

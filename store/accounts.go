@@ -280,6 +280,9 @@ func AccountAlertTitle(a domain.AccountAlert) string {
 	if who == "" {
 		who = "the " + string(a.Platform) + " account"
 	}
+	if a.Kind == domain.AlertLookalike {
+		return "an account that looks like the brand's: " + who + " on " + string(a.Platform)
+	}
 	if a.Kind == domain.AlertAccountProfile {
 		var fields []string
 		for _, c := range a.Changes {

@@ -115,7 +115,7 @@ func (s *Store) IngestPage(connector string, items []domain.Mention, cursor stri
 				// fresher fetch, so it refreshes the first like any re-fetch
 				res.IDs[i] = res.IDs[j]
 				res.Duplicates++
-				changed, err := w.refresh(res.IDs[j], &m)
+				changed, err := w.refresh(res.IDs[j], &m, connector)
 				if err != nil {
 					return err
 				}
@@ -129,7 +129,7 @@ func (s *Store) IngestPage(connector string, items []domain.Mention, cursor stri
 				id := uint64(getU32(v))
 				res.IDs[i] = id
 				res.Duplicates++
-				changed, err := w.refresh(id, &m)
+				changed, err := w.refresh(id, &m, connector)
 				if err != nil {
 					return err
 				}
@@ -152,6 +152,10 @@ func (s *Store) IngestPage(connector string, items []domain.Mention, cursor stri
 			}
 			if m.State.Status == "" {
 				m.State.Status = domain.StatusOpen
+				if m.Stream != "" {
+					// found by a keyword stream: not in the inbox until promoted
+					m.State.Status = domain.StatusStream
+				}
 			}
 			if m.Kind == "" {
 				m.Kind = domain.KindMention
@@ -213,9 +217,18 @@ func (s *Store) IngestPage(connector string, items []domain.Mention, cursor stri
 // ActorRules is the actor of changes made by routing rules at ingest.
 const ActorRules = "rules"
 
+// ActorIngest is the actor of a stream item's promotion when the same
+// post arrives addressed to the brand (see refresh).
+const ActorIngest = "ingest"
+
 // refresh updates the platform fields of a stored mention from a new fetch
-// of it. Operator state, creation time and sentiment stay as they are.
-func (w *txw) refresh(id uint64, m *domain.Mention) (bool, error) {
+// of it. Operator state, creation time and sentiment stay as they are,
+// with one exception: an item waiting in a keyword stream that a
+// connector now fetches as addressed to the brand (a notification: no
+// stream) is promoted to the inbox, as an event by ActorIngest. An item
+// first stored as a notification and found by a stream later keeps its
+// state and records the stream's name.
+func (w *txw) refresh(id uint64, m *domain.Mention, connector string) (bool, error) {
 	tk, err := timekeyOf(w.tx, id)
 	if err != nil {
 		return false, err
@@ -230,9 +243,21 @@ func (w *txw) refresh(id uint64, m *domain.Mention) (bool, error) {
 	if m.Kind != "" {
 		nm.Kind = m.Kind
 	}
+	nm.Stream = pick(old.Stream, m.Stream)
+	promote := connector != "" && m.Stream == "" && old.State.Status == domain.StatusStream
+	if promote {
+		nm.State.Status = domain.StatusOpen
+	}
 	if nm.URL == old.URL && nm.Author == old.Author && nm.Text == old.Text && nm.Lang == old.Lang &&
-		nm.InReplyTo == old.InReplyTo && nm.Thread == old.Thread && nm.Kind == old.Kind {
+		nm.InReplyTo == old.InReplyTo && nm.Thread == old.Thread && nm.Kind == old.Kind && nm.Stream == old.Stream && !promote {
 		return false, nil
+	}
+	if promote {
+		w.newGroup()
+		if _, err := w.appendEvent(domain.Event{Actor: ActorIngest, Kind: domain.EventStatus, Target: old.Key(), Field: "status",
+			Before: string(domain.StatusStream), After: string(domain.StatusOpen)}); err != nil {
+			return false, err
+		}
 	}
 	if !m.FetchedAt.IsZero() {
 		nm.FetchedAt = m.FetchedAt

@@ -114,6 +114,9 @@ func (p *post) match(m *domain.Mention) bool {
 	if f.FYI != nil && m.State.FYI != *f.FYI {
 		return false
 	}
+	if f.Streams != nil && !slices.Contains(f.Streams, m.Stream) {
+		return false
+	}
 	if p.phrases == nil && p.prefixes == nil && p.without == nil {
 		return true
 	}
@@ -188,6 +191,7 @@ func (f Filter) And(g Filter) Filter {
 	out.Langs = intersect(f.Langs, g.Langs)
 	out.Authors = intersect(f.Authors, g.Authors)
 	out.Conversations = intersect(f.Conversations, g.Conversations)
+	out.Streams = intersect(f.Streams, g.Streams)
 	out.Escalated = f.Escalated || g.Escalated
 	if g.Since.After(out.Since) {
 		out.Since = g.Since

@@ -58,6 +58,9 @@ type Filter struct {
 	// Conversations are conversation keys (any of): the mentions merged
 	// into them.
 	Conversations []string
+	// Streams are keyword stream names (any of): the items those streams
+	// found (Mention.Stream; "" selects items no stream found).
+	Streams []string
 }
 
 // Range is an inclusive range of counts; a nil end is open.
@@ -82,7 +85,7 @@ func (f Filter) IsZero() bool {
 // counter can tell how many mentions match it).
 func (f Filter) HasPost() bool {
 	return f.Phrases != nil || f.Prefixes != nil || f.Without != nil || f.Authors != nil || f.Kinds != nil ||
-		f.Langs != nil || f.Followers != nil || f.Overdue != nil || f.FYI != nil
+		f.Langs != nil || f.Followers != nil || f.Overdue != nil || f.FYI != nil || f.Streams != nil
 }
 
 // Page is one page of a query.

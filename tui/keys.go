@@ -9,7 +9,7 @@ import (
 // KeyMap is the root's global keys; each pane has its own KeyMap.
 type KeyMap struct {
 	Quit, ForceQuit, Help, Palette, Pane1, Pane2, Pane3, Pane4 key.Binding
-	Pane5                                                      key.Binding
+	Pane5, Pane6                                               key.Binding
 	// Notifications opens the notification centre.
 	Notifications key.Binding
 }
@@ -32,12 +32,14 @@ func NewKeyMap(k keymap.Keys) KeyMap {
 		// Pane4 is the Outbox; New disables it when the session has none.
 		Pane4: b("global.outbox"),
 		// Pane5 is Reports; New disables it when the session has none.
-		Pane5:         b("global.reports"),
+		Pane5: b("global.reports"),
+		// Pane6 is Streams; New disables it when the session has none.
+		Pane6:         b("global.streams"),
 		Notifications: b("global.notifications"),
 	}
 }
 
 // Global lists the global keys for help.
 func (k KeyMap) Global() []key.Binding {
-	return []key.Binding{k.Pane1, k.Pane2, k.Pane3, k.Pane4, k.Pane5, k.Notifications, k.Palette, k.Help, k.Quit}
+	return []key.Binding{k.Pane1, k.Pane2, k.Pane3, k.Pane4, k.Pane5, k.Pane6, k.Notifications, k.Palette, k.Help, k.Quit}
 }

@@ -88,6 +88,8 @@ type Options struct {
 	PolicyErr error
 	// Reports, when set, builds the Reports pane (key 5).
 	Reports pane.Factory
+	// Streams, when set, builds the Streams pane (key 6).
+	Streams pane.Factory
 	// SaveView, when set, saves a view from the inbox (S) in the config.
 	SaveView func(config.InboxView) error
 	// FetchThread, when set, asks a mention's platform for its
@@ -111,6 +113,8 @@ type Model struct {
 	keys   KeyMap
 	// reportsIdx is the Reports pane's index in panes (-1: none).
 	reportsIdx int
+	// streamsIdx is the Streams pane's index in panes (-1: none).
+	streamsIdx int
 	help       help.Model
 
 	panes   []pane.Pane
@@ -216,6 +220,12 @@ func New(opts Options) (*Model, error) {
 		m.panes = append(m.panes, opts.Reports(m.sess))
 	}
 	m.keys.Pane5.SetEnabled(m.reportsIdx >= 0)
+	m.streamsIdx = -1
+	if opts.Streams != nil {
+		m.streamsIdx = len(m.panes)
+		m.panes = append(m.panes, opts.Streams(m.sess))
+	}
+	m.keys.Pane6.SetEnabled(m.streamsIdx >= 0)
 	return m, nil
 }
 
@@ -537,6 +547,9 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, m.keys.Pane5):
 		m.focus = m.reportsIdx
 		return nil
+	case key.Matches(k, m.keys.Pane6):
+		m.focus = m.streamsIdx
+		return nil
 	}
 	return m.toFocused(k)
 }
@@ -602,6 +615,9 @@ func (m *Model) header() string {
 		n := i + 1
 		if i == m.reportsIdx {
 			n = 5 // its key, with or without an Outbox before it
+		}
+		if i == m.streamsIdx {
+			n = 6
 		}
 		label := fmt.Sprintf("%d %s", n, p.Title())
 		if b := p.Badge(); b != "" {

@@ -51,6 +51,9 @@ same stream; --speed runs simulated time faster.`,
 				live := demo.New(demo.Options{Seed: seed, Speed: speed})
 				poller := connectors.NewPoller(s, connectors.PollerOptions{})
 				poller.Add(live, time.Second)
+				for i, st := range cfg.Streams { // simulated searches of the demo's streams
+					poller.Add(demo.NewStream(st.Name, seed+int64(i), 20*time.Second), 0)
+				}
 				ctx, cancel := context.WithCancel(ctx)
 				defer cancel()
 				go poller.Run(ctx)
@@ -80,6 +83,11 @@ const demoConfigYAML = `brand:
   name: Acme
   handles: ["@acme", "@acme@social.example", "acme.bsky.social"]
   keywords: ["acme", "#acmefail"]
+streams:
+  - name: brand
+    terms: [acme, "#acmefail"]
+  - name: rivals
+    terms: [globex, initech]
 inbox:
   teams: [support, billing, social, legal]
   operators: [ana, ben, cem]
@@ -93,6 +101,9 @@ inbox:
     - name: outage
       match: {keywords: [down, outage, storing, "not working"], sentiment_below: -0.2}
       set: {tags: [outage], team: support, priority: urgent}
+    - name: loud-stream
+      match: {streams: [brand], min_followers: 3000, sentiment_below: -0.3}
+      set: {promote: true, team: social}
     - name: big-voice
       match: {min_followers: 10000, sentiment_below: -0.3}
       set: {tags: [influencer], priority: high}

@@ -18,7 +18,7 @@ type filterFlags struct {
 }
 
 func (f *filterFlags) register(fs *pflag.FlagSet) {
-	fs.StringSliceVar(&f.status, "status", nil, "only these statuses (open, pending, done, snoozed, spam)")
+	fs.StringSliceVar(&f.status, "status", nil, "only these statuses (open, pending, done, snoozed, spam, stream)")
 	fs.StringSliceVar(&f.tags, "tag", nil, "only mentions with every one of these tags")
 	fs.StringSliceVar(&f.teams, "team", nil, "only these teams")
 	fs.StringSliceVar(&f.assignees, "assignee", nil, "only these assignees (\"\" for unassigned)")
@@ -49,7 +49,7 @@ func (f *filterFlags) flagFilter() (store.Filter, error) {
 	var out store.Filter
 	for _, s := range f.status {
 		if !domain.Status(s).Valid() {
-			return out, usagef("--status %q: want open, pending, done, snoozed or spam", s)
+			return out, usagef("--status %q: want open, pending, done, snoozed, spam or stream", s)
 		}
 		out.Status = append(out.Status, domain.Status(s))
 	}

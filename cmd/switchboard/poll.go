@@ -56,7 +56,7 @@ followed by its health: "(ok, last success 10:04:05)", "(rate-limited until
 				}
 				defer s.Close()
 				out, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
-				opts := connectors.PollerOptions{Apps: cfg.Brand.Apps}
+				opts := connectors.PollerOptions{Apps: cfg.Brand.Apps, Lookalike: lookalikeOptions(cfg)}
 				if !once {
 					opts.OnChange = func(name string, h connectors.Health) { logHealth(errw, name, h) }
 					opts.OnStreamNote = func(name, note string) {
@@ -73,6 +73,9 @@ followed by its health: "(ok, last success 10:04:05)", "(rate-limited until
 				}
 				p := connectors.NewPoller(s, opts)
 				for _, c := range conns {
+					p.Add(c.conn, c.every)
+				}
+				for _, c := range allStreamSearches(cfg, conns) {
 					p.Add(c.conn, c.every)
 				}
 				if once {

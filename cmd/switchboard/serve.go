@@ -173,17 +173,12 @@ func runServe(ctx context.Context, g *globals, so serveOptions) error {
 	})
 	services.Add(1)
 	go func() { defer services.Done(); met.Follow(svcCtx, s.Subscribe()) }()
-	if len(conns) > 0 {
-		env.poller = connectors.NewPoller(s, connectors.PollerOptions{
-			Apps:     cfg.Brand.Apps,
-			OnChange: func(name string, h connectors.Health) { lg.health(name, h) },
-			OnRound:  func(r connectors.RoundResult) { met.Round(r) },
-			// said once: the stream is not tried again until a restart
-			OnStreamNote: func(name, note string) { logf("%s: %s", name, note) },
-		})
-		for _, c := range conns {
-			env.poller.Add(c.conn, c.every)
-		}
+	if env.makePoller(svcCtx, conns, connectors.PollerOptions{
+		OnChange: func(name string, h connectors.Health) { lg.health(name, h) },
+		OnRound:  func(r connectors.RoundResult) { met.Round(r) },
+		// said once: the stream is not tried again until a restart
+		OnStreamNote: func(name, note string) { logf("%s: %s", name, note) },
+	}) {
 		services.Add(1)
 		go func() { defer services.Done(); _ = env.poller.Run(svcCtx) }()
 	}

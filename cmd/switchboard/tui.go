@@ -48,11 +48,7 @@ func runTUI(cmd *cobra.Command, g *globals) error {
 	} else if team != nil {
 		env.team = func() *operators.Set { return team }
 	}
-	if len(conns) > 0 {
-		env.poller = connectors.NewPoller(s, connectors.PollerOptions{Apps: cfg.Brand.Apps})
-		for _, c := range conns {
-			env.poller.Add(c.conn, c.every)
-		}
+	if env.makePoller(ctx, conns, connectors.PollerOptions{}) {
 		go env.poller.Run(ctx)
 	}
 	var senders []connectors.Connector

@@ -19,6 +19,7 @@ import (
 	crisistui "switchboard/tui/crisis"
 	"switchboard/tui/policypane"
 	"switchboard/tui/reports"
+	streamstui "switchboard/tui/streams"
 )
 
 // appEnv is what every terminal session of this process shares: the store,
@@ -30,6 +31,10 @@ type appEnv struct {
 	store  *store.Store
 	config *config.Config
 	poller *connectors.Poller // nil when no connector is configured
+	// conns are the configured connectors and pollCtx the poller's
+	// context, for streams added while it runs (addStream).
+	conns   []builtConnector
+	pollCtx context.Context
 	// team is the operators file as it is now (serve: the followed file;
 	// a local run: the file at start); nil without one.
 	team func() *operators.Set
@@ -106,6 +111,7 @@ func (e *appEnv) sessionOptions(ctx context.Context, actor, theme string, enviro
 		e.viewsMu.Lock()
 		c := *cfg
 		c.Inbox.Views = slices.Clone(cfg.Inbox.Views)
+		c.Streams = slices.Clone(cfg.Streams)
 		e.viewsMu.Unlock()
 		cfg = &c
 	}
@@ -142,6 +148,11 @@ func (e *appEnv) sessionOptions(ctx context.Context, actor, theme string, enviro
 	o.Escalate = crisistui.Escalate
 	e.composerHooks(&o)
 	o.SaveView = func(v config.InboxView) error { return e.saveView(actor, v) }
+	so := streamstui.Options{Add: func(st config.Stream) (int, error) { return e.addStream(actor, st) }}
+	if cfg != nil {
+		so.Streams = cfg.Streams
+	}
+	o.Streams = streamstui.Factory(so)
 	if cfg != nil {
 		if clock, err := cfg.Inbox.SLA(); err == nil {
 			o.Reports = reports.Factory(clock)

@@ -64,6 +64,8 @@ type fakePDS struct {
 	// hijack watch: posts made through createRecord join the feed
 	feed    []fakeFeedPost
 	profile map[string]any
+	// actors are searchActors' answers (stream_test.go)
+	actors []map[string]any
 }
 
 type fakeFeedPost struct {
@@ -333,6 +335,10 @@ func (f *fakePDS) serve(w http.ResponseWriter, r *http.Request) {
 		f.getProfile(w, q)
 	case "app.bsky.feed.getAuthorFeed":
 		f.authorFeed(w, q)
+	case "app.bsky.feed.searchPosts":
+		f.searchPosts(w, q)
+	case "app.bsky.actor.searchActors":
+		f.searchActors(w, q)
 	default:
 		t.Errorf("unexpected call %s", nsid)
 		xerr(w, 501, "MethodNotImplemented", "Method Not Implemented")

@@ -114,13 +114,6 @@ func (f *ownServer) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func idAfter(a, b string) bool {
-	if len(a) != len(b) {
-		return len(a) > len(b)
-	}
-	return a > b
-}
-
 // sendPost sends a post on the account the way the outbox does: the
 // draft is sending before the call and sent with the status id after.
 func sendPost(t *testing.T, s *store.Store, c *Connector, text string) domain.Draft {

@@ -246,7 +246,11 @@ func (c *Connector) Fetch(ctx context.Context, cur string) (connectors.Page, err
 		if first {
 			st = &stream{}
 		}
-		done, err := c.walk(ctx, src.path, st, first, func(m domain.Mention) {
+		var params url.Values
+		if src.key == "search" {
+			params = c.search
+		}
+		done, err := c.walk(ctx, src.path, params, st, first, func(m domain.Mention) {
 			if slices.Contains(recent, m.NativeID) {
 				return
 			}
@@ -269,16 +273,14 @@ func (c *Connector) Fetch(ctx context.Context, cur string) (connectors.Page, err
 	return connectors.Page{Items: items, Cursor: pos.String(), More: more}, nil
 }
 
-// walk pages one listing down to st's mark, calling emit for every item
-// newer than it, and updates st. done is false when the walk continues on
-// the next call.
-func (c *Connector) walk(ctx context.Context, path string, st *stream, first bool, emit func(domain.Mention)) (bool, error) {
+// walk pages one listing (with its query params, for a search) down to
+// st's mark, calling emit for every item newer than it, and updates st.
+// done is false when the walk continues on the next call.
+func (c *Connector) walk(ctx context.Context, path string, params url.Values, st *stream, first bool, emit func(domain.Mention)) (bool, error) {
 	for range maxPages {
 		q := url.Values{"limit": {strconv.Itoa(c.pageSize)}, "raw_json": {"1"}}
-		if path != "/message/mentions" && path != "/message/inbox" {
-			for k, v := range c.search {
-				q[k] = v
-			}
+		for k, v := range params {
+			q[k] = v
 		}
 		if st.Next != "" {
 			q.Set("after", st.Next)

@@ -208,6 +208,11 @@ func (f *fakeReddit) serve(w http.ResponseWriter, r *http.Request) {
 			t.Errorf("search query %v", q)
 		}
 		f.listing(w, f.posts, q)
+	case r.URL.Path == "/search": // site-wide, for a keyword stream (stream_test.go)
+		if q.Get("q") != `"acme" OR "acme pharmacy" OR "acmefail"` || q.Get("restrict_sr") != "" || q.Get("sort") != "new" || q.Get("type") != "link" {
+			t.Errorf("stream search query %v", q)
+		}
+		f.listing(w, f.posts, q)
 	case r.URL.Path == "/api/compose":
 		p := r.PostForm
 		if p.Get("api_type") != "json" || p.Get("to") == "" || p.Get("subject") == "" || utf8.RuneCountInString(p.Get("subject")) > 100 ||

@@ -306,6 +306,8 @@ func (f *fakeX) answer(w http.ResponseWriter, r *http.Request, params map[string
 			"dm_conversation_id": params["participant_id"] + "-" + testUserID, "dm_event_id": id}})
 	case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/dm_events"):
 		f.dmEvents(w, params["participant_id"], r.URL.Query())
+	case r.Method == http.MethodGet && r.URL.Path == "/2/tweets/search/recent":
+		f.searchRecent(w, r.URL.Query()) // stream_test.go
 	case r.Method == http.MethodGet && r.URL.Path == "/2/users/"+testUserID:
 		f.brandUser(w)
 	case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/tweets"):
