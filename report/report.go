@@ -103,6 +103,9 @@ func build(o Options, each func(store.Filter, func(*domain.Mention) bool) error)
 		f.Until = o.Until
 	}
 	f.Oldest = true
+	// a keyword stream's items are not the team's mentions until
+	// promoted: counted only when the query asks for them (is:stream)
+	streamItems := slices.Contains(f.Status, domain.StatusStream)
 	groups := map[string]*Group{}
 	total := &Group{Key: "total"}
 	cals := &calendars{o: o}
@@ -128,6 +131,9 @@ func build(o Options, each func(store.Filter, func(*domain.Mention) bool) error)
 		return g
 	}
 	err := each(f, func(m *domain.Mention) bool {
+		if m.State.Status == domain.StatusStream && !streamItems {
+			return true
+		}
 		ft := cals.judge(m)
 		total.count(&ft)
 		for _, k := range kb.keys(m, o.By, o.Loc) {

@@ -349,3 +349,51 @@ func TestPercentileSelectsAsSortWould(t *testing.T) {
 		t.Fatal("no values have a percentile")
 	}
 }
+
+// TestReportLeavesOutStreamItems: a keyword stream's unpromoted items are
+// not the team's mentions; a report counts them only when asked (is:stream),
+// from the stats records and from the full records alike.
+func TestReportLeavesOutStreamItems(t *testing.T) {
+	st := fixture(t)
+	base, err := Build(st, Options{Since: t0.Add(-time.Hour), Until: t0.Add(10 * time.Hour), Now: t0.Add(10 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := []domain.Mention{
+		{Platform: domain.PlatformX, NativeID: "s1", Author: domain.Author{Handle: "@r1"}, Text: "rival news", CreatedAt: t0.Add(time.Hour), Stream: "rivals"},
+		{Platform: domain.PlatformX, NativeID: "s2", Author: domain.Author{Handle: "@r2"}, Text: "rival launch", CreatedAt: t0.Add(2 * time.Hour), Stream: "rivals"},
+	}
+	if _, err := st.Ingest(items); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"", "rival", "-nothing"} {
+		qq, err := query.Parse(q, query.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Build(st, Options{Since: t0.Add(-time.Hour), Until: t0.Add(10 * time.Hour), Now: t0.Add(10 * time.Hour), Filter: qq.Filter})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := base.Total.Mentions
+		if q == "rival" {
+			want = 0
+		}
+		if r.Total.Mentions != want {
+			t.Errorf("query %q: %d mentions, want %d (stream items counted?)", q, r.Total.Mentions, want)
+		}
+	}
+	for _, q := range []string{"is:stream", "is:stream stream:rivals"} {
+		qq, err := query.Parse(q, query.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Build(st, Options{Since: t0.Add(-time.Hour), Until: t0.Add(10 * time.Hour), Now: t0.Add(10 * time.Hour), Filter: qq.Filter})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Total.Mentions != 2 {
+			t.Errorf("query %q: %d mentions, want the 2 stream items", q, r.Total.Mentions)
+		}
+	}
+}

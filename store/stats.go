@@ -341,7 +341,7 @@ func backfillStats(tx *bolt.Tx, isNew func([]byte) bool) error {
 // index answers by itself (phrases, prefixes, excluded words and authors
 // need the text and the author).
 func statsAnswers(f Filter) bool {
-	return f.Phrases == nil && f.Prefixes == nil && f.Without == nil && f.Authors == nil
+	return f.Phrases == nil && f.Prefixes == nil && f.Without == nil && f.Authors == nil && f.Streams == nil
 }
 
 // EachFigures calls fn with every mention f matches, like Each, but with
@@ -350,9 +350,9 @@ func statsAnswers(f Filter) bool {
 // but its notes and drafts (no text, no author, no URL). It reads the
 // compact stats records, many times faster than Each: the window's range
 // of them, or those the word index yields for a word search. A filter
-// with phrases, prefixes, excluded words or authors needs the text and
-// the author: then it reads the full records as Each does. fromStats says
-// which. m is only valid during the call.
+// with phrases, prefixes, excluded words, authors or streams needs the
+// text, the author or the stream: then it reads the full records as Each
+// does. fromStats says which. m is only valid during the call.
 func (s *Store) EachFigures(f Filter, fn func(m *domain.Mention) bool) (fromStats bool, err error) {
 	if !statsAnswers(f) {
 		return false, s.Each(f, fn)
