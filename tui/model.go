@@ -611,23 +611,30 @@ func (m *Model) header() string {
 	if brand != "" {
 		left += " " + st.Header.Badge.Render(safetext.Truncate(brand, 20, "…"))
 	}
-	for i, p := range m.panes {
-		n := i + 1
-		if i == m.reportsIdx {
-			n = 5 // its key, with or without an Outbox before it
+	tabs := func(short bool) string {
+		var out string
+		for i, p := range m.panes {
+			n := i + 1
+			if i == m.reportsIdx {
+				n = 5 // its key, with or without an Outbox before it
+			}
+			if i == m.streamsIdx {
+				n = 6
+			}
+			label := fmt.Sprintf("%d %s", n, p.Title())
+			if short && i != m.focus {
+				label = fmt.Sprint(n) // a narrow terminal: the other panes by key
+			}
+			if b := p.Badge(); b != "" {
+				label += " " + b
+			}
+			if i == m.focus {
+				out += st.Header.TabActive.Render("▸" + label)
+			} else {
+				out += st.Header.Tab.Render(label)
+			}
 		}
-		if i == m.streamsIdx {
-			n = 6
-		}
-		label := fmt.Sprintf("%d %s", n, p.Title())
-		if b := p.Badge(); b != "" {
-			label += " " + b
-		}
-		if i == m.focus {
-			left += st.Header.TabActive.Render("▸" + label)
-		} else {
-			left += st.Header.Tab.Render(label)
-		}
+		return out
 	}
 	var right []string
 	if len(m.health) > 0 {
@@ -659,11 +666,21 @@ func (m *Model) header() string {
 		right = append(right, st.Header.Badge.Render(l))
 	}
 	r := strings.Join(right, " ")
-	gap := m.w - lipgloss.Width(left) - lipgloss.Width(r)
-	if gap < 1 {
-		return ansi.Truncate(left+" "+r, m.w, "…")
+	full := left + tabs(false)
+	gap := m.w - lipgloss.Width(full) - lipgloss.Width(r)
+	if gap >= 1 {
+		return full + strings.Repeat(" ", gap) + r
 	}
-	return left + strings.Repeat(" ", gap) + r
+	// too narrow: the other tabs shrink to their keys, then the tabs are
+	// cut, so the connectors and the live mark on the right stay in view
+	short := left + tabs(true)
+	if gap = m.w - lipgloss.Width(short) - lipgloss.Width(r); gap >= 1 {
+		return short + strings.Repeat(" ", gap) + r
+	}
+	if room := m.w - lipgloss.Width(r) - 1; room >= 20 {
+		return ansi.Truncate(short, room, "…") + " " + r
+	}
+	return ansi.Truncate(short+" "+r, m.w, "…")
 }
 
 func healthMark(st *themes.Styles, name string, h connectors.Health, loc *time.Location) string {

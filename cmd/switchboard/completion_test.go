@@ -58,8 +58,8 @@ func TestCompletionOfFlagValues(t *testing.T) {
 		want []string
 	}{
 		{[]string{"export", "--platform", ""}, []string{"x", "mastodon", "bluesky", "reddit", "news"}},
-		{[]string{"export", "--status", ""}, []string{"open", "pending", "done", "snoozed", "spam"}},
-		{[]string{"export", "--status", "open,s"}, []string{"open,snoozed", "open,spam"}},
+		{[]string{"export", "--status", ""}, []string{"open", "pending", "done", "snoozed", "spam", "stream"}},
+		{[]string{"export", "--status", "open,s"}, []string{"open,snoozed", "open,spam", "open,stream"}},
 		{[]string{"export", "--db", db, "--tag", ""}, []string{"billing", "shipping", "vip"}},
 		{[]string{"export", "--db", db, "--tag", "v"}, []string{"vip"}},
 		{[]string{"export", "--db", db, "--team", ""}, []string{"social", "support"}},

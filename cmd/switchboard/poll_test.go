@@ -48,6 +48,10 @@ func (m *miniMastodon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(r.URL.Path, "/api/v1/accounts/"):
 		w.Write([]byte(`[]`))
 		return
+	case r.URL.Path == "/api/v2/search":
+		// the look-alike watch's account search: nobody like the brand
+		w.Write([]byte(`{"accounts":[],"statuses":[],"hashtags":[]}`))
+		return
 	}
 	m.mu.Lock()
 	n, delay, until := m.n, m.delay, m.limitedUntil
