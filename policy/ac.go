@@ -6,10 +6,14 @@ import "slices"
 // table on a reduced byte alphabet: scanning costs one table look-up per
 // byte, whatever the number of terms.
 type automaton struct {
-	class    [256]uint8 // byte → class; class 0 is "in no term"
-	nclass   int
-	delta    []int32   // state*nclass + class → state
-	delta16  []uint16  // the same table when states fit 16 bits (half the cache)
+	class   [256]uint8 // byte → class; class 0 is "in no term"
+	nclass  int
+	delta   []int32  // state*nclass + class → state
+	delta16 []uint16 // the same table when states fit 16 bits (half the cache)
+	// offsets: delta16 holds, instead of a state s, its row's offset
+	// s*nclass with the low bit set when s is final (nclass is even): the
+	// scan then needs no multiply and no look-up of final.
+	offsets  bool
 	out      [][]int32 // state → term indices ending here (incl. via failure links)
 	final    []bool    // state → len(out[state]) > 0, for the scan loop
 	patterns []string
@@ -30,6 +34,9 @@ func buildAutomaton(terms []string) *automaton {
 			a.nclass++
 		}
 	}
+	if a.nclass%2 == 1 {
+		a.nclass++ // a class no byte has, so that row offsets are even
+	}
 	if a.nclass > 256 {
 		// Cannot happen: at most 256 byte values, class 0 shared.
 		panic("policy: too many byte classes")
@@ -42,6 +49,17 @@ func buildAutomaton(terms []string) *automaton {
 	a.final = make([]bool, len(a.out))
 	for s, o := range a.out {
 		a.final[s] = len(o) > 0
+	}
+	if a.delta16 != nil && len(a.delta16) < 1<<16 {
+		nc := uint16(a.nclass)
+		for i, s := range a.delta16 {
+			v := s * nc
+			if a.final[s] {
+				v |= 1
+			}
+			a.delta16[i] = v
+		}
+		a.offsets = true
 	}
 	return a
 }
@@ -156,6 +174,18 @@ func (a *automaton) scan(b []byte, hit func(term int32, end int)) {
 		return
 	}
 	final, class := a.final, &a.class
+	if d16 := a.delta16; a.offsets {
+		s, nc := uint32(0), uint32(a.nclass)
+		for i, c := range b {
+			s = uint32(d16[s&^1+uint32(class[c])])
+			if s&1 != 0 {
+				for _, t := range a.out[s/nc] { // s/nc: the state (the low bit is below nc)
+					hit(t, i+1)
+				}
+			}
+		}
+		return
+	}
 	if d16 := a.delta16; d16 != nil {
 		s, nc := uint32(0), uint32(a.nclass)
 		for i, c := range b {

@@ -21,15 +21,15 @@ func TestAutomatonMatchesNaive(t *testing.T) {
 	}
 	for _, c := range []struct {
 		terms, length int
-		wide          bool
-	}{{200, 6, false}, {8000, 20, true}} {
+		wide, offsets bool
+	}{{200, 6, false, true}, {3000, 6, false, false}, {8000, 20, true, false}} {
 		terms := []string{"ab", "b", "abc"} // overlapping, and one a suffix of another
 		for len(terms) < c.terms {
 			terms = append(terms, word(2+rng.IntN(c.length)))
 		}
 		a := buildAutomaton(terms)
-		if (a.delta16 == nil) != c.wide {
-			t.Fatalf("%d terms: 32-bit table %v, want %v", len(terms), a.delta16 == nil, c.wide)
+		if (a.delta16 == nil) != c.wide || a.offsets != c.offsets {
+			t.Fatalf("%d terms: 32-bit table %v, row offsets %v, want %v, %v", len(terms), a.delta16 == nil, a.offsets, c.wide, c.offsets)
 		}
 		var text strings.Builder
 		for range 300 {

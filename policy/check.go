@@ -270,7 +270,8 @@ func (p *Pack) Check(text string, ctx Context) []Finding {
 		applies[i] = r.applies(&ctx)
 		any = any || applies[i]
 	}
-	if !any && !strings.Contains(text, "{{") {
+	braces := strings.Contains(c.text, "{{")
+	if !any && !braces && (c.text == text || !strings.Contains(text, "{{")) {
 		return nil
 	}
 	// Terms: one pass of the automaton over the folded text.
@@ -335,7 +336,7 @@ func (p *Pack) Check(text string, ctx Context) []Finding {
 			c.run(r)
 		}
 	}
-	if strings.Contains(c.text, "{{") {
+	if braces {
 		c.unfilledFields()
 	}
 	if len(c.out) == 0 && len(ovs) == 0 {
@@ -861,7 +862,7 @@ func longestCapsRun(s string) capsRun {
 		}
 		st := i
 		letters, upper, lower := 0, 0, 0
-		for i < len(s) {
+		for i < len(s) && lower == 0 {
 			if c := s[i]; c < utf8.RuneSelf {
 				switch {
 				case c >= 'A' && c <= 'Z':
@@ -887,7 +888,13 @@ func longestCapsRun(s string) capsRun {
 			}
 			i += size
 		}
-		if letters >= 2 && upper > 0 && lower == 0 {
+		if lower > 0 {
+			// Not in capitals: skip the rest of the word uncounted.
+			i = wordEnd(s, i)
+			cur = capsRun{}
+			continue
+		}
+		if letters >= 2 && upper > 0 {
 			if cur.n == 0 {
 				cur.start = st
 			}
@@ -895,11 +902,30 @@ func longestCapsRun(s string) capsRun {
 			if cur.n > best.n {
 				best = cur
 			}
-		} else if upper > 0 || lower > 0 {
+		} else if upper > 0 {
 			cur = capsRun{}
 		}
 	}
 	return best
+}
+
+// wordEnd is the end of the run of letters and marks at s[i:].
+func wordEnd(s string, i int) int {
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+				i++
+				continue
+			}
+			return i
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsLetter(r) && !unicode.IsMark(r) {
+			return i
+		}
+		i += size
+	}
+	return i
 }
 
 // ReviewOverdue reports whether the pack's review_by date has passed.

@@ -311,15 +311,10 @@ func (p *Pack) mayMatch(re *regexp.Regexp, text string) bool {
 	case len(f.wide) == 0:
 		return false
 	}
-	for i := 0; i < len(text); i++ {
-		if text[i] < utf8.RuneSelf {
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if slices.Contains(f.wide, r) {
+	for _, r := range f.wide {
+		if strings.ContainsRune(text, r) {
 			return true
 		}
-		i += size - 1
 	}
 	return false
 }

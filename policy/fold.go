@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"slices"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -79,22 +80,26 @@ func (f *folded) fold(s string) {
 	space := true // drop leading whitespace
 	for i := 0; i < len(s); {
 		if s[i] < utf8.RuneSelf {
-			// ASCII fast path: a run of ASCII bytes, one table look-up each
-			b, src := f.b, f.src
-			for ; i < len(s) && s[i] < utf8.RuneSelf; i++ {
-				c := asciiFold[s[i]]
-				if c == ' ' {
-					if space {
-						continue
-					}
-					space = true
-				} else {
-					space = false
-				}
-				b = append(b, c)
-				src = append(src, int32(i))
+			// ASCII fast path: a run of ASCII bytes, one table look-up each,
+			// written in place (the run folds to at most its length).
+			j := i + 1
+			for j < len(s) && s[j] < utf8.RuneSelf {
+				j++
 			}
-			f.b, f.src = b, src
+			n := len(f.b)
+			b, src := slices.Grow(f.b, j-i)[:n+j-i], slices.Grow(f.src, j-i)[:n+j-i]
+			for ; i < j; i++ {
+				c := asciiFold[s[i]]
+				b[n], src[n] = c, int32(i)
+				// a run of whitespace is one space; no branch on the
+				// spaces, which alternate with words too often to predict
+				sp := c == ' '
+				if !(sp && space) {
+					n++
+				}
+				space = sp
+			}
+			f.b, f.src = b[:n], src[:n]
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])

@@ -6,6 +6,7 @@ package textlen
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/rivo/uniseg"
@@ -78,6 +79,23 @@ func NextCluster(s string) int {
 			return 2
 		}
 		return 1
+	}
+	// A rune below U+0600 other than CR, or a dash, quote or bullet
+	// (U+2010–U+2027), followed by a rune below U+0300,
+	// ends its cluster: nothing below U+0300 extends a cluster (Extend,
+	// SpacingMark and ZWJ start at U+0300, regional indicators and Hangul
+	// jamo far above), and nothing below U+0600 is a Prepend. The common
+	// accented letters and Latin punctuation so skip the segmenter
+	// (TestNextClusterShortcut checks every such pair against it).
+	if r1, n1 := utf8.DecodeRuneInString(s); r1 < 0x600 && r1 != '\r' || r1 >= 0x2010 && r1 < 0x2028 {
+		if n1 == len(s) {
+			return n1
+		}
+		if c := s[n1]; c < utf8.RuneSelf {
+			return n1
+		} else if r2, _ := utf8.DecodeRuneInString(s[n1:]); r2 < 0x300 {
+			return n1
+		}
 	}
 	cluster, _, _, _ := uniseg.FirstGraphemeClusterInString(s, -1)
 	if cluster == "" {
@@ -162,7 +180,7 @@ func X(text string) (c Count, valid bool) {
 // (urls is ignored unless text is in NFC, where they are the same).
 func XWithURLs(text string, urls []URL) (c Count, valid bool) {
 	n := text
-	if !norm.NFC.IsNormalString(text) {
+	if !isNFC(text) {
 		n = norm.NFC.String(text)
 		urls = nil
 	}
@@ -524,4 +542,48 @@ func Generic(text string, limit int) Count {
 		}
 	}
 	return c
+}
+
+// isNFC reports whether s is in NFC, as norm.NFC.IsNormalString does, but
+// without the normalizer for text made only of ASCII and the runes of
+// nfcSafe (accented Latin letters, dashes, quotes, currency signs).
+func isNFC(s string) bool {
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !nfcSafe(r) {
+			return norm.NFC.IsNormalString(s)
+		}
+		i += size
+	}
+	return true
+}
+
+// nfcSafeRanges are the blocks whose runes nfcSafe may vouch for.
+var nfcSafeRanges = [...][2]rune{{0x80, 0x300}, {0x2000, 0x2070}, {0x20A0, 0x20C1}}
+
+var nfcSafeTable = sync.OnceValue(func() (t [len(nfcSafeRanges)][]bool) {
+	for k, rg := range nfcSafeRanges {
+		t[k] = make([]bool, rg[1]-rg[0])
+		for r := rg[0]; r < rg[1]; r++ {
+			p := norm.NFC.PropertiesString(string(r))
+			t[k][r-rg[0]] = p.BoundaryBefore() && p.CCC() == 0 && norm.NFC.IsNormalString(string(r))
+		}
+	}
+	return t
+})
+
+// nfcSafe reports whether r is in NFC, a starter, and combines with no rune
+// on its left, so a text of ASCII and such runes is in NFC: nothing in it
+// composes or reorders (a mark after one is not such a rune).
+func nfcSafe(r rune) bool {
+	for k, rg := range nfcSafeRanges {
+		if r >= rg[0] && r < rg[1] {
+			return nfcSafeTable()[k][r-rg[0]]
+		}
+	}
+	return false
 }

@@ -337,11 +337,13 @@ func isCountryTLD(t string) bool {
 // trailing '-' or '_', the TLD without '_' or '-', and at most 63 bytes once
 // punycode-encoded.
 func validLabels(host string) bool {
-	labels := strings.Split(host, ".")
-	if len(labels) < 2 {
+	n := strings.Count(host, ".") + 1
+	if n < 2 {
 		return false
 	}
-	for k, l := range labels {
+	for k, rest := 0, host; k < n; k++ {
+		l, after, _ := strings.Cut(rest, ".")
+		rest = after
 		if l == "" {
 			return false
 		}
@@ -350,7 +352,7 @@ func validLabels(host string) bool {
 		if !isDomainChar(first) || !isDomainChar(last) {
 			return false
 		}
-		if k == len(labels)-2 && strings.ContainsRune(l, '_') {
+		if k == n-2 && strings.ContainsRune(l, '_') {
 			return false // the domain name proper may not hold '_'
 		}
 		if ASCIILabelLen(l) > 63 {
