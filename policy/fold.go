@@ -2,13 +2,13 @@ package policy
 
 import (
 	"slices"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
 	"switchboard/policy/confusable"
+	"switchboard/policy/textlen"
 )
 
 // folded is a text reduced for term matching: compatibility-decomposed,
@@ -21,8 +21,6 @@ type folded struct {
 	b   []byte
 	src []int32
 }
-
-var foldPool = sync.Pool{New: func() any { return &folded{b: make([]byte, 0, 512), src: make([]int32, 0, 512)} }}
 
 // isAccent reports whether r is a combining mark that only decorates a
 // letter (Latin, Greek, Cyrillic diacritics, Hebrew points, Arabic
@@ -82,10 +80,7 @@ func (f *folded) fold(s string) {
 		if s[i] < utf8.RuneSelf {
 			// ASCII fast path: a run of ASCII bytes, one table look-up each,
 			// written in place (the run folds to at most its length).
-			j := i + 1
-			for j < len(s) && s[j] < utf8.RuneSelf {
-				j++
-			}
+			j := i + textlen.ASCIIPrefix(s[i:])
 			n := len(f.b)
 			b, src := slices.Grow(f.b, j-i)[:n+j-i], slices.Grow(f.src, j-i)[:n+j-i]
 			for ; i < j; i++ {

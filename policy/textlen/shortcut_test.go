@@ -86,3 +86,19 @@ func TestIsNFC(t *testing.T) {
 		}
 	}
 }
+
+func TestASCIIPrefix(t *testing.T) {
+	base := "0123456789abcdefghij"
+	for n := 0; n <= len(base); n++ {
+		for _, tail := range []string{"", "é", "\xff", "a\u2014"} {
+			s := base[:n] + tail
+			want := n
+			if tail == "a\u2014" {
+				want++
+			}
+			if got := ASCIIPrefix(s); got != want {
+				t.Errorf("ASCIIPrefix(%q) = %d, want %d", s, got, want)
+			}
+		}
+	}
+}

@@ -5,6 +5,8 @@
 package textlen
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -201,10 +203,13 @@ func XWithURLs(text string, urls []URL) (c Count, valid bool) {
 			if u < len(urls) {
 				stop = urls[u].Start
 			}
-			j := i + 1
-			for j < stop && n[j] < utf8.RuneSelf && (j+1 == len(n) || n[j+1] < utf8.RuneSelf) {
-				j++
+			// Every byte before the first non-ASCII one, but that one's
+			// predecessor, which may start a cluster with it.
+			j := i + 1 + ASCIIPrefix(n[i+1:])
+			if j < len(n) {
+				j--
 			}
+			j = max(min(j, stop), i+1)
 			const limit = XLimit * xScale
 			if k := j - i; overN < 0 && weighted+k*xScale > limit {
 				overN = i + (limit-weighted)/xScale // the byte that passes the limit
@@ -550,7 +555,7 @@ func Generic(text string, limit int) Count {
 func isNFC(s string) bool {
 	for i := 0; i < len(s); {
 		if s[i] < utf8.RuneSelf {
-			i++
+			i += ASCIIPrefix(s[i:])
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -586,4 +591,18 @@ func nfcSafe(r rune) bool {
 		}
 	}
 	return false
+}
+
+// ASCIIPrefix is the length of the run of ASCII bytes s starts with,
+// measured eight bytes at a time.
+func ASCIIPrefix(s string) int {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if w := binary.LittleEndian.Uint64([]byte(s[i : i+8])); w&0x8080808080808080 != 0 {
+			return i + bits.TrailingZeros64(w&0x8080808080808080)/8
+		}
+	}
+	for ; i < len(s) && s[i] < utf8.RuneSelf; i++ {
+	}
+	return i
 }
