@@ -131,7 +131,6 @@ type Model struct {
 	live     bool
 	health   map[string]connectors.Health
 	quitting bool
-	err      error
 	// draftWarned is the mention a second-draft warning was shown for.
 	draftWarned string
 	// sending is the outbox's "pause all sending" switch, for the header.

@@ -113,7 +113,6 @@ type Model struct {
 var columns = domain.IncidentStatuses
 
 type incView struct {
-	req      int
 	id       string
 	inc      domain.Incident
 	tl       []crisis.Entry

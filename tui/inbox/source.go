@@ -62,14 +62,13 @@ type row struct {
 // rowKey is everything a drawn row depends on besides its mention (a row
 // whose mention changes is replaced or has its line cleared).
 type rowKey struct {
-	st           *themes.Styles
-	w            int
-	c            columns
-	cur, sel     bool
-	age, status  string
-	clock        string
-	clockOverdue bool
-	n            int // a conversation row's mentions
+	st          *themes.Styles
+	w           int
+	c           columns
+	cur, sel    bool
+	age, status string
+	clock       string
+	n           int // a conversation row's mentions
 }
 
 // sortKey orders rows: deadline (or creation time), stream, time, id.
