@@ -30,9 +30,8 @@ type globals struct {
 	// serve_commands.go).
 	shared *appEnv
 	// caller is the operator whose ssh command runs on shared (their key
-	// decided); stdin is their session's input.
+	// decided).
 	caller string
-	stdin  io.Reader
 }
 
 // dbPath is the store file to use: --db, or the default under XDG_DATA_HOME.

@@ -56,7 +56,7 @@ followed by its health: "(ok, last success 10:04:05)", "(rate-limited until
 				}
 				defer s.Close()
 				out, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
-				opts := connectors.PollerOptions{Apps: cfg.Brand.Apps, Lookalike: lookalikeOptions(cfg)}
+				var opts connectors.PollerOptions
 				if !once {
 					opts.OnChange = func(name string, h connectors.Health) { logHealth(errw, name, h) }
 					opts.OnStreamNote = func(name, note string) {
@@ -71,13 +71,10 @@ followed by its health: "(ok, last success 10:04:05)", "(rate-limited until
 						}
 					}
 				}
-				p := connectors.NewPoller(s, opts)
-				for _, c := range conns {
-					p.Add(c.conn, c.every)
-				}
-				for _, c := range allStreamSearches(cfg, conns) {
-					p.Add(c.conn, c.every)
-				}
+				// conns is not empty (checked above), so makePoller makes one
+				env := &appEnv{store: s, config: cfg}
+				env.makePoller(cmd.Context(), conns, opts)
+				p := env.poller
 				if once {
 					failed := 0
 					results := p.Once(cmd.Context())

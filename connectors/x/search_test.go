@@ -52,15 +52,7 @@ func (f *fakeX) searchRecent(w http.ResponseWriter, q url.Values) {
 		f.t.Errorf("query %q keeps retweets", query)
 	}
 	n, _ := strconv.Atoi(q.Get("max_results"))
-	since, _ := strconv.ParseUint(q.Get("since_id"), 10, 64)
-	var from uint64 = 1<<64 - 1
-	if tok := q.Get("next_token"); tok != "" {
-		v, err := strconv.ParseUint(strings.TrimPrefix(tok, "p"), 10, 64)
-		if err != nil {
-			f.t.Errorf("next_token %q was not one this server gave", tok)
-		}
-		from = v
-	}
+	since, from := f.pageWindow(q, "next_token")
 	var data []map[string]any
 	authors := map[string]bool{}
 	next := ""

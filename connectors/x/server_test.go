@@ -328,15 +328,7 @@ func (f *fakeX) mentions(w http.ResponseWriter, q url.Values) {
 	if s := q.Get("max_results"); s != "" {
 		n, _ = strconv.Atoi(s)
 	}
-	since, _ := strconv.ParseUint(q.Get("since_id"), 10, 64)
-	var from uint64 = 1<<64 - 1
-	if tok := q.Get("pagination_token"); tok != "" {
-		v, err := strconv.ParseUint(strings.TrimPrefix(tok, "p"), 10, 64)
-		if err != nil {
-			f.t.Errorf("pagination_token %q was not one this server gave", tok)
-		}
-		from = v
-	}
+	since, from := f.pageWindow(q, "pagination_token")
 	var data []map[string]any
 	authors := map[string]bool{}
 	next := ""
@@ -383,6 +375,21 @@ func (f *fakeX) mentions(w http.ResponseWriter, q url.Values) {
 	}
 	resp["meta"] = meta
 	json.NewEncoder(w).Encode(resp)
+}
+
+// pageWindow is the ids a timeline request asks for: above since_id and
+// at most the id its paging token (the query parameter param) names.
+func (f *fakeX) pageWindow(q url.Values, param string) (since, from uint64) {
+	since, _ = strconv.ParseUint(q.Get("since_id"), 10, 64)
+	from = 1<<64 - 1
+	if tok := q.Get(param); tok != "" {
+		v, err := strconv.ParseUint(strings.TrimPrefix(tok, "p"), 10, 64)
+		if err != nil {
+			f.t.Errorf("%s %q was not one this server gave", param, tok)
+		}
+		from = v
+	}
+	return since, from
 }
 
 // dmEvents serves the newest events of the conversation with other, like
