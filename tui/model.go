@@ -131,6 +131,7 @@ type Model struct {
 	live     bool
 	health   map[string]connectors.Health
 	quitting bool
+	ticks    int // health ticks so far (one every 2 s)
 	// draftWarned is the mention a second-draft warning was shown for.
 	draftWarned string
 	// sending is the outbox's "pause all sending" switch, for the header.
@@ -392,7 +393,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.opts.Health != nil {
 			m.health = m.opts.Health()
 		}
-		return m, tea.Tick(2*time.Second, func(time.Time) tea.Msg { return healthTickMsg{} })
+		next := tea.Tick(2*time.Second, func(time.Time) tea.Msg { return healthTickMsg{} })
+		if m.ticks++; m.ticks%15 == 0 { // every 30 s: is:overdue and after:24h as of now
+			return m, tea.Batch(next, m.Inbox().ReadTimed())
+		}
+		return m, next
 	case sendingMsg:
 		m.sending = store.Pause(msg)
 		return m, nil

@@ -60,10 +60,6 @@ type Options struct {
 	// conversation and stores it: the detail view calls it when the
 	// thread answers a message that is not in the store.
 	FetchThread func(ctx context.Context, m domain.Mention) (connectors.ThreadResult, error)
-	// TimedEvery is how often a filter that depends on the clock
-	// (is:overdue, after:24h) is read again (0: every 30 seconds;
-	// negative: never, for a test that sends the tick itself).
-	TimedEvery time.Duration
 }
 
 // View is one tab of the inbox.
@@ -404,23 +400,7 @@ func (m *Model) rebuildSource() {
 }
 
 // Init loads the first page and the counters.
-func (m *Model) Init() tea.Cmd { return tea.Batch(m.reload(), m.loadCounts(), m.timedTick()) }
-
-// timedTickMsg asks the list to read a filter that depends on the clock
-// again: mentions leave and join it as time passes, with no change in the
-// store to say so.
-type timedTickMsg struct{}
-
-func (m *Model) timedTick() tea.Cmd {
-	every := m.opts.TimedEvery
-	switch {
-	case every < 0:
-		return nil
-	case every == 0:
-		every = 30 * time.Second
-	}
-	return tea.Tick(every, func(time.Time) tea.Msg { return timedTickMsg{} })
-}
+func (m *Model) Init() tea.Cmd { return tea.Batch(m.reload(), m.loadCounts()) }
 
 // timed reports whether what the list shows depends on the clock.
 func (m *Model) timed() bool {
@@ -430,22 +410,24 @@ func (m *Model) timed() bool {
 	return m.views[m.viewIdx].Timed || m.userTimed
 }
 
-// onTimedTick reads a clock-dependent filter as of now. A list at rest
+// ReadTimed reads a clock-dependent filter as of now (the session calls
+// it every 30 seconds): mentions leave and join such a filter as time
+// passes, with no change in the store to say so. A list at rest
 // (cursor on the first row, nothing selected, no mention open, no dialog)
 // reads its first page again, so what became overdue shows; one in use
 // keeps its cursor: the rows that left (a mention answered in time, one
 // older than after:24h) are taken out in place, and ctrl+r shows what
 // joined.
-func (m *Model) onTimedTick() tea.Cmd {
+func (m *Model) ReadTimed() tea.Cmd {
 	if !m.timed() {
-		return m.timedTick()
+		return nil
 	}
 	newCount := m.newCount
 	m.rebuildSource()
 	m.newCount = newCount // the same view, only later
 	if m.cur == 0 && m.off == 0 && len(m.selected) == 0 && m.rng == nil && m.detail == nil && m.dlg == nil {
 		m.newCount = 0
-		return tea.Batch(m.timedTick(), m.reload(), m.loadCounts())
+		return tea.Batch(m.reload(), m.loadCounts())
 	}
 	left := refreshedMsg{gen: m.gen}
 	for _, r := range m.rows {
@@ -456,7 +438,7 @@ func (m *Model) onTimedTick() tea.Cmd {
 	if len(left.gone) > 0 {
 		m.onRefreshed(left)
 	}
-	return tea.Batch(m.timedTick(), m.loadCounts(), m.prefetch())
+	return tea.Batch(m.loadCounts(), m.prefetch())
 }
 
 // reload rebuilds the window from the start of the view.
@@ -631,8 +613,6 @@ func (m *Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 	case refreshedMsg:
 		m.onRefreshed(msg)
 		return m, m.prefetch()
-	case timedTickMsg:
-		return m, m.onTimedTick()
 	case newMatchedMsg:
 		if msg.seq == m.filterSeq {
 			m.newCount += msg.n

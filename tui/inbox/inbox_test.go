@@ -67,9 +67,6 @@ func run(m *Model, cmd tea.Cmd) {
 
 func newModel(t testing.TB, st *store.Store, opts Options) *Model {
 	t.Helper()
-	if opts.TimedEvery == 0 {
-		opts.TimedEvery = -1 // run would wait for the tick; tests send it
-	}
 	m, err := New(pane.Session{Ctx: context.Background(), Store: st, Actor: "ana", Styles: themes.New("dark", true), Now: func() time.Time { return now }}, opts)
 	if err != nil {
 		t.Fatal(err)

@@ -27,7 +27,7 @@ func TestTimedViewsMeanNow(t *testing.T) {
 		t.Fatal(err)
 	}
 	m, err := New(pane.Session{Ctx: context.Background(), Store: st, Actor: "ana", Styles: themes.New("dark", true), Now: func() time.Time { return clock }},
-		Options{Views: []config.InboxView{{Name: "late", Query: "is:overdue"}, {Name: "recent", Query: "after:1h"}}, TimedEvery: -1})
+		Options{Views: []config.InboxView{{Name: "late", Query: "is:overdue"}, {Name: "recent", Query: "after:1h"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,8 +56,8 @@ func TestTimedViewsMeanNow(t *testing.T) {
 }
 
 // TestTimedViewsFollowTheClock: an idle is:overdue view shows what became
-// overdue without ctrl+r (the tick reads it again when the list is at
-// rest), and an after:1h view in use loses what grew too old while the
+// overdue without ctrl+r (it is read again every 30 s, and at rest
+// that reloads it), and an after:1h view in use loses what grew too old while the
 // cursor stays on a mention that still belongs.
 func TestTimedViewsFollowTheClock(t *testing.T) {
 	st := openStore(t, 0)
@@ -72,7 +72,7 @@ func TestTimedViewsFollowTheClock(t *testing.T) {
 		t.Fatal(err)
 	}
 	m, err := New(pane.Session{Ctx: context.Background(), Store: st, Actor: "ana", Styles: themes.New("dark", true), Now: func() time.Time { return clock }},
-		Options{Views: []config.InboxView{{Name: "late", Query: "is:overdue"}, {Name: "recent", Query: "after:1h"}}, TimedEvery: -1})
+		Options{Views: []config.InboxView{{Name: "late", Query: "is:overdue"}, {Name: "recent", Query: "after:1h"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,8 +82,7 @@ func TestTimedViewsFollowTheClock(t *testing.T) {
 		t.Fatalf("at start is:overdue lists %d, want the one 2h old", got)
 	}
 	tick := func() {
-		_, cmd := m.Update(timedTickMsg{})
-		run(m, cmd)
+		run(m, m.ReadTimed()) // what the session does every 30 s
 	}
 	tick()
 	if got := m.Loaded(); got != 1 {
