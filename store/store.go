@@ -24,7 +24,9 @@ import (
 )
 
 // SchemaVersion is the layout this binary reads and writes.
-const SchemaVersion = 1
+// 2 added the kind, lang and followers indexes (filled at the first open
+// of a schema 1 store).
+const SchemaVersion = 2
 
 // Bucket names.
 var (
@@ -248,7 +250,14 @@ func (s *Store) init() error {
 			return err
 		}
 		if needContacts {
-			return s.backfillContacts(tx)
+			if err := s.backfillContacts(tx); err != nil {
+				return err
+			}
+		}
+		// the buckets a newer schema adds are filled now: record it, so
+		// that an older binary, which would not keep them, refuses the file
+		if getU64(m.Get(keySchema)) < SchemaVersion {
+			return m.Put(keySchema, u64(SchemaVersion))
 		}
 		return nil
 	})
@@ -261,23 +270,29 @@ func (s *Store) init() error {
 func backfill(tx *bolt.Tx, isNew func(bucket []byte) bool) error {
 	var fill []*index
 	for _, ix := range indexes {
-		// a counted index has counters too; every counted index is as old
-		// as the store format, so only the flat ones are ever added
-		if !ix.counted && isNew(ix.bucket) {
+		if isNew(ix.bucket) {
 			fill = append(fill, ix)
 		}
 	}
 	if len(fill) > 0 {
+		// a counted index added later (kind, lang, followers: schema 2)
+		// gets its counters here too
+		counts := map[countRef]int64{}
 		err := tx.Bucket(bMentions).ForEach(func(tk, v []byte) error {
 			m, err := decodeMention(tk, v)
 			if err != nil {
 				return nil // db check reports a damaged record; it has no entries to add
 			}
+			st := storedStatus(m)
 			for _, ix := range fill {
 				b := tx.Bucket(ix.bucket)
+				b.FillPercent = fillPercent
 				for _, val := range ix.values(m) {
 					if err := b.Put(ixkey(val, tk), nil); err != nil {
 						return err
+					}
+					if ix.counted {
+						counts[countRef{ix.name, val, st}]++
 					}
 				}
 			}
@@ -285,6 +300,12 @@ func backfill(tx *bolt.Tx, isNew func(bucket []byte) bool) error {
 		})
 		if err != nil {
 			return fmt.Errorf("store: fill new indexes: %w", err)
+		}
+		cb := tx.Bucket(bCounts)
+		for ref, n := range counts {
+			if err := cb.Put([]byte(counterKey(ref.index, ref.value, ref.status)), u64(uint64(n))); err != nil {
+				return fmt.Errorf("store: fill new indexes: %w", err)
+			}
 		}
 	}
 	for _, f := range extraBackfills {
