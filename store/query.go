@@ -250,7 +250,7 @@ type walk struct {
 	lo, hi []byte
 	start  []byte
 	post   *post
-	mb     *bolt.Bucket
+	mb, sb *bolt.Bucket
 }
 
 // newWalk plans f in tx; nil when nothing can match.
@@ -260,7 +260,7 @@ func (s *Store) newWalk(tx *bolt.Tx, f Filter) (*walk, error) {
 	if err != nil || empty {
 		return nil, err
 	}
-	w := &walk{it: it, desc: !f.Oldest, post: newPost(f), mb: tx.Bucket(bMentions)}
+	w := &walk{it: it, desc: !f.Oldest, post: newPost(f), mb: tx.Bucket(bMentions), sb: tx.Bucket(bState)}
 	w.lo, w.hi = bounds(f)
 	w.start = w.hi
 	if !w.desc {
@@ -287,10 +287,11 @@ func (w *walk) record(cur []byte) (*domain.Mention, error) {
 	if v == nil {
 		return nil, fmt.Errorf("store: index points at missing record %x (run `switchboard db check`)", cur)
 	}
-	if w.post != nil && w.post.rejectRaw(v) {
+	st := w.sb.Get(cur)
+	if w.post != nil && w.post.rejectRaw(v, st) {
 		return nil, nil
 	}
-	return decodeMention(cur, v)
+	return withState(cur, v, st)
 }
 
 // matches reports whether the mention at timekey cur passes the walk's
@@ -301,10 +302,11 @@ func (w *walk) matches(cur []byte) (bool, error) {
 	if v == nil {
 		return false, fmt.Errorf("store: index points at missing record %x (run `switchboard db check`)", cur)
 	}
-	if w.post.rejectRaw(v) {
+	st := w.sb.Get(cur)
+	if w.post.rejectRaw(v, st) {
 		return false, nil
 	}
-	m, err := decodeMention(cur, v)
+	m, err := withState(cur, v, st)
 	if err != nil {
 		return false, err
 	}

@@ -86,6 +86,19 @@ func bruteStore(t *testing.T, n int) *store.Store {
 			t.Fatal(err)
 		}
 	}
+	// refetches after the actions: the record is written whole again
+	re = re[:0]
+	for _, m := range ms[n/10 : n/5] {
+		m.Text += " edited"
+		m.Author.Followers++
+		re = append(re, m)
+	}
+	if _, err := s.Ingest(re); err != nil {
+		t.Fatal(err)
+	}
+	if probs, err := s.Check(); err != nil || len(probs) != 0 {
+		t.Fatalf("db check: %v %v", probs, err)
+	}
 	return s
 }
 

@@ -50,9 +50,10 @@ func rawInt(v []byte, key string) (n int64, ok bool) {
 	return n, err == nil
 }
 
-// rejectRaw reports whether the record v surely fails one of p's
+// rejectRaw reports whether the record v, with the operator state st that
+// overrides its own (nil when none, see bState), surely fails one of p's
 // kind, language, followers, author or FYI conditions.
-func (p *post) rejectRaw(v []byte) bool {
+func (p *post) rejectRaw(v, st []byte) bool {
 	f := p.f
 	if f.Kinds != nil {
 		k, present, ok := rawString(v, `"kind":"`)
@@ -85,6 +86,9 @@ func (p *post) rejectRaw(v []byte) bool {
 		}
 	}
 	if f.FYI != nil {
+		if st != nil {
+			v = st // the state written since holds the mark
+		}
 		fyi := bytes.Contains(v, []byte(`"fyi":true`))
 		if fyi != *f.FYI {
 			return true

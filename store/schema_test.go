@@ -110,3 +110,60 @@ func queryIDs(t *testing.T, s *Store, f Filter) []uint64 {
 	}
 	return ids
 }
+
+// TestActionWritesStateNotRecord: an action changes the mention's state
+// without rewriting its record (the bulk action's cost), every read sees
+// the new state, undo restores it, and a refetch that writes the record
+// whole folds the state back into it.
+func TestActionWritesStateNotRecord(t *testing.T) {
+	s := openTemp(t, Options{})
+	res := seed(t, s, 5)
+	id := res.IDs[2]
+	raw := func() (rec, st []byte) {
+		s.view(func(tx *bolt.Tx) error {
+			tk, _ := timekeyOf(tx, id)
+			rec = append([]byte(nil), tx.Bucket(bMentions).Get(tk)...)
+			if v := tx.Bucket(bState).Get(tk); v != nil {
+				st = append([]byte(nil), v...)
+			}
+			return nil
+		})
+		return rec, st
+	}
+	before, _ := raw()
+	if _, err := s.Apply("ana", []uint64{id}, Action{Kind: domain.EventStatus, Value: string(domain.StatusDone)}); err != nil {
+		t.Fatal(err)
+	}
+	after, st := raw()
+	if !bytes.Equal(before, after) || st == nil {
+		t.Fatalf("the action rewrote the record (%v) or wrote no state (%s)", !bytes.Equal(before, after), st)
+	}
+	m, err := s.Get(id)
+	if err != nil || m.State.Status != domain.StatusDone || m.State.ResolvedAt.IsZero() {
+		t.Fatalf("Get after close: %+v %v", m.State, err)
+	}
+	if ids := queryIDs(t, s, Filter{Status: []domain.Status{domain.StatusDone}}); !slices.Equal(ids, []uint64{id}) {
+		t.Fatalf("is:done finds %v", ids)
+	}
+	if _, err := s.Undo("ana"); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := s.Get(id); m.State.Status != "" && m.State.Status != domain.StatusOpen {
+		t.Fatalf("after undo: %q", m.State.Status)
+	}
+	if _, err := s.Apply("ana", []uint64{id}, Action{Kind: domain.EventTag, Value: "vip"}); err != nil {
+		t.Fatal(err)
+	}
+	m, _ = s.Get(id)
+	m.Text = "hello world, edited"
+	if _, err := s.Ingest([]domain.Mention{m}); err != nil {
+		t.Fatal(err)
+	}
+	rec, st := raw()
+	if st != nil || !bytes.Contains(rec, []byte(`"vip"`)) || !bytes.Contains(rec, []byte("edited")) {
+		t.Fatalf("after a refetch the record should hold the state and no state be left apart: %s / %s", rec, st)
+	}
+	if probs, err := s.Check(); err != nil || len(probs) != 0 {
+		t.Fatalf("db check: %v %v", probs, err)
+	}
+}

@@ -25,13 +25,20 @@ import (
 
 // SchemaVersion is the layout this binary reads and writes.
 // 2 added the kind, lang and followers indexes (filled at the first open
-// of a schema 1 store).
+// of a schema 1 store) and the operator state bucket (bState), which a
+// schema 1 binary would not read.
 const SchemaVersion = 2
 
 // Bucket names.
 var (
 	bMeta     = []byte("meta")
 	bMentions = []byte("mentions") // timekey → record JSON
+	// bState holds the operator state of a mention an action changed
+	// since its record was last written (timekey → OperatorState JSON):
+	// an action then writes a few dozen bytes instead of the whole record,
+	// which for a bulk action is most of the store's pages. It overrides
+	// the record's "state"; writing the record (putMention) folds it back.
+	bState = []byte("mention_state")
 	bIDs      = []byte("ids")      // id(4) → timekey
 	bKeys     = []byte("keys")     // "platform:native" → id(4)
 	bCounts   = []byte("counts")   // index name 0 value → uint64
@@ -279,7 +286,7 @@ func backfill(tx *bolt.Tx, isNew func(bucket []byte) bool) error {
 		// gets its counters here too
 		counts := map[countRef]int64{}
 		err := tx.Bucket(bMentions).ForEach(func(tk, v []byte) error {
-			m, err := decodeMention(tk, v)
+			m, err := loadMention(tx, tk, v)
 			if err != nil {
 				return nil // db check reports a damaged record; it has no entries to add
 			}
@@ -348,7 +355,7 @@ func (s *Store) missingBuckets() bool {
 }
 
 func allBuckets() [][]byte {
-	bs := [][]byte{bMeta, bMentions, bIDs, bKeys, bCounts, bCursors, bEvents, bEvTarget, bEvActor, bUndone}
+	bs := [][]byte{bMeta, bMentions, bState, bIDs, bKeys, bCounts, bCursors, bEvents, bEvTarget, bEvActor, bUndone}
 	for _, ix := range indexes {
 		bs = append(bs, ix.bucket)
 	}
