@@ -38,12 +38,12 @@ var (
 	// an action then writes a few dozen bytes instead of the whole record,
 	// which for a bulk action is most of the store's pages. It overrides
 	// the record's "state"; writing the record (putMention) folds it back.
-	bState = []byte("mention_state")
-	bIDs      = []byte("ids")      // id(4) → timekey
-	bKeys     = []byte("keys")     // "platform:native" → id(4)
-	bCounts   = []byte("counts")   // index name 0 value → uint64
-	bCursors  = []byte("cursors")  // connector name → cursor
-	bEvents   = []byte("events")   // seq(8) → event JSON
+	bState    = []byte("mention_state")
+	bIDs      = []byte("ids")     // id(4) → timekey
+	bKeys     = []byte("keys")    // "platform:native" → id(4)
+	bCounts   = []byte("counts")  // index name 0 value → uint64
+	bCursors  = []byte("cursors") // connector name → cursor
+	bEvents   = []byte("events")  // seq(8) → event JSON
 	bEvTarget = []byte("ev_target")
 	bEvActor  = []byte("ev_actor")
 	bUndone   = []byte("undone") // group(8) → undo group(8)
