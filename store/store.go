@@ -11,11 +11,13 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -285,19 +287,16 @@ func backfill(tx *bolt.Tx, isNew func(bucket []byte) bool) error {
 		// a counted index added later (kind, lang, followers: schema 2)
 		// gets its counters here too
 		counts := map[countRef]int64{}
+		keys := make([][][]byte, len(fill))
 		err := tx.Bucket(bMentions).ForEach(func(tk, v []byte) error {
 			m, err := loadMention(tx, tk, v)
 			if err != nil {
 				return nil // db check reports a damaged record; it has no entries to add
 			}
 			st := storedStatus(m)
-			for _, ix := range fill {
-				b := tx.Bucket(ix.bucket)
-				b.FillPercent = fillPercent
+			for i, ix := range fill {
 				for _, val := range ix.values(m) {
-					if err := b.Put(ixkey(val, tk), nil); err != nil {
-						return err
-					}
+					keys[i] = append(keys[i], ixkey(val, tk))
 					if ix.counted {
 						counts[countRef{ix.name, val, st}]++
 					}
@@ -307,6 +306,20 @@ func backfill(tx *bolt.Tx, isNew func(bucket []byte) bool) error {
 		})
 		if err != nil {
 			return fmt.Errorf("store: fill new indexes: %w", err)
+		}
+		// written in key order: bbolt inserts into a node's sorted slice
+		// and splits nodes only at commit, so a million keys in record
+		// order (spread over each value's range) would take minutes
+		for i, ix := range fill {
+			slices.SortFunc(keys[i], bytes.Compare)
+			b := tx.Bucket(ix.bucket)
+			b.FillPercent = fillPercent
+			for _, k := range keys[i] {
+				if err := b.Put(k, nil); err != nil {
+					return fmt.Errorf("store: fill new indexes: %w", err)
+				}
+			}
+			keys[i] = nil
 		}
 		cb := tx.Bucket(bCounts)
 		for ref, n := range counts {
