@@ -219,10 +219,12 @@ func (w *txw) putMention(m *domain.Mention, tk []byte) error {
 }
 
 // putState writes m's operator state alone, over the state in its record
-// (see bState): every change of a stored mention's operator state that
+// (see bState), and m's stats record, which holds much of that state
+// (stats.go): every change of a stored mention's operator state that
 // leaves the rest of the record alone goes through here, as every whole
 // record goes through putMention, so a hook that must see each mention
-// write (derived per-mention data) is called from both.
+// write (derived per-mention data) is called from both. m is the whole
+// mention as it now is (loadMention's, changed), not its state alone.
 func (w *txw) putState(m *domain.Mention, tk []byte) error {
 	b, err := json.Marshal(&m.State)
 	if err != nil {
@@ -230,7 +232,10 @@ func (w *txw) putState(m *domain.Mention, tk []byte) error {
 	}
 	sb := w.tx.Bucket(bState)
 	sb.FillPercent = fillPercent
-	return sb.Put(tk, b)
+	if err := sb.Put(tk, b); err != nil {
+		return err
+	}
+	return w.putStats(m, tk)
 }
 
 // fillPercent is how full bbolt fills a page it splits; the store's keys
