@@ -397,3 +397,69 @@ func TestReportLeavesOutStreamItems(t *testing.T) {
 		}
 	}
 }
+
+// TestReportFollowsActionsAndUndo: a report built after bulk actions
+// (close, tag, assign, route, snooze) and after undoing them, which write
+// the mentions' state apart from their records, is the report computed
+// from the full records, for every grouping.
+func TestReportFollowsActionsAndUndo(t *testing.T) {
+	st := randomStore(t, 1200)
+	now := t0.Add(15 * 24 * time.Hour)
+	full := func(f store.Filter, fn func(*domain.Mention) bool) error { return st.Each(f, fn) }
+	var all []uint64
+	if err := st.Each(store.Filter{}, func(m *domain.Mention) bool { all = append(all, m.ID); return true }); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	compare := func(step string) {
+		t.Helper()
+		for _, q := range []string{"", "is:open", "is:closed", "tag:vip", "assignee:cem"} {
+			var f store.Filter
+			if q != "" {
+				parsed, err := query.Parse(q, query.Options{Me: "ana", Now: now})
+				if err != nil {
+					t.Fatal(q, err)
+				}
+				f = parsed.Filter
+			}
+			for _, by := range append([]string{""}, Groupings...) {
+				o := Options{By: by, Filter: f, Now: now}
+				got, err := Build(st, o)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := build(o, full)
+				if err != nil {
+					t.Fatal(err)
+				}
+				gj, _ := json.Marshal(got)
+				wj, _ := json.Marshal(want)
+				if string(gj) != string(wj) {
+					t.Fatalf("%s: query %q, by %q:\nstats   %s\nrecords %s", step, q, by, gj, wj)
+				}
+			}
+		}
+	}
+	compare("before")
+	actions := []store.Action{{Kind: domain.EventStatus, Value: "done"}, {Kind: domain.EventTag, Value: "vip"},
+		{Kind: domain.EventAssign, Value: "cem"}, {Kind: domain.EventRoute, Value: "social"},
+		{Kind: domain.EventStatus, Value: "snoozed", Until: now.Add(time.Hour)}}
+	for _, a := range actions {
+		var ids []uint64
+		for _, id := range all {
+			if rng.IntN(3) == 0 {
+				ids = append(ids, id)
+			}
+		}
+		if _, err := st.Apply("bob", ids, a); err != nil {
+			t.Fatal(a, err)
+		}
+		compare(fmt.Sprintf("after %s %s", a.Kind, a.Value))
+	}
+	for i := range actions {
+		if _, err := st.Undo("bob"); err != nil {
+			t.Fatal(err)
+		}
+		compare(fmt.Sprint("after undo ", i+1))
+	}
+}

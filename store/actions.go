@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,11 +48,18 @@ func (s *Store) Apply(actor string, ids []uint64, a Action) ([]domain.Event, err
 		return nil, err
 	}
 	w, err := s.update(func(w *txw) error {
+		// in time order: the state writes then arrive in key order, which
+		// bbolt inserts fastest (see flushEvents)
+		tks := make([][]byte, 0, len(ids))
 		for _, id := range ids {
 			tk, err := timekeyOf(w.tx, id)
 			if err != nil {
 				return fmt.Errorf("mention %d: %w", id, err)
 			}
+			tks = append(tks, tk)
+		}
+		slices.SortStableFunc(tks, bytes.Compare)
+		for _, tk := range tks {
 			old, err := getMention(w.tx, tk)
 			if err != nil {
 				return err
@@ -77,9 +85,10 @@ func (s *Store) Apply(actor string, ids []uint64, a Action) ([]domain.Event, err
 	return w.events, nil
 }
 
+// writeChange stores an operator action's change of m (its state only).
 func (w *txw) writeChange(old, m *domain.Mention, tk []byte, ev domain.Event) error {
 	w.reindex(old, m, tk)
-	if err := w.putMention(m, tk); err != nil {
+	if err := w.putState(m, tk); err != nil {
 		return err
 	}
 	if _, err := w.appendEvent(ev); err != nil {
@@ -541,7 +550,7 @@ func (s *Store) WakeSnoozed(now time.Time) (int, error) {
 		mb := tx.Bucket(bMentions)
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			tk := k[len(prefix):]
-			m, err := decodeMention(tk, mb.Get(tk))
+			m, err := loadMention(tx, tk, mb.Get(tk))
 			if err != nil {
 				return err
 			}

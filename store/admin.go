@@ -112,7 +112,7 @@ func (s *Store) Check() ([]Problem, error) {
 				report(where, "key has length %d, want %d", len(tk), timekeyLen)
 				return nil
 			}
-			m, err := decodeMention(tk, v)
+			m, err := loadMention(tx, tk, v)
 			if err != nil {
 				report(where, "record does not decode: %v", err)
 				return nil
@@ -207,7 +207,7 @@ func strayEntries(tx *bolt.Tx, ix *index, report func(string, string, ...any)) {
 			report("index "+ix.name, "entry %q points at missing mention %x", val, tk)
 			return nil
 		}
-		m, err := decodeMention(tk, v)
+		m, err := loadMention(tx, tk, v)
 		if err == nil && !slices.Contains(ix.values(m), val) {
 			report("index "+ix.name, "entry %q on mention %d, which no longer has that value", val, m.ID)
 		}

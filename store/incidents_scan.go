@@ -34,7 +34,8 @@ type StreamOptions struct {
 //
 // For speed the records carry only what detection needs: ID, Platform,
 // NativeID, Kind, Author (id, handle, name, verified), Text, Lang,
-// CreatedAt (to the second), Sentiment, State.Tags and State.IncidentID.
+// CreatedAt (to the second), Sentiment, State.Tags and State.IncidentID
+// (as an action last set them: from bState when it wrote them there).
 func (s *Store) StreamMentions(ctx context.Context, opts StreamOptions, fn func([]domain.Mention) error) (maxID uint64, err error) {
 	if opts.PageSize <= 0 {
 		opts.PageSize = 4096
@@ -60,6 +61,7 @@ func (s *Store) StreamMentions(ctx context.Context, opts StreamOptions, fn func(
 			var p page
 			p.err = s.view(func(tx *bolt.Tx) error {
 				c := tx.Bucket(bMentions).Cursor()
+				sb := tx.Bucket(bState)
 				k, v := c.Seek(lo)
 				if after != nil {
 					k, v = c.Seek(after)
@@ -76,9 +78,13 @@ func (s *Store) StreamMentions(ctx context.Context, opts StreamOptions, fn func(
 					if uint64(timekeyID(k)) > maxID {
 						continue
 					}
+					st := sb.Get(k) // the state an action wrote apart, if any
 					m, ok := decodeLite(v)
+					if ok && st != nil {
+						ok = liteState(&m, st)
+					}
 					if !ok {
-						full, err := decodeMention(k, v)
+						full, err := withState(k, v, st)
 						if err != nil {
 							return err
 						}
@@ -218,6 +224,31 @@ func decodeLite(b []byte) (domain.Mention, bool) {
 	}
 	l.ws()
 	return m, l.i == len(l.b)
+}
+
+// liteState puts the tags and incident of the operator state st (see
+// bState) in m in place of those decodeLite read from the record; false
+// when st is not what it expects.
+func liteState(m *domain.Mention, st []byte) bool {
+	m.State.Tags, m.State.IncidentID = nil, ""
+	l := lexer{b: st}
+	ok := l.object(func(key []byte) bool {
+		switch string(key) {
+		case "tags":
+			return l.array(func() bool {
+				s, ok := l.str()
+				m.State.Tags = append(m.State.Tags, s)
+				return ok
+			})
+		case "incident_id":
+			s, ok := l.str()
+			m.State.IncidentID = s
+			return ok
+		}
+		return l.skip()
+	})
+	l.ws()
+	return ok && l.i == len(l.b)
 }
 
 // lexer is a minimal JSON reader over one record.

@@ -417,3 +417,51 @@ func TestReadOnlyStoreWithoutIncidentBuckets(t *testing.T) {
 		t.Fatalf("AlertDismissals: %v %v", ds, err)
 	}
 }
+
+// TestStreamMentionsSeesActionsState: the tags and incident an action
+// set, which it writes apart from the record (bState), are what the
+// detection walk reads, as Get gives them.
+func TestStreamMentionsSeesActionsState(t *testing.T) {
+	s := openTemp(t, Options{})
+	var items []domain.Mention
+	for i := range 30 {
+		m := mention(domain.PlatformMastodon, fmt.Sprint(i), t0.Add(time.Duration(i)*time.Minute), "text")
+		if i%2 == 0 {
+			m.State.Tags = []string{"old"}
+		}
+		items = append(items, m)
+	}
+	res, err := s.Ingest(items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Apply("ana", res.IDs[:20], Action{Kind: domain.EventTag, Value: "bug"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Apply("ana", res.IDs[5:15], Action{Kind: domain.EventUntag, Value: "old"}); err != nil {
+		t.Fatal(err)
+	}
+	inc, err := s.DeclareIncident("ana", IncidentSpec{Title: "outage", Severity: domain.Sev2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LinkMentions("ana", inc.ID, res.IDs[10:25]); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	if _, err := s.StreamMentions(context.Background(), StreamOptions{PageSize: 7}, func(p []domain.Mention) error {
+		for _, m := range p {
+			n++
+			full, err := s.Get(m.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(m.State.Tags, full.State.Tags) || m.State.IncidentID != full.State.IncidentID {
+				t.Errorf("mention %d: the walk gives tags %v incident %q, Get %v %q", m.ID, m.State.Tags, m.State.IncidentID, full.State.Tags, full.State.IncidentID)
+			}
+		}
+		return nil
+	}); err != nil || n != 30 {
+		t.Fatalf("%d mentions, %v", n, err)
+	}
+}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"strconv"
 	"strings"
 
 	"switchboard/domain"
@@ -39,6 +40,16 @@ const (
 	// IndexAuthor lists each contact's mentions (value: the day and the
 	// contact key, platform:handle, see ContactKey).
 	IndexAuthor = "author"
+	// IndexKind, IndexLang and IndexFollowers narrow kind:, lang: and
+	// followers: (schema 2): counted, so a value nobody has answers at
+	// once, and the rarest condition drives the walk. The filter still
+	// checks the exact condition on each mention they yield.
+	IndexKind = "kind"
+	// IndexLang holds a mention's language and each shorter prefix of it
+	// at a "-" ("nl-be" and "nl"), lower case: lang:nl finds nl-BE.
+	IndexLang = "lang"
+	// IndexFollowers holds the author's follower band (see FollowerBand).
+	IndexFollowers = "followers"
 )
 
 var indexes = []*index{
@@ -97,6 +108,64 @@ var indexes = []*index{
 	{name: IndexAuthor, bucket: []byte("ix_author"), counted: false, values: func(m *domain.Mention) []string {
 		return []string{dayValue(dayOf(m.CreatedAt.Unix()), ContactKey(m.Platform, m.Author.Handle))}
 	}},
+	{name: IndexKind, bucket: []byte("ix_kind"), counted: true, values: func(m *domain.Mention) []string {
+		return []string{string(kindOf(m))}
+	}},
+	{name: IndexLang, bucket: []byte("ix_lang"), counted: true, values: func(m *domain.Mention) []string {
+		return langValues(m.Lang)
+	}},
+	{name: IndexFollowers, bucket: []byte("ix_followers"), counted: true, values: func(m *domain.Mention) []string {
+		return []string{strconv.FormatInt(FollowerBand(m.Author.Followers), 10)}
+	}},
+}
+
+// kindOf is a mention's kind, "mention" when it has none.
+func kindOf(m *domain.Mention) domain.Kind {
+	if m.Kind == "" {
+		return domain.KindMention
+	}
+	return m.Kind
+}
+
+// langValues are the lang index values of a language tag: the tag and
+// every prefix of it that ends before a "-", lower case.
+func langValues(tag string) []string {
+	tag = ixValue(strings.ToLower(tag))
+	out := []string{tag}
+	for i := len(tag) - 1; i > 0; i-- {
+		if tag[i] == '-' {
+			out = append(out, tag[:i])
+		}
+	}
+	return out
+}
+
+// FollowerBand is the lowest follower count of n's band: counts below 100
+// are bands of their own, larger ones are grouped by their first two
+// digits (100–109, 110–119, …, 990–999, 1,000–1,099, …), so a range query
+// reads few bands at every scale and at most two bands hold counts
+// outside the range.
+func FollowerBand(n int64) int64 {
+	if n < 100 {
+		return max(n, 0)
+	}
+	p := int64(1)
+	for n/p >= 100 {
+		p *= 10
+	}
+	return n / p * p
+}
+
+// nextFollowerBand is the lowest count of the band after b's.
+func nextFollowerBand(b int64) int64 {
+	if b < 100 {
+		return b + 1
+	}
+	p := int64(1)
+	for b/p >= 100 {
+		p *= 10
+	}
+	return b + p
 }
 
 // ParentKey is the key of the message m answers ("" for none): its

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -140,7 +142,7 @@ func (s *Store) Query(f Filter, after string, limit int) (Page, error) {
 			if err != nil {
 				return err
 			}
-			if w.post != nil && !w.post.match(m) {
+			if m == nil || w.post != nil && !w.post.match(m) {
 				continue
 			}
 			page.Mentions = append(page.Mentions, *m)
@@ -170,7 +172,7 @@ func (s *Store) Each(f Filter, fn func(m *domain.Mention) bool) error {
 			if err != nil {
 				return err
 			}
-			if w.post != nil && !w.post.match(m) {
+			if m == nil || w.post != nil && !w.post.match(m) {
 				continue
 			}
 			if !fn(m) {
@@ -179,6 +181,35 @@ func (s *Store) Each(f Filter, fn func(m *domain.Mention) bool) error {
 		}
 		return nil
 	})
+}
+
+// IDs lists the ids of every mention f matches, in f's order, in one read
+// transaction. It is "select all matching": the ids come from the index
+// keys (a timekey ends with the id), so a record is read only when f has
+// conditions no index answers, and then only the bytes those conditions
+// need (see rawPost).
+func (s *Store) IDs(f Filter) ([]uint64, error) {
+	var ids []uint64
+	err := s.view(func(tx *bolt.Tx) error {
+		w, err := s.newWalk(tx, f)
+		if err != nil || w == nil {
+			return err
+		}
+		for cur := w.it.seek(w.start); w.in(cur); cur = w.it.next() {
+			if w.post != nil {
+				ok, err := w.matches(cur)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					continue
+				}
+			}
+			ids = append(ids, uint64(timekeyID(cur)))
+		}
+		return nil
+	})
+	return ids, err
 }
 
 // Count counts the mentions f matches, stopping at limit (capped then
@@ -192,11 +223,11 @@ func (s *Store) Count(f Filter, limit int) (n int, capped bool, err error) {
 		}
 		for cur := w.it.seek(w.start); w.in(cur); cur = w.it.next() {
 			if w.post != nil {
-				m, err := w.record(cur)
+				ok, err := w.matches(cur)
 				if err != nil {
 					return err
 				}
-				if !w.post.match(m) {
+				if !ok {
 					continue
 				}
 			}
@@ -219,7 +250,7 @@ type walk struct {
 	lo, hi []byte
 	start  []byte
 	post   *post
-	mb     *bolt.Bucket
+	mb, sb *bolt.Bucket
 }
 
 // newWalk plans f in tx; nil when nothing can match.
@@ -229,7 +260,7 @@ func (s *Store) newWalk(tx *bolt.Tx, f Filter) (*walk, error) {
 	if err != nil || empty {
 		return nil, err
 	}
-	w := &walk{it: it, desc: !f.Oldest, post: newPost(f), mb: tx.Bucket(bMentions)}
+	w := &walk{it: it, desc: !f.Oldest, post: newPost(f), mb: tx.Bucket(bMentions), sb: tx.Bucket(bState)}
 	w.lo, w.hi = bounds(f)
 	w.start = w.hi
 	if !w.desc {
@@ -249,13 +280,37 @@ func (w *walk) in(cur []byte) bool {
 	return bytes.Compare(cur, w.hi) <= 0
 }
 
-// record decodes the mention at timekey cur.
+// record decodes the mention at timekey cur; nil (and no error) when its
+// raw record already fails the walk's unindexed conditions.
 func (w *walk) record(cur []byte) (*domain.Mention, error) {
 	v := w.mb.Get(cur)
 	if v == nil {
 		return nil, fmt.Errorf("store: index points at missing record %x (run `switchboard db check`)", cur)
 	}
-	return decodeMention(cur, v)
+	st := w.sb.Get(cur)
+	if w.post != nil && w.post.rejectRaw(v, st) {
+		return nil, nil
+	}
+	return withState(cur, v, st)
+}
+
+// matches reports whether the mention at timekey cur passes the walk's
+// unindexed conditions, decoding it only when the raw record does not rule
+// it out already.
+func (w *walk) matches(cur []byte) (bool, error) {
+	v := w.mb.Get(cur)
+	if v == nil {
+		return false, fmt.Errorf("store: index points at missing record %x (run `switchboard db check`)", cur)
+	}
+	st := w.sb.Get(cur)
+	if w.post.rejectRaw(v, st) {
+		return false, nil
+	}
+	m, err := withState(cur, v, st)
+	if err != nil {
+		return false, err
+	}
+	return w.post.match(m), nil
 }
 
 // bounds are the lowest and highest timekeys f allows.
@@ -293,6 +348,19 @@ func (s *Store) plan(tx *bolt.Tx, f Filter) (it iterator, empty bool, err error)
 	add(IndexBand, strs(f.Bands))
 	add(IndexPriority, strs(f.Priorities))
 	add(IndexConversation, f.Conversations)
+	add(IndexKind, strs(f.Kinds))
+	if f.Langs != nil {
+		vals := []string{}
+		for _, l := range f.Langs {
+			vals = append(vals, ixValue(strings.ToLower(l)))
+		}
+		add(IndexLang, vals)
+	}
+	if f.Followers != nil {
+		if vals, ok := followerBands(tx, *f.Followers); ok {
+			add(IndexFollowers, vals)
+		}
+	}
 	if f.Escalated {
 		var vals []string
 		for v := range readCounts(tx, IndexIncident) {
@@ -380,6 +448,37 @@ func (s *Store) plan(tx *bolt.Tx, f Filter) (it iterator, empty bool, err error)
 	return &leapfrog{its: its, desc: desc}, false, nil
 }
 
+// maxBands is the most follower bands a followers: range reads through
+// the index; a wider range (most of the store, as a rule) is left to the
+// check on each mention.
+const maxBands = 48
+
+// followerBands are the follower index values (bands holding mentions)
+// that overlap r; ok is false when there are more than maxBands of them.
+func followerBands(tx *bolt.Tx, r Range) (vals []string, ok bool) {
+	lo, hi := int64(0), int64(math.MaxInt64)
+	if r.Min != nil {
+		lo = max(*r.Min, 0)
+	}
+	if r.Max != nil {
+		hi = *r.Max
+	}
+	vals = []string{}
+	if hi < lo {
+		return vals, true
+	}
+	for v := range readCounts(tx, IndexFollowers) {
+		b, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || b < FollowerBand(lo) || b > hi {
+			continue
+		}
+		if vals = append(vals, v); len(vals) > maxBands {
+			return nil, false
+		}
+	}
+	return vals, true
+}
+
 func strs[T ~string](xs []T) []string {
 	if xs == nil {
 		return nil
@@ -407,6 +506,8 @@ func condIter(tx *bolt.Tx, c cond, desc bool) iterator {
 type iterator interface {
 	// seek moves to the first timekey at or beyond tk in the walk's
 	// direction (≤ tk newest-first, ≥ tk oldest-first); nil at the end.
+	// A walk never seeks back behind a timekey it was already given, so
+	// an iterator may answer from where it is (see prefixIter).
 	seek(tk []byte) []byte
 	// next moves past the current timekey.
 	next() []byte
@@ -419,6 +520,12 @@ type prefixIter struct {
 	prefix []byte
 	desc   bool
 	buf    []byte
+	// cur is the timekey the cursor is on (nil before the first seek or
+	// at the end) and at the target of the last seek, so that a seek a
+	// few keys ahead (a leapfrog over two dense indexes) steps instead of
+	// searching the tree from the root.
+	cur, at []byte
+	done    bool
 }
 
 func (p *prefixIter) key(tk []byte) []byte {
@@ -428,12 +535,43 @@ func (p *prefixIter) key(tk []byte) []byte {
 
 func (p *prefixIter) yield(k []byte) []byte {
 	if k == nil || len(k) != len(p.prefix)+timekeyLen || !bytes.HasPrefix(k, p.prefix) {
+		p.cur, p.done = nil, true
 		return nil
 	}
-	return k[len(p.prefix):]
+	p.cur = k[len(p.prefix):]
+	return p.cur
 }
 
+// reached reports whether a is at or beyond b in the walk's direction.
+func reached(a, b []byte, desc bool) bool {
+	c := bytes.Compare(a, b)
+	return c == 0 || desc == (c < 0)
+}
+
+// steps is how many keys a seek steps over before it searches instead.
+const steps = 4
+
 func (p *prefixIter) seek(tk []byte) []byte {
+	if p.at != nil && reached(tk, p.at, p.desc) {
+		// further along than the last seek: the answer is at or after
+		// the current key
+		p.at = append(p.at[:0], tk...)
+		if p.done {
+			return nil
+		}
+		for range steps {
+			if p.cur == nil || reached(p.cur, tk, p.desc) {
+				return p.cur
+			}
+			p.next()
+		}
+		if p.cur == nil || reached(p.cur, tk, p.desc) {
+			return p.cur
+		}
+	} else {
+		p.at = append(p.at[:0], tk...)
+	}
+	p.done = false
 	want := p.key(tk)
 	k, _ := p.c.Seek(want)
 	if p.desc {
@@ -447,6 +585,9 @@ func (p *prefixIter) seek(tk []byte) []byte {
 }
 
 func (p *prefixIter) next() []byte {
+	if p.done {
+		return nil
+	}
 	var k []byte
 	if p.desc {
 		k, _ = p.c.Prev()
@@ -475,10 +616,15 @@ type dayIter struct {
 	desc     bool
 	min, max uint16
 	day      int
+	entered  bool
 	in       prefixIter
 }
 
 func (d *dayIter) enter(day int) {
+	if d.entered && d.day == day {
+		return // the same day: its iterator goes on from where it is
+	}
+	d.entered = true
 	d.day = day
 	d.in = prefixIter{c: d.c, prefix: ixprefix(dayValue(uint16(day), d.word)), desc: d.desc, buf: d.in.buf}
 }
@@ -551,6 +697,15 @@ func (u *union) pick() []byte {
 }
 
 func (u *union) seek(tk []byte) []byte {
+	if len(u.cur) == len(u.its) {
+		// a member already at or beyond tk, or at its end, stays
+		for i, c := range u.cur {
+			if c != nil && !reached(c, tk, u.desc) {
+				u.cur[i] = u.its[i].seek(tk)
+			}
+		}
+		return u.pick()
+	}
 	u.cur = u.cur[:0]
 	for _, it := range u.its {
 		u.cur = append(u.cur, it.seek(tk))

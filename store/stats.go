@@ -6,8 +6,9 @@ package store
 // keyed by the mention's timekey in a bucket of their own. A report over a
 // window is a range scan of these ~60-byte records instead of decoding
 // each ~1.4 KB JSON record. They are written in the same transaction as the
-// record (putMention), built from the records at open for a store written
-// without them, and checked by Check.
+// record (putMention), or with the operator state an action writes apart
+// (putState), built from the records at open for a store written without
+// them, and checked by Check.
 
 import (
 	"bytes"
@@ -287,7 +288,7 @@ func (d *statsDecoder) decode(tk, v []byte) (*domain.Mention, error) {
 	return m, nil
 }
 
-// putStats writes m's stats record (called by putMention).
+// putStats writes m's stats record (called by putMention and putState).
 func (w *txw) putStats(m *domain.Mention, tk []byte) error {
 	b := w.tx.Bucket(bStats)
 	b.FillPercent = fillPercent
@@ -324,7 +325,8 @@ func backfillStats(tx *bolt.Tx, isNew func([]byte) bool) error {
 	sb := tx.Bucket(bStats)
 	sb.FillPercent = 1 // written in key order, never split again
 	err := tx.Bucket(bMentions).ForEach(func(tk, v []byte) error {
-		m, err := decodeMention(tk, v)
+		// with the state an action wrote apart (bState), as putState does
+		m, err := loadMention(tx, tk, v)
 		if err != nil {
 			return nil // db check reports the damaged record
 		}

@@ -473,3 +473,119 @@ func BenchmarkDecodeStats(b *testing.B) {
 		}
 	}
 }
+
+// TestStatsFollowStateWrites: every action that changes a mention's
+// operator state (written apart, see putState) and every undo of one
+// keeps its stats record equal to the mention as the full records give
+// it: Check finds nothing, and the figures by status, tag, team and
+// assignee from the stats scan are the ones a scan of the full records
+// gives. A store whose stats are rebuilt at open while actions' states
+// are in bState gets them right too.
+func TestStatsFollowStateWrites(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sb.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { s.Close() }()
+	ids := statsStore(t, s, 21, 600)
+	rng := rand.New(rand.NewPCG(21, 22))
+	some := func() []uint64 {
+		var out []uint64
+		for _, id := range ids {
+			if rng.IntN(4) == 0 {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	tally := func(each func(Filter, func(*domain.Mention) bool) error) map[string]int {
+		got := map[string]int{}
+		if err := each(Filter{}, func(m *domain.Mention) bool {
+			got["status "+string(m.State.Status)]++
+			got["team "+m.State.Team]++
+			got["assignee "+m.State.Assignee]++
+			got["priority "+string(m.State.Priority)]++
+			got["incident "+m.State.IncidentID]++
+			for _, tag := range m.State.Tags {
+				got["tag "+tag]++
+			}
+			if !m.State.ResolvedAt.IsZero() {
+				got["resolved"]++
+			}
+			if !m.State.RespondedAt.IsZero() {
+				got["responded"]++
+			}
+			if !m.State.SnoozedUntil.IsZero() {
+				got["snoozed until"]++
+			}
+			return true
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	stats := func(f Filter, fn func(*domain.Mention) bool) error {
+		from, err := s.EachFigures(f, fn)
+		if err == nil && !from {
+			t.Fatalf("filter %+v not answered from the stats", f)
+		}
+		return err
+	}
+	check := func(step string) {
+		t.Helper()
+		if probs, err := s.Check(); err != nil || len(probs) != 0 {
+			t.Fatalf("%s: check: %d problems, the first %v; %v", step, len(probs), probs[:min(len(probs), 3)], err)
+		}
+		want, got := tally(s.Each), tally(stats)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: the stats count\n%v\nthe records\n%v", step, got, want)
+		}
+		for _, f := range []Filter{{Status: []domain.Status{domain.StatusDone}}, {Tags: []string{"vip"}}, {Assignees: []string{"cem"}}, {Teams: []string{"social"}, Oldest: true}} {
+			if got, want := figures(t, stats, f), figures(t, s.Each, f); !slices.Equal(got, want) {
+				t.Fatalf("%s: filter %+v: the stats give %d mentions, the records %d", step, f, len(got), len(want))
+			}
+		}
+	}
+	check("ingest and statsStore's actions")
+	actions := []Action{{Kind: domain.EventStatus, Value: "done"}, {Kind: domain.EventTag, Value: "vip"}, {Kind: domain.EventAssign, Value: "cem"},
+		{Kind: domain.EventStatus, Value: "snoozed", Until: t0.Add(3 * 24 * time.Hour)}, {Kind: domain.EventRoute, Value: "social"},
+		{Kind: domain.EventPriority, Value: "high"}, {Kind: domain.EventAnswered, Value: "answered"}, {Kind: domain.EventUntag, Value: "later"},
+		{Kind: domain.EventStatus, Value: "open"}}
+	applied := 0
+	for _, a := range actions {
+		if _, err := s.Apply("bob", some(), a); err != nil {
+			if err == ErrNoChange {
+				continue
+			}
+			t.Fatal(a, err)
+		}
+		applied++
+		check(fmt.Sprintf("after %s %s", a.Kind, a.Value))
+	}
+	inc, err := s.DeclareIncident("bob", IncidentSpec{Title: "outage", Severity: domain.Sev2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LinkMentions("bob", inc.ID, some()); err != nil {
+		t.Fatal(err)
+	}
+	check("after linking to an incident")
+	if n, err := s.WakeSnoozed(t0.Add(4 * 24 * time.Hour)); err != nil || n == 0 {
+		t.Fatalf("woke %d, %v", n, err)
+	}
+	check("after waking the snoozed")
+	for i := range applied + 1 { // the link and the actions
+		if _, err := s.Undo("bob"); err != nil {
+			t.Fatal(i, err)
+		}
+		check(fmt.Sprint("after undo ", i+1))
+	}
+	// stats rebuilt at open from records whose state an action wrote apart
+	dropStats(t, s)
+	s.Close()
+	if s, err = Open(path, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	check("after the rebuild at open")
+}

@@ -11,11 +11,13 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -24,17 +26,26 @@ import (
 )
 
 // SchemaVersion is the layout this binary reads and writes.
-const SchemaVersion = 1
+// 2 added the kind, lang and followers indexes (filled at the first open
+// of a schema 1 store) and the operator state bucket (bState), which a
+// schema 1 binary would not read.
+const SchemaVersion = 2
 
 // Bucket names.
 var (
 	bMeta     = []byte("meta")
 	bMentions = []byte("mentions") // timekey → record JSON
-	bIDs      = []byte("ids")      // id(4) → timekey
-	bKeys     = []byte("keys")     // "platform:native" → id(4)
-	bCounts   = []byte("counts")   // index name 0 value → uint64
-	bCursors  = []byte("cursors")  // connector name → cursor
-	bEvents   = []byte("events")   // seq(8) → event JSON
+	// bState holds the operator state of a mention an action changed
+	// since its record was last written (timekey → OperatorState JSON):
+	// an action then writes a few dozen bytes instead of the whole record,
+	// which for a bulk action is most of the store's pages. It overrides
+	// the record's "state"; writing the record (putMention) folds it back.
+	bState    = []byte("mention_state")
+	bIDs      = []byte("ids")     // id(4) → timekey
+	bKeys     = []byte("keys")    // "platform:native" → id(4)
+	bCounts   = []byte("counts")  // index name 0 value → uint64
+	bCursors  = []byte("cursors") // connector name → cursor
+	bEvents   = []byte("events")  // seq(8) → event JSON
 	bEvTarget = []byte("ev_target")
 	bEvActor  = []byte("ev_actor")
 	bUndone   = []byte("undone") // group(8) → undo group(8)
@@ -248,7 +259,14 @@ func (s *Store) init() error {
 			return err
 		}
 		if needContacts {
-			return s.backfillContacts(tx)
+			if err := s.backfillContacts(tx); err != nil {
+				return err
+			}
+		}
+		// the buckets a newer schema adds are filled now: record it, so
+		// that an older binary, which would not keep them, refuses the file
+		if getU64(m.Get(keySchema)) < SchemaVersion {
+			return m.Put(keySchema, u64(SchemaVersion))
 		}
 		return nil
 	})
@@ -261,23 +279,26 @@ func (s *Store) init() error {
 func backfill(tx *bolt.Tx, isNew func(bucket []byte) bool) error {
 	var fill []*index
 	for _, ix := range indexes {
-		// a counted index has counters too; every counted index is as old
-		// as the store format, so only the flat ones are ever added
-		if !ix.counted && isNew(ix.bucket) {
+		if isNew(ix.bucket) {
 			fill = append(fill, ix)
 		}
 	}
 	if len(fill) > 0 {
+		// a counted index added later (kind, lang, followers: schema 2)
+		// gets its counters here too
+		counts := map[countRef]int64{}
+		keys := make([][][]byte, len(fill))
 		err := tx.Bucket(bMentions).ForEach(func(tk, v []byte) error {
-			m, err := decodeMention(tk, v)
+			m, err := loadMention(tx, tk, v)
 			if err != nil {
 				return nil // db check reports a damaged record; it has no entries to add
 			}
-			for _, ix := range fill {
-				b := tx.Bucket(ix.bucket)
+			st := storedStatus(m)
+			for i, ix := range fill {
 				for _, val := range ix.values(m) {
-					if err := b.Put(ixkey(val, tk), nil); err != nil {
-						return err
+					keys[i] = append(keys[i], ixkey(val, tk))
+					if ix.counted {
+						counts[countRef{ix.name, val, st}]++
 					}
 				}
 			}
@@ -285,6 +306,26 @@ func backfill(tx *bolt.Tx, isNew func(bucket []byte) bool) error {
 		})
 		if err != nil {
 			return fmt.Errorf("store: fill new indexes: %w", err)
+		}
+		// written in key order: bbolt inserts into a node's sorted slice
+		// and splits nodes only at commit, so a million keys in record
+		// order (spread over each value's range) would take minutes
+		for i, ix := range fill {
+			slices.SortFunc(keys[i], bytes.Compare)
+			b := tx.Bucket(ix.bucket)
+			b.FillPercent = fillPercent
+			for _, k := range keys[i] {
+				if err := b.Put(k, nil); err != nil {
+					return fmt.Errorf("store: fill new indexes: %w", err)
+				}
+			}
+			keys[i] = nil
+		}
+		cb := tx.Bucket(bCounts)
+		for ref, n := range counts {
+			if err := cb.Put([]byte(counterKey(ref.index, ref.value, ref.status)), u64(uint64(n))); err != nil {
+				return fmt.Errorf("store: fill new indexes: %w", err)
+			}
 		}
 	}
 	for _, f := range extraBackfills {
@@ -327,7 +368,7 @@ func (s *Store) missingBuckets() bool {
 }
 
 func allBuckets() [][]byte {
-	bs := [][]byte{bMeta, bMentions, bIDs, bKeys, bCounts, bCursors, bEvents, bEvTarget, bEvActor, bUndone}
+	bs := [][]byte{bMeta, bMentions, bState, bIDs, bKeys, bCounts, bCursors, bEvents, bEvTarget, bEvActor, bUndone}
 	for _, ix := range indexes {
 		bs = append(bs, ix.bucket)
 	}

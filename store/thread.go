@@ -510,7 +510,7 @@ func (c *conv) indexChild(ix *index, value string, pos []byte, desc bool, inRang
 		if v == nil {
 			return nil, fmt.Errorf("store: index %s points at missing record %x (run `switchboard db check`)", ix.name, tk)
 		}
-		m, err := decodeMention(append([]byte(nil), tk...), v)
+		m, err := loadMention(c.tx, append([]byte(nil), tk...), v)
 		if err != nil {
 			return nil, err
 		}

@@ -195,8 +195,10 @@ func sameIndexedWords(a, b *domain.Mention) bool {
 		dayOf(a.CreatedAt.Unix()) == dayOf(b.CreatedAt.Unix())
 }
 
-// putMention writes the record and its stats record (stats.go): it is
-// the one place a mention is written, so the two always agree.
+// putMention writes the record, operator state included, and its stats
+// record (stats.go): every write of a whole mention record goes through
+// here (an action that changes only the operator state goes through
+// putState).
 func (w *txw) putMention(m *domain.Mention, tk []byte) error {
 	b, err := json.Marshal(m)
 	if err != nil {
@@ -205,6 +207,32 @@ func (w *txw) putMention(m *domain.Mention, tk []byte) error {
 	mb := w.tx.Bucket(bMentions)
 	mb.FillPercent = fillPercent
 	if err := mb.Put(tk, b); err != nil {
+		return err
+	}
+	// the record holds the state now: drop a state written by an action
+	if sb := w.tx.Bucket(bState); sb.Get(tk) != nil {
+		if err := sb.Delete(tk); err != nil {
+			return err
+		}
+	}
+	return w.putStats(m, tk)
+}
+
+// putState writes m's operator state alone, over the state in its record
+// (see bState), and m's stats record, which holds much of that state
+// (stats.go): every change of a stored mention's operator state that
+// leaves the rest of the record alone goes through here, as every whole
+// record goes through putMention, so a hook that must see each mention
+// write (derived per-mention data) is called from both. m is the whole
+// mention as it now is (loadMention's, changed), not its state alone.
+func (w *txw) putState(m *domain.Mention, tk []byte) error {
+	b, err := json.Marshal(&m.State)
+	if err != nil {
+		return fmt.Errorf("store: encode mention state: %w", err)
+	}
+	sb := w.tx.Bucket(bState)
+	sb.FillPercent = fillPercent
+	if err := sb.Put(tk, b); err != nil {
 		return err
 	}
 	return w.putStats(m, tk)
@@ -305,15 +333,38 @@ func evIndexKey(s string, seq uint64) []byte {
 	return append(k, u64(seq)...)
 }
 
-// getMention loads the record at tk.
+// getMention loads the mention at tk, its operator state as it is now.
 func getMention(tx *bolt.Tx, tk []byte) (*domain.Mention, error) {
 	v := tx.Bucket(bMentions).Get(tk)
 	if v == nil {
 		return nil, ErrNotFound
 	}
-	return decodeMention(tk, v)
+	return loadMention(tx, tk, v)
 }
 
+// loadMention decodes the record v at tk with its operator state as it is
+// now (from bState when an action wrote it there).
+func loadMention(tx *bolt.Tx, tk, v []byte) (*domain.Mention, error) {
+	return withState(tk, v, tx.Bucket(bState).Get(tk))
+}
+
+// withState decodes the record v at tk and, when st is not nil, puts the
+// operator state st in place of the record's.
+func withState(tk, v, st []byte) (*domain.Mention, error) {
+	m, err := decodeMention(tk, v)
+	if err != nil || st == nil {
+		return m, err
+	}
+	m.State = domain.OperatorState{}
+	if err := json.Unmarshal(st, &m.State); err != nil {
+		return nil, fmt.Errorf("store: damaged operator state of %x: %w", tk, err)
+	}
+	return m, nil
+}
+
+// decodeMention decodes the record v at tk as written, without the
+// operator state an action wrote since (see loadMention): for what does
+// not depend on the state.
 func decodeMention(tk, v []byte) (*domain.Mention, error) {
 	m := new(domain.Mention)
 	if err := json.Unmarshal(v, m); err != nil {
