@@ -82,3 +82,33 @@ func BenchmarkCompileDefaultSpec(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkScanDefault280 is the term automaton's scan of the folded draft
+// alone: "offsets" as it runs (row offsets, the final mark in the low
+// bit), "states" with the same table holding state numbers, the layout
+// it replaced.
+func BenchmarkScanDefault280(b *testing.B) {
+	a := Default().ac
+	if !a.offsets {
+		b.Skip("the default pack's table does not hold row offsets")
+	}
+	var f folded
+	f.fold(draft280)
+	states := *a
+	states.delta16 = make([]uint16, len(a.delta16))
+	for i, v := range a.delta16 {
+		states.delta16[i] = (v &^ 1) / uint16(a.nclass)
+	}
+	states.offsets = false
+	hits := 0
+	for _, c := range []struct {
+		name string
+		a    *automaton
+	}{{"offsets", a}, {"states", &states}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				c.a.scan(f.b, func(int32, int) { hits++ })
+			}
+		})
+	}
+}

@@ -232,17 +232,8 @@ func TestReportFromStatsEqualsFullRecords(t *testing.T) {
 			for _, w := range windows {
 				for _, by := range append([]string{""}, Groupings...) {
 					o := Options{Since: w[0], Until: w[1], By: by, Filter: f, Clock: clock, Now: now, Loc: ams}
-					got, err := Build(st, o)
-					if err != nil {
-						t.Fatal(err)
-					}
-					want, err := build(o, full)
-					if err != nil {
-						t.Fatal(err)
-					}
-					gj, _ := json.Marshal(got)
-					wj, _ := json.Marshal(want)
-					if string(gj) != string(wj) {
+					want, gj, wj := fromStatsAndRecords(t, st, o, full)
+					if gj != wj {
 						t.Fatalf("query %q, window %v, by %q, business hours %v:\nstats   %s\nrecords %s", q, w, by, clock != nil, gj, wj)
 					}
 					if want.Total.Mentions > 0 && w[0].IsZero() && by == "team" && q == "" && (want.Total.Overdue == 0 || want.Total.Resolved == 0 || want.Total.Responded == 0) {
@@ -423,18 +414,7 @@ func TestReportFollowsActionsAndUndo(t *testing.T) {
 				f = parsed.Filter
 			}
 			for _, by := range append([]string{""}, Groupings...) {
-				o := Options{By: by, Filter: f, Now: now}
-				got, err := Build(st, o)
-				if err != nil {
-					t.Fatal(err)
-				}
-				want, err := build(o, full)
-				if err != nil {
-					t.Fatal(err)
-				}
-				gj, _ := json.Marshal(got)
-				wj, _ := json.Marshal(want)
-				if string(gj) != string(wj) {
+				if _, gj, wj := fromStatsAndRecords(t, st, Options{By: by, Filter: f, Now: now}, full); gj != wj {
 					t.Fatalf("%s: query %q, by %q:\nstats   %s\nrecords %s", step, q, by, gj, wj)
 				}
 			}
@@ -462,4 +442,22 @@ func TestReportFollowsActionsAndUndo(t *testing.T) {
 		}
 		compare(fmt.Sprint("after undo ", i+1))
 	}
+}
+
+// fromStatsAndRecords builds the report of o twice: as Build does (from
+// the stats records where it can) and from the full records (each), and
+// gives the latter with both as JSON.
+func fromStatsAndRecords(t *testing.T, st *store.Store, o Options, each func(store.Filter, func(*domain.Mention) bool) error) (records Report, statsJSON, recordsJSON string) {
+	t.Helper()
+	got, err := Build(st, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := build(o, each)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gj, _ := json.Marshal(got)
+	wj, _ := json.Marshal(want)
+	return want, string(gj), string(wj)
 }

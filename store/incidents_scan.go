@@ -200,22 +200,7 @@ func decodeLite(b []byte) (domain.Mention, bool) {
 				return ok
 			})
 		case "state":
-			return l.object(func(key []byte) bool {
-				switch string(key) {
-				case "tags":
-					m.State.Tags = m.State.Tags[:0]
-					return l.array(func() bool {
-						s, ok := l.str()
-						m.State.Tags = append(m.State.Tags, s)
-						return ok
-					})
-				case "incident_id":
-					s, ok := l.str()
-					m.State.IncidentID = s
-					return ok
-				}
-				return l.skip()
-			})
+			return l.object(func(key []byte) bool { return liteStateKey(&l, &m, key) })
 		}
 		return l.skip()
 	})
@@ -232,21 +217,7 @@ func decodeLite(b []byte) (domain.Mention, bool) {
 func liteState(m *domain.Mention, st []byte) bool {
 	m.State.Tags, m.State.IncidentID = nil, ""
 	l := lexer{b: st}
-	ok := l.object(func(key []byte) bool {
-		switch string(key) {
-		case "tags":
-			return l.array(func() bool {
-				s, ok := l.str()
-				m.State.Tags = append(m.State.Tags, s)
-				return ok
-			})
-		case "incident_id":
-			s, ok := l.str()
-			m.State.IncidentID = s
-			return ok
-		}
-		return l.skip()
-	})
+	ok := l.object(func(key []byte) bool { return liteStateKey(&l, m, key) })
 	l.ws()
 	return ok && l.i == len(l.b)
 }
@@ -467,3 +438,22 @@ var interned = func() map[string]string {
 	}
 	return m
 }()
+
+// liteStateKey reads one key of an operator state object into m: the tags
+// and the incident, what the detection walk needs; the rest is skipped.
+func liteStateKey(l *lexer, m *domain.Mention, key []byte) bool {
+	switch string(key) {
+	case "tags":
+		m.State.Tags = m.State.Tags[:0]
+		return l.array(func() bool {
+			s, ok := l.str()
+			m.State.Tags = append(m.State.Tags, s)
+			return ok
+		})
+	case "incident_id":
+		s, ok := l.str()
+		m.State.IncidentID = s
+		return ok
+	}
+	return l.skip()
+}

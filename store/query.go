@@ -190,7 +190,18 @@ func (s *Store) Each(f Filter, fn func(m *domain.Mention) bool) error {
 // need (see rawPost).
 func (s *Store) IDs(f Filter) ([]uint64, error) {
 	var ids []uint64
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.eachKey(f, func(cur []byte) bool {
+		ids = append(ids, uint64(timekeyID(cur)))
+		return true
+	})
+	return ids, err
+}
+
+// eachKey calls fn with the timekey of every mention f matches, in f's
+// order, in one read transaction, until fn returns false; a record is
+// read only for the conditions no index answers (w.matches).
+func (s *Store) eachKey(f Filter, fn func(cur []byte) bool) error {
+	return s.view(func(tx *bolt.Tx) error {
 		w, err := s.newWalk(tx, f)
 		if err != nil || w == nil {
 			return err
@@ -205,38 +216,24 @@ func (s *Store) IDs(f Filter) ([]uint64, error) {
 					continue
 				}
 			}
-			ids = append(ids, uint64(timekeyID(cur)))
+			if !fn(cur) {
+				return nil
+			}
 		}
 		return nil
 	})
-	return ids, err
 }
 
 // Count counts the mentions f matches, stopping at limit (capped then
 // reports that the count is at least limit). It walks the same indexes as
 // Query and decodes a record only when f has unindexed conditions.
 func (s *Store) Count(f Filter, limit int) (n int, capped bool, err error) {
-	err = s.view(func(tx *bolt.Tx) error {
-		w, err := s.newWalk(tx, f)
-		if err != nil || w == nil {
-			return err
+	err = s.eachKey(f, func([]byte) bool {
+		if n++; limit > 0 && n >= limit {
+			capped = true
+			return false
 		}
-		for cur := w.it.seek(w.start); w.in(cur); cur = w.it.next() {
-			if w.post != nil {
-				ok, err := w.matches(cur)
-				if err != nil {
-					return err
-				}
-				if !ok {
-					continue
-				}
-			}
-			if n++; limit > 0 && n >= limit {
-				capped = true
-				return nil
-			}
-		}
-		return nil
+		return true
 	})
 	return n, capped, err
 }

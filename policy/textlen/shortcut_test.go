@@ -21,7 +21,7 @@ func TestNextClusterShortcut(t *testing.T) {
 		firsts = append(firsts, r)
 	}
 	for _, r1 := range firsts {
-		for r2 := rune(0); r2 < 0x300; r2++ {
+		for r2 := rune(0); r2 < 0x380; r2++ { // past U+0300, so a shortcut taken too far fails here
 			for _, tail := range []string{"", "x", "\u0301", "\u200d\u00a9"} {
 				s := string(r1) + string(r2) + tail
 				want, _, _, _ := uniseg.FirstGraphemeClusterInString(s, -1)

@@ -16,23 +16,8 @@ import (
 // started: refreshing, switching back to it and its tab count all read
 // the clock again.
 func TestTimedViewsMeanNow(t *testing.T) {
-	st := openStore(t, 0)
 	clock := now
-	high := domain.OperatorState{Priority: domain.PriorityHigh} // the default clock's target: an hour
-	ms := []domain.Mention{
-		{Platform: domain.PlatformX, NativeID: "late", Author: domain.Author{Handle: "@a"}, Text: "where is my order?", CreatedAt: now.Add(-2 * time.Hour), State: high},
-		{Platform: domain.PlatformX, NativeID: "soon", Author: domain.Author{Handle: "@b"}, Text: "where is my parcel?", CreatedAt: now.Add(-40 * time.Minute), State: high},
-	}
-	if _, err := st.Ingest(ms); err != nil {
-		t.Fatal(err)
-	}
-	m, err := New(pane.Session{Ctx: context.Background(), Store: st, Actor: "ana", Styles: themes.New("dark", true), Now: func() time.Time { return clock }},
-		Options{Views: []config.InboxView{{Name: "late", Query: "is:overdue"}, {Name: "recent", Query: "after:1h"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.SetSize(120, 30)
-	run(m, m.Init())
+	m := timedModel(t, &clock, false)
 	if got := m.Loaded(); got != 1 {
 		t.Fatalf("at start is:overdue lists %d, want the one 2h old", got)
 	}
@@ -60,24 +45,8 @@ func TestTimedViewsMeanNow(t *testing.T) {
 // that reloads it), and an after:1h view in use loses what grew too old while the
 // cursor stays on a mention that still belongs.
 func TestTimedViewsFollowTheClock(t *testing.T) {
-	st := openStore(t, 0)
 	clock := now
-	high := domain.OperatorState{Priority: domain.PriorityHigh} // the default clock's target: an hour
-	ms := []domain.Mention{
-		{Platform: domain.PlatformX, NativeID: "late", Author: domain.Author{Handle: "@a"}, Text: "where is my order?", CreatedAt: now.Add(-2 * time.Hour), State: high},
-		{Platform: domain.PlatformX, NativeID: "soon", Author: domain.Author{Handle: "@b"}, Text: "where is my parcel?", CreatedAt: now.Add(-40 * time.Minute), State: high},
-		{Platform: domain.PlatformX, NativeID: "new", Author: domain.Author{Handle: "@c"}, Text: "hello", CreatedAt: now.Add(-10 * time.Minute), State: high},
-	}
-	if _, err := st.Ingest(ms); err != nil {
-		t.Fatal(err)
-	}
-	m, err := New(pane.Session{Ctx: context.Background(), Store: st, Actor: "ana", Styles: themes.New("dark", true), Now: func() time.Time { return clock }},
-		Options{Views: []config.InboxView{{Name: "late", Query: "is:overdue"}, {Name: "recent", Query: "after:1h"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.SetSize(120, 30)
-	run(m, m.Init())
+	m := timedModel(t, &clock, true)
 	if got := m.Loaded(); got != 1 {
 		t.Fatalf("at start is:overdue lists %d, want the one 2h old", got)
 	}
@@ -120,4 +89,31 @@ func TestTimedViewsFollowTheClock(t *testing.T) {
 	if len(m.selected) != 1 {
 		t.Fatalf("the tick lost the selection: %d selected", len(m.selected))
 	}
+}
+
+// timedModel is an inbox on *clock with the views "late" (is:overdue) and
+// "recent" (after:1h) over high-priority mentions (an hour's target) 2h
+// ("late") and 40m ("soon") old, and with a third one 10m ("new").
+func timedModel(t *testing.T, clock *time.Time, third bool) *Model {
+	t.Helper()
+	st := openStore(t, 0)
+	high := domain.OperatorState{Priority: domain.PriorityHigh} // the default clock's target: an hour
+	ms := []domain.Mention{
+		{Platform: domain.PlatformX, NativeID: "late", Author: domain.Author{Handle: "@a"}, Text: "where is my order?", CreatedAt: now.Add(-2 * time.Hour), State: high},
+		{Platform: domain.PlatformX, NativeID: "soon", Author: domain.Author{Handle: "@b"}, Text: "where is my parcel?", CreatedAt: now.Add(-40 * time.Minute), State: high},
+	}
+	if third {
+		ms = append(ms, domain.Mention{Platform: domain.PlatformX, NativeID: "new", Author: domain.Author{Handle: "@c"}, Text: "hello", CreatedAt: now.Add(-10 * time.Minute), State: high})
+	}
+	if _, err := st.Ingest(ms); err != nil {
+		t.Fatal(err)
+	}
+	m, err := New(pane.Session{Ctx: context.Background(), Store: st, Actor: "ana", Styles: themes.New("dark", true), Now: func() time.Time { return *clock }},
+		Options{Views: []config.InboxView{{Name: "late", Query: "is:overdue"}, {Name: "recent", Query: "after:1h"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SetSize(120, 30)
+	run(m, m.Init())
+	return m
 }
